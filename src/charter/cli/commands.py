@@ -1,0 +1,11 @@
+"""The explicit, ordered list of command modules (no registry magic): each exposes ``register``."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    from charter.cli import governance_cmd
+
+    governance_cmd.register(app)

@@ -1,0 +1,1 @@
+"""YAML files -> model; every error carries file:line:column and a hint."""

@@ -1,0 +1,246 @@
+"""YAML with positions: read a file, validate it against a pydantic schema, and map every
+validation error back to ``file:line:column`` with a hint a person can act on.
+
+All Charter formats (charter, journal, bylaws profile, waterfall) go through here, so that every
+file gets the same quality of error.  ruamel's round-trip loader keeps line/column on every mapping
+and sequence; pydantic reports *where* in the data a value failed (``loc``); we join the two.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from charter.model.source import Diagnostic, Source
+
+M = TypeVar("M", bound=BaseModel)
+Loc = tuple[int | str, ...]
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.allow_duplicate_keys = False
+    return yaml
+
+
+def read_yaml(path: str | Path, text: str | None = None) -> tuple[Any, list[Diagnostic]]:
+    """Parse one YAML document; on a syntax error return ``(None, [diagnostic])``, never raise."""
+    name = str(path)
+    if text is None:
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return None, [_file_error(name, "file not found", "check the path")]
+        except IsADirectoryError:
+            return None, [_file_error(name, "is a directory, not a file", "name a .yaml file")]
+        except UnicodeDecodeError as exc:
+            return None, [_file_error(name, f"not UTF-8 text ({exc.reason})", "save as UTF-8")]
+        except OSError as exc:
+            return None, [_file_error(name, f"cannot read: {exc.strerror}", None)]
+    try:
+        data = _yaml().load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else 1
+        column = mark.column + 1 if mark is not None else 1
+        problem = exc.problem or exc.context or "invalid YAML"
+        hint = "check indentation, colons and quotes near this line"
+        if "duplicate key" in str(exc):
+            problem = "duplicate key" + _after(str(exc), "found duplicate key")
+            hint = "each key may appear once in a mapping"
+        return None, [
+            Diagnostic(
+                source=Source(path=name, line=line, column=column),
+                message=f"invalid YAML: {problem}",
+                hint=hint,
+            )
+        ]
+    except YAMLError as exc:
+        return None, [_file_error(name, f"invalid YAML: {exc}", None)]
+    return data, []
+
+
+def _after(text: str, marker: str) -> str:
+    idx = text.find(marker)
+    if idx < 0:
+        return ""
+    rest = text[idx + len(marker) :].splitlines()[0].strip()
+    return f" {rest}" if rest else ""
+
+
+def _file_error(path: str, message: str, hint: str | None) -> Diagnostic:
+    return Diagnostic(source=Source(path=path, line=1, column=1), message=message, hint=hint)
+
+
+def locate(root: Any, loc: Loc, path: str, *, key: bool = False) -> Source:
+    """The position of the value at ``loc`` inside ``root`` (or of its key, with ``key=True``).
+
+    Walks as deep as the data allows; if the exact node is missing (a required key that was not
+    written), the position of the nearest enclosing node is the honest answer.
+    """
+    node = root
+    line, column = 1, 1
+    if isinstance(node, CommentedMap | CommentedSeq):
+        line, column = node.lc.line + 1, node.lc.col + 1
+    for depth, part in enumerate(loc):
+        last = depth == len(loc) - 1
+        if isinstance(node, CommentedMap) and part in node:
+            pos = node.lc.key(part) if (key and last) else node.lc.value(part)
+            if pos is not None and pos[0] is not None:
+                line, column = pos[0] + 1, pos[1] + 1
+            node = node[part]
+        elif isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node):
+            pos = node.lc.item(part)
+            if pos is not None:
+                line, column = pos[0] + 1, pos[1] + 1
+            node = node[part]
+        elif isinstance(node, CommentedMap) and isinstance(part, str) and not last:
+            # pydantic puts a discriminated union's tag (e.g. 'notice') into loc: not in the data.
+            continue
+        else:
+            break
+    return Source(path=path, line=line, column=column)
+
+
+def plain(node: Any) -> Any:
+    """Round-trip YAML nodes -> plain dicts/lists/scalars for pydantic."""
+    if isinstance(node, dict):
+        return {str(k) if not isinstance(k, str) else k: plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [plain(v) for v in node]
+    return node
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
+    matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+def _fields_at(model: type[BaseModel], loc: Sequence[int | str]) -> list[str]:
+    """Names of the fields allowed at ``loc`` (the mapping that holds an unknown key)."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return []
+        field = current.model_fields.get(part)
+        if field is None:
+            # A discriminated union tag (e.g. "notice") appears in loc as a pseudo-field.
+            return []
+        current = _inner_model(field.annotation)
+        if current is None:
+            return []
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return [f.alias or name for name, f in current.model_fields.items()]
+    return []
+
+
+def _inner_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _union_fields(model: type[BaseModel], loc: Sequence[int | str]) -> list[str]:
+    """For a tagged-union member (loc contains the tag), the fields of that member."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            field = current.model_fields.get(part)
+            if field is not None:
+                current = field.annotation
+                continue
+        # part is a union tag: find the member whose tag literal equals it
+        member = _member_by_tag(current, str(part))
+        if member is None:
+            return []
+        current = member
+    inner = _inner_model(current) if not isinstance(current, type) else current
+    if isinstance(inner, type) and issubclass(inner, BaseModel):
+        return [f.alias or name for name, f in inner.model_fields.items()]
+    return []
+
+
+def _member_by_tag(annotation: Any, tag: str) -> type[BaseModel] | None:
+    for arg in getattr(annotation, "__args__", ()) or ():
+        if isinstance(arg, type) and issubclass(arg, BaseModel):
+            for field in arg.model_fields.values():
+                choices = getattr(field.annotation, "__args__", ())
+                if tag in choices and getattr(field.annotation, "__origin__", None) is not None:
+                    return arg
+        found = _member_by_tag(arg, tag)
+        if found is not None:
+            return found
+    return None
+
+
+def validate(
+    model: type[M], root: Any, path: str, *, context: dict[str, Any] | None = None
+) -> tuple[M | None, list[Diagnostic]]:
+    """Validate YAML data against ``model``; every pydantic error becomes a located Diagnostic."""
+    try:
+        return model.model_validate(plain(root), context=context), []
+    except ValidationError as exc:
+        return None, [_diagnostic(model, root, path, err) for err in exc.errors()]
+
+
+def _diagnostic(model: type[BaseModel], root: Any, path: str, err: Any) -> Diagnostic:
+    loc: Loc = tuple(err["loc"])
+    kind = err["type"]
+    where = ".".join(str(p) for p in loc) or "(top level)"
+    if kind == "extra_forbidden":
+        name = str(loc[-1])
+        allowed = _fields_at(model, loc[:-1]) or _union_fields(model, loc[:-1])
+        guess = did_you_mean(name, allowed)
+        hint = f"did you mean '{guess}'?" if guess else None
+        if allowed and not guess:
+            hint = "allowed keys here: " + ", ".join(sorted(allowed))
+        return Diagnostic(
+            source=locate(root, loc, path, key=True),
+            message=f"unknown key '{name}'",
+            hint=hint,
+        )
+    source = locate(root, loc, path)
+    if kind == "missing":
+        return Diagnostic(
+            source=source,
+            message=f"missing required key '{loc[-1]}'",
+            hint=f"add '{loc[-1]}:' here",
+        )
+    msg = str(err["msg"])
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, ") :]
+    hint = None
+    if kind in ("literal_error", "enum"):
+        expected = err.get("ctx", {}).get("expected")
+        given = err.get("input")
+        choices = [c.strip().strip("'") for c in str(expected).replace(" or ", ",").split(",")]
+        guess = did_you_mean(str(given), choices) if given is not None else None
+        msg = f"'{given}' is not one of the allowed values"
+        hint = f"did you mean '{guess}'? allowed: {expected}" if guess else f"allowed: {expected}"
+    elif kind == "union_tag_invalid":
+        ctx = err.get("ctx", {})
+        tag = ctx.get("tag")
+        expected = ctx.get("expected_tags", "")
+        choices = [c.strip().strip("'") for c in str(expected).split(",")]
+        guess = did_you_mean(str(tag), choices)
+        msg = f"unknown kind '{tag}'"
+        hint = f"did you mean '{guess}'?" if guess else f"allowed: {expected}"
+    elif "|" in msg and ":" in msg:
+        msg, _, hint = msg.partition("|")
+        msg, hint = msg.strip(), hint.strip()
+    return Diagnostic(source=source, message=f"{where}: {msg}", hint=hint)
