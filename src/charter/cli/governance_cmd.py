@@ -1,12 +1,142 @@
-"""check, replay, state, demo."""
+"""check, replay, state: the governance core on the command line."""
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
 import typer
+
+from charter.cli.common import (
+    EXIT_INPUT,
+    console,
+    fail,
+    print_diagnostics,
+    print_json,
+    usage,
+)
+from charter.cli.common import parse_time as _parse_time
+from charter.load.case import CHARTER_FILE, load_case
+from charter.load.checkers import check_path
+from charter.model.case import Case
+from charter.model.kinds import View
+from charter.replay import Timeline, replay
+from charter.report.governance_render import print_timeline, state_table
+
+BylawsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--bylaws",
+        help="Profile name (delaware-stock, delaware-nonstock, "
+        "openai-2016-reported, roberts-rules) or a profile file; default: the charter's.",
+    ),
+]
+WithOpt = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--with",
+        help="A journal file of hypothetical events added before replay (what-if). Repeatable.",
+    ),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON (schema in docs/cli.md).")]
+
+
+def load_or_exit(case_dir: Path, bylaws: str | None, extra: list[Path] | None) -> Case:
+    if not case_dir.exists():
+        usage(f"no such case directory: {case_dir}", f"give a directory holding {CHARTER_FILE}")
+    for path in extra or []:
+        if not path.exists():
+            usage(f"no such file: {path}", "--with takes a journal file")
+    case, diagnostics = load_case(case_dir, bylaws=bylaws, extra=extra or [])
+    if case is None:
+        fail(diagnostics)
+    return case
+
+
+def replay_or_exit(case: Case) -> Timeline:
+    timeline = replay(case)
+    if timeline.diagnostics:
+        fail(list(timeline.diagnostics))
+    return timeline
 
 
 def register(app: typer.Typer) -> None:
     @app.command()
-    def check(paths: list[str]) -> None:
-        """Validate charter, journal, bylaws and waterfall files."""
-        raise typer.Exit(0)
+    def check(
+        paths: Annotated[list[Path], typer.Argument(help="Case directories or files.")],
+        json_out: JsonOpt = False,
+    ) -> None:
+        """Validate case directories and charter, journal, bylaws or waterfall files.
+
+        Exit 0 when clean, 1 when errors were found, 2 on a usage error.
+        """
+        diagnostics = []
+        for path in paths:
+            if not path.exists():
+                usage(f"no such file or directory: {path}")
+            diagnostics.extend(check_path(path))
+        if json_out:
+            print_json({"ok": not diagnostics, "diagnostics": [d.to_json() for d in diagnostics]})
+            raise typer.Exit(EXIT_INPUT if diagnostics else 0)
+        if diagnostics:
+            print_diagnostics(diagnostics)
+            raise typer.Exit(EXIT_INPUT)
+        console.print(f"ok: {len(paths)} path{'s' if len(paths) != 1 else ''} checked, no errors")
+
+    @app.command("replay")
+    def replay_cmd(
+        case_dir: Annotated[Path, typer.Argument(help="A case directory (charter.yaml, ...).")],
+        bylaws: BylawsOpt = None,
+        with_: WithOpt = None,
+        json_out: JsonOpt = False,
+        verbose: Annotated[
+            bool, typer.Option("--verbose", "-v", help="Show passed checks too.")
+        ] = False,
+    ) -> None:
+        """Replay the journal and judge every act against the bylaws."""
+        case = load_or_exit(case_dir, bylaws, with_)
+        timeline = replay_or_exit(case)
+        if json_out:
+            print_json(timeline.to_json())
+            return
+        print_timeline(console, timeline, verbose=verbose)
+
+    @app.command()
+    def state(
+        case_dir: Annotated[Path, typer.Argument(help="A case directory.")],
+        at: Annotated[
+            str,
+            typer.Option(
+                "--at",
+                help="ISO date or time; a date means the end "
+                "of that day; naive times are in the case timezone.",
+            ),
+        ],
+        view: Annotated[
+            View,
+            typer.Option(
+                "--view", help="de-jure: void acts do not take effect; de-facto: as recorded."
+            ),
+        ] = View.DE_JURE,
+        bylaws: BylawsOpt = None,
+        with_: WithOpt = None,
+        json_out: JsonOpt = False,
+    ) -> None:
+        """The board, chair, officers and agreements at a moment."""
+        case = load_or_exit(case_dir, bylaws, with_)
+        when = parse_time(at, case)
+        timeline = replay_or_exit(case)
+        st = timeline.state_at(when, view)
+        if json_out:
+            data = st.to_json()
+            data["view"] = view.value
+            data["profile"] = timeline.profile
+            print_json(data)
+            return
+        console.print(state_table(st, view))
+
+
+def parse_time(text: str, case: Case) -> dt.datetime:
+    return _parse_time(text, ZoneInfo(case.charter.timezone))

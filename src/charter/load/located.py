@@ -189,13 +189,23 @@ def _member_by_tag(annotation: Any, tag: str) -> type[BaseModel] | None:
 
 
 def validate(
-    model: type[M], root: Any, path: str, *, context: dict[str, Any] | None = None
+    model: type[M],
+    root: Any,
+    path: str,
+    *,
+    context: dict[str, Any] | None = None,
+    positions: Any = None,
 ) -> tuple[M | None, list[Diagnostic]]:
-    """Validate YAML data against ``model``; every pydantic error becomes a located Diagnostic."""
+    """Validate YAML data against ``model``; every pydantic error becomes a located Diagnostic.
+
+    ``positions`` is the round-trip data to take line numbers from when ``root`` was derived
+    (e.g. a profile merged with the one it extends).
+    """
     try:
         return model.model_validate(plain(root), context=context), []
     except ValidationError as exc:
-        return None, [_diagnostic(model, root, path, err) for err in exc.errors()]
+        where = root if positions is None else positions
+        return None, [_diagnostic(model, where, path, err) for err in exc.errors()]
 
 
 def _diagnostic(model: type[BaseModel], root: Any, path: str, err: Any) -> Diagnostic:

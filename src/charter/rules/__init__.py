@@ -1,1 +1,49 @@
-"""rules layer."""
+"""Bylaw rules: small, pure, named functions ``(ActContext) -> list[Check]``.
+
+They are composed here in explicit, ordered lists per form of action (STYLE.md §9): no metaclass
+registry, and the replay fold knows no rule by name - it asks :func:`rules_for`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from charter.rules.authority import authority, subject
+from charter.rules.base import ActContext, Check, Form
+from charter.rules.consent import consent
+from charter.rules.meeting import called_by, deception, remote_presence
+from charter.rules.notice import notice
+from charter.rules.quorum import quorum
+from charter.rules.recusal import recusal
+from charter.rules.resignation import resignation
+from charter.rules.threshold import threshold
+
+Rule = Callable[[ActContext], list[Check]]
+
+AT_A_MEETING: tuple[Rule, ...] = (
+    authority,
+    subject,
+    called_by,
+    notice,
+    remote_presence,
+    quorum,
+    recusal,
+    threshold,
+    deception,
+)
+WITHOUT_A_MEETING: tuple[Rule, ...] = (authority, subject, consent, recusal)
+RESIGNATION: tuple[Rule, ...] = (resignation,)
+
+
+def rules_for(form: Form) -> tuple[Rule, ...]:
+    return AT_A_MEETING if form == "meeting" else WITHOUT_A_MEETING
+
+
+def apply(rules: tuple[Rule, ...], ctx: ActContext) -> list[Check]:
+    checks: list[Check] = []
+    for rule in rules:
+        checks.extend(rule(ctx))
+    return checks
+
+
+__all__ = ["RESIGNATION", "ActContext", "Check", "Rule", "apply", "rules_for"]

@@ -1,0 +1,63 @@
+"""What every command shares: consoles, diagnostics printing, exit codes, time parsing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any, NoReturn
+
+import typer
+from rich.console import Console
+
+from charter.model.source import Diagnostic
+
+EXIT_OK = 0
+EXIT_INPUT = 1  # the input has errors, or a check found a problem
+EXIT_USAGE = 2  # bad option or argument
+
+console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+err_console = Console(stderr=True, highlight=False)
+
+
+def print_diagnostics(diagnostics: Sequence[Diagnostic]) -> None:
+    for d in sorted(diagnostics, key=lambda d: (d.source.path, d.source.line, d.source.column)):
+        err_console.print(d.render(), markup=False, soft_wrap=True)
+    n = len(diagnostics)
+    err_console.print(f"{n} error{'s' if n != 1 else ''} found", style="bold red")
+
+
+def fail(diagnostics: Sequence[Diagnostic]) -> NoReturn:
+    print_diagnostics(diagnostics)
+    raise typer.Exit(EXIT_INPUT)
+
+
+def usage(message: str, hint: str | None = None) -> NoReturn:
+    err_console.print(f"error: {message}", style="red", markup=False)
+    if hint:
+        err_console.print(f"    hint: {hint}", markup=False)
+    raise typer.Exit(EXIT_USAGE)
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+def parse_time(text: str, tz: dt.tzinfo, *, end_of_day: bool = True) -> dt.datetime:
+    """ISO date or datetime; naive times are in the case's timezone.  A bare date means the end
+    of that day, so ``--at 2023-11-18`` shows the state after everything that happened that day."""
+    try:
+        if "T" in text or " " in text.strip():
+            value = dt.datetime.fromisoformat(text)
+        else:
+            day = dt.date.fromisoformat(text)
+            value = dt.datetime.combine(day, dt.time.max if end_of_day else dt.time.min)
+    except ValueError:
+        usage(
+            f"'{text}' is not a date or time",
+            "use an ISO date (2023-11-18) or time (2023-11-17T12:00, 2023-11-17T12:00-08:00)",
+        )
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=tz)
+    return value

@@ -1,0 +1,537 @@
+"""Load a case directory (charter.yaml + journal files + the bylaws profile) into a :class:`Case`.
+
+Like beancount's loader this never raises on bad user data: every stage returns
+``(objects, diagnostics)`` and the CLI, the service and the web UI all call :func:`load_case`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from charter.load.located import did_you_mean, locate, read_yaml, validate
+from charter.load.profiles import apply_amendment, load_profile
+from charter.model.bylaws import Bylaws
+from charter.model.case import Case, Entry
+from charter.model.charter import CharterFile
+from charter.model.journal import (
+    KIND_RANK,
+    ActSpec,
+    ConsentCirculated,
+    ConsentSigned,
+    Event,
+    JournalFile,
+    Motion,
+)
+from charter.model.kinds import ActKind
+from charter.model.source import Diagnostic, Source
+from charter.model.unknown import is_unknown
+
+CHARTER_FILE = "charter.yaml"
+
+
+def _err(source: Source, message: str, hint: str | None = None) -> Diagnostic:
+    return Diagnostic(source=source, message=message, hint=hint)
+
+
+def _unknown_ref(
+    source: Source, what: str, ref: str, known: Iterable[str], extra_hint: str = ""
+) -> Diagnostic:
+    guess = did_you_mean(ref, known)
+    hint = f"did you mean '{guess}'?" if guess else f"define {what} '{ref}' first{extra_hint}"
+    return _err(source, f"unknown {what} '{ref}'", hint)
+
+
+def load_charter(path: Path) -> tuple[CharterFile | None, Any, list[Diagnostic]]:
+    label = str(path)
+    data, errors = read_yaml(path)
+    if errors:
+        return None, None, errors
+    if not isinstance(data, dict):
+        return (
+            None,
+            None,
+            [
+                _err(
+                    Source(path=label, line=1),
+                    "a charter must be a mapping",
+                    "start with 'charter: NAME'",
+                )
+            ],
+        )
+    model, errors = validate(CharterFile, data, label)
+    if model is None:
+        return None, data, errors
+    return model, data, _check_charter(model, data, label)
+
+
+def _check_charter(c: CharterFile, data: Any, path: str) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    people = {p.id for p in c.people}
+    entities = {e.id for e in c.entities}
+
+    def dup(items: Sequence[str], section: str) -> None:
+        seen: set[str] = set()
+        for i, ident in enumerate(items):
+            if ident in seen:
+                out.append(
+                    _err(
+                        locate(data, (section, i, "id"), path),
+                        f"duplicate id '{ident}'",
+                        "every id must be unique within the case",
+                    )
+                )
+            seen.add(ident)
+
+    dup([p.id for p in c.people], "people")
+    dup([e.id for e in c.entities], "entities")
+    dup([a.id for a in c.agreements], "agreements")
+    all_ids = people | entities
+    for i, ctl in enumerate(c.controls):
+        for key in ("controller", "controlled"):
+            ref = getattr(ctl, key)
+            if ref not in entities:
+                out.append(
+                    _unknown_ref(locate(data, ("controls", i, key), path), "entity", ref, entities)
+                )
+    if c.board.entity not in entities:
+        out.append(
+            _unknown_ref(
+                locate(data, ("board", "entity"), path), "entity", c.board.entity, entities
+            )
+        )
+    seen_directors: set[str] = set()
+    for i, seat in enumerate(c.board.directors):
+        where = locate(data, ("board", "directors", i, "person"), path)
+        if seat.person not in people:
+            out.append(_unknown_ref(where, "person", seat.person, people))
+        if seat.person in seen_directors:
+            out.append(_err(where, f"'{seat.person}' holds two seats", "a director holds one seat"))
+        seen_directors.add(seat.person)
+    if len(c.board.directors) > c.board.authorized_seats:
+        out.append(
+            _err(
+                locate(data, ("board", "authorized_seats"), path),
+                f"{len(c.board.directors)} directors but only "
+                f"{c.board.authorized_seats} authorized seats",
+                "raise authorized_seats or list fewer directors",
+            )
+        )
+    if c.board.chair is not None and c.board.chair not in seen_directors:
+        out.append(
+            _err(
+                locate(data, ("board", "chair"), path),
+                f"chair '{c.board.chair}' is not a director",
+                "the chair must be one of board.directors",
+            )
+        )
+    offices: set[str] = set()
+    for i, holding in enumerate(c.offices):
+        if holding.holder not in people:
+            out.append(
+                _unknown_ref(
+                    locate(data, ("offices", i, "holder"), path), "person", holding.holder, people
+                )
+            )
+        if holding.entity is not None and holding.entity not in entities:
+            out.append(
+                _unknown_ref(
+                    locate(data, ("offices", i, "entity"), path), "entity", holding.entity, entities
+                )
+            )
+        if holding.office in offices:
+            out.append(
+                _err(
+                    locate(data, ("offices", i, "office"), path),
+                    f"office '{holding.office}' listed twice",
+                    "one holder per office",
+                )
+            )
+        offices.add(holding.office)
+    for i, ag in enumerate(c.agreements):
+        for j, party in enumerate(ag.parties):
+            if party not in all_ids:
+                out.append(
+                    _unknown_ref(
+                        locate(data, ("agreements", i, "parties", j), path),
+                        "entity",
+                        party,
+                        entities,
+                    )
+                )
+        for key in ("licensor", "licensee"):
+            ref = getattr(ag, key)
+            if ref is not None and ref not in ag.parties:
+                out.append(
+                    _err(
+                        locate(data, ("agreements", i, key), path),
+                        f"{key} '{ref}' is not a party to '{ag.id}'",
+                        "list it under parties",
+                    )
+                )
+    for i, interest in enumerate(c.interests):
+        if interest.holder not in all_ids:
+            out.append(
+                _unknown_ref(
+                    locate(data, ("interests", i, "holder"), path),
+                    "entity or person",
+                    interest.holder,
+                    all_ids,
+                )
+            )
+        if interest.entity not in entities:
+            out.append(
+                _unknown_ref(
+                    locate(data, ("interests", i, "entity"), path),
+                    "entity",
+                    interest.entity,
+                    entities,
+                )
+            )
+    try:
+        ZoneInfo(c.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        out.append(
+            _err(
+                locate(data, ("timezone",), path),
+                f"unknown timezone '{c.timezone}'",
+                "use an IANA name such as 'America/Los_Angeles' or 'UTC'",
+            )
+        )
+    return out
+
+
+def _aware(value: dt.datetime | dt.date, tz: dt.tzinfo) -> dt.datetime:
+    """Naive times are in the case's timezone; a bare date means the start of that day."""
+    if not isinstance(value, dt.datetime):
+        value = dt.datetime.combine(value, dt.time(0, 0))
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=tz)
+    return value
+
+
+def load_journal_file(
+    path: Path, file_index: int, tz: dt.tzinfo, *, hypothetical: bool = False
+) -> tuple[list[Entry], Any, list[Diagnostic]]:
+    label = str(path)
+    data, errors = read_yaml(path)
+    if errors:
+        return [], None, errors
+    if not isinstance(data, dict):
+        return (
+            [],
+            data,
+            [
+                _err(
+                    Source(path=label, line=1),
+                    "a journal must be a mapping",
+                    "start with 'events:'",
+                )
+            ],
+        )
+    model, errors = validate(JournalFile, data, label)
+    if model is None:
+        return [], data, errors
+    entries: list[Entry] = []
+    out: list[Diagnostic] = []
+    previous: dt.datetime | None = None
+    for i, event in enumerate(model.events):
+        source = locate(data, ("events", i), label)
+        at = _aware(event.at, tz)
+        if previous is not None and at < previous:
+            out.append(
+                _err(
+                    locate(data, ("events", i, "at"), label),
+                    f"event out of time order: {at.isoformat()} is before the previous "
+                    f"event's {previous.isoformat()}",
+                    "write events in time order (or fix the date)",
+                )
+            )
+        previous = at if previous is None or at > previous else previous
+        entries.append(
+            Entry(
+                event=event,
+                at=at,
+                source=source,
+                file_index=file_index,
+                position=i,
+                hypothetical=hypothetical,
+            )
+        )
+    return entries, data, out
+
+
+def sort_entries(entries: Iterable[Entry]) -> tuple[Entry, ...]:
+    """The total order of STYLE.md §7: time, then a per-kind rank, then file order."""
+    return tuple(
+        sorted(entries, key=lambda e: (e.at, KIND_RANK[e.event.kind], e.file_index, e.position))
+    )
+
+
+def _persons_of(event: Event) -> list[tuple[tuple[str | int, ...], str]]:
+    """Every (loc within the event, person id) the event refers to."""
+    refs: list[tuple[tuple[str | int, ...], str]] = []
+
+    def many(key: str, values: object) -> None:
+        if isinstance(values, tuple):
+            refs.extend(((key, j), v) for j, v in enumerate(values))
+
+    def one(key: str, value: object) -> None:
+        if isinstance(value, str) and not is_unknown(value):
+            refs.append(((key,), value))
+
+    match event.kind:
+        case "notice":
+            many("to", event.to)
+            one("by", event.by)
+        case "meeting-opened":
+            many("called_by", event.called_by)
+            many("present", event.present)
+            many("not_notified", event.not_notified)
+            many("purpose_withheld_from", event.purpose_withheld_from)
+        case "joined" | "left" | "objection" | "interest-declared" | "resignation":
+            one("person", event.person)
+        case "motion":
+            if event.subject.person is not None:
+                refs.append((("subject", "person"), event.subject.person))
+            many("interested", event.interested)
+            if isinstance(event.votes, dict):
+                refs.extend((("votes", p), p) for p in event.votes)
+        case "consent-circulated":
+            many("to", event.to)
+            for j, act in enumerate(event.acts):
+                if act.subject.person is not None:
+                    refs.append((("acts", j, "subject", "person"), act.subject.person))
+        case "consent-signed":
+            one("by", event.by)
+        case "private-message":
+            refs.append((("from",), event.from_))
+            many("to", event.to)
+    return refs
+
+
+_NEEDS_PERSON = {
+    ActKind.REMOVE_OFFICER,
+    ActKind.APPOINT_OFFICER,
+    ActKind.REMOVE_DIRECTOR,
+    ActKind.ELECT_DIRECTOR,
+    ActKind.FILL_VACANCY,
+    ActKind.ELECT_CHAIR,
+}
+_NEEDS_OFFICE = {ActKind.REMOVE_OFFICER, ActKind.APPOINT_OFFICER}
+
+
+def _check_act(
+    spec: ActSpec,
+    loc: tuple[str | int, ...],
+    data: Any,
+    path: str,
+    bylaws: Bylaws,
+    profiles: dict[str, Bylaws],
+    case_dir: Path,
+) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    where = locate(data, loc, path)
+    if spec.act in _NEEDS_PERSON and spec.subject.person is None:
+        out.append(
+            _err(where, f"act '{spec.act}' needs subject.person", "add 'subject: {person: ID}'")
+        )
+    if spec.act in _NEEDS_OFFICE and spec.subject.office is None:
+        out.append(
+            _err(
+                where,
+                f"act '{spec.act}' needs subject.office",
+                "add the office, e.g. 'subject: {person: ID, office: ceo}'",
+            )
+        )
+    if spec.act is ActKind.CHANGE_BOARD_SIZE and spec.seats is None:
+        out.append(
+            _err(
+                where,
+                "act 'change-board-size' needs 'seats'",
+                "add 'seats: N' (the new authorized number)",
+            )
+        )
+    if spec.act is ActKind.AMEND_BYLAWS:
+        amend = spec.amendment
+        if amend is None or (amend.profile is None and not amend.set):
+            out.append(
+                _err(
+                    where,
+                    "act 'amend-bylaws' needs an 'amendment'",
+                    "add 'amendment: {profile: NAME}' or 'amendment: {set: {...}}'",
+                )
+            )
+        elif amend.profile is not None and amend.profile not in profiles:
+            prof, errs = load_profile(
+                amend.profile,
+                relative_to=case_dir,
+                where=locate(data, (*loc, "amendment", "profile"), path),
+            )
+            out.extend(errs)
+            if prof is not None:
+                profiles[amend.profile] = prof
+        if amend is not None and amend.set:
+            _, why = apply_amendment(bylaws, dict(amend.set))
+            if why is not None:
+                out.append(
+                    _err(
+                        locate(data, (*loc, "amendment", "set"), path),
+                        why,
+                        "name a parameter of the profile, e.g. 'quorum.fraction'",
+                    )
+                )
+    return out
+
+
+def _check_journal(
+    entries: Sequence[Entry],
+    datas: dict[str, Any],
+    c: CharterFile,
+    bylaws: Bylaws,
+    profiles: dict[str, Bylaws],
+    case_dir: Path,
+) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    people = {p.id for p in c.people}
+    ids: dict[str, Source] = {}
+    meetings = {e.event.meeting for e in entries if e.event.kind == "meeting-opened"}
+    consents = {e.event.consent for e in entries if isinstance(e.event, ConsentCirculated)}
+    for entry in entries:
+        ev, path = entry.event, entry.source.path
+        data = datas[path]
+        base: tuple[str | int, ...] = ("events", entry.position)
+        for loc, person in _persons_of(ev):
+            if person not in people:
+                out.append(
+                    _unknown_ref(
+                        locate(data, (*base, *loc), path, key=loc[0] == "votes"),
+                        "person",
+                        person,
+                        people,
+                        " under people: in charter",
+                    )
+                )
+        act_ids: list[tuple[str, tuple[str | int, ...]]] = []
+        if ev.id is not None:
+            act_ids.append((ev.id, (*base, "id")))
+        if isinstance(ev, ConsentCirculated):
+            act_ids.extend(
+                (a.id, (*base, "acts", j, "id")) for j, a in enumerate(ev.acts) if a.id is not None
+            )
+        for ident, loc in act_ids:
+            where = locate(data, loc, path)
+            if ident in ids:
+                out.append(
+                    _err(
+                        where,
+                        f"duplicate id '{ident}'",
+                        f"first used at {ids[ident]}; ids must be unique in a case",
+                    )
+                )
+            else:
+                ids[ident] = where
+        meeting_ref = getattr(ev, "meeting", None)
+        needs_meeting = ev.kind in ("joined", "left", "objection", "meeting-closed") or (
+            isinstance(ev, Motion) and ev.form in ("meeting", "unknown") and ev.meeting
+        )
+        if needs_meeting and meeting_ref is not None and meeting_ref not in meetings:
+            out.append(
+                _unknown_ref(
+                    locate(data, (*base, "meeting"), path),
+                    "meeting",
+                    meeting_ref,
+                    meetings,
+                    " with a 'meeting-opened' event",
+                )
+            )
+        if isinstance(ev, Motion):
+            if ev.form == "meeting" and ev.meeting is None:
+                out.append(
+                    _err(
+                        entry.source,
+                        "a motion at a meeting needs 'meeting'",
+                        "name the meeting, or set 'form: written-consent'",
+                    )
+                )
+            out.extend(_check_act(ev, base, data, path, bylaws, profiles, case_dir))
+        if isinstance(ev, ConsentCirculated):
+            for j, act in enumerate(ev.acts):
+                out.extend(
+                    _check_act(act, (*base, "acts", j), data, path, bylaws, profiles, case_dir)
+                )
+        if isinstance(ev, ConsentSigned) and ev.consent not in consents:
+            out.append(
+                _unknown_ref(
+                    locate(data, (*base, "consent"), path),
+                    "consent",
+                    ev.consent,
+                    consents,
+                    " with a 'consent-circulated' event",
+                )
+            )
+    return out
+
+
+def load_case(
+    case_dir: str | Path,
+    *,
+    bylaws: str | None = None,
+    extra: Sequence[str | Path] = (),
+) -> tuple[Case | None, list[Diagnostic]]:
+    """Load ``case_dir/charter.yaml``, its journal files, then ``extra`` (what-if) files."""
+    root = Path(case_dir)
+    charter_path = root / CHARTER_FILE if root.is_dir() else root
+    if root.is_dir() is False and root.name != CHARTER_FILE and not root.is_file():
+        return None, [
+            _err(
+                Source(path=str(root), line=1),
+                "no such case directory",
+                f"give a directory holding {CHARTER_FILE}",
+            )
+        ]
+    if root.is_file():
+        root = root.parent
+    charter, cdata, errors = load_charter(charter_path)
+    if charter is None:
+        return None, errors
+    diagnostics = list(errors)
+    ref = bylaws or charter.bylaws
+    where = None if bylaws else locate(cdata, ("bylaws",), str(charter_path))
+    profile, errs = load_profile(ref, relative_to=root, where=where)
+    diagnostics.extend(errs)
+    try:
+        tz: dt.tzinfo = ZoneInfo(charter.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        tz = dt.UTC
+    entries: list[Entry] = []
+    datas: dict[str, Any] = {}
+    files = [(root / j, False) for j in charter.journal] + [(Path(x), True) for x in extra]
+    for index, (path, hypothetical) in enumerate(files):
+        loaded, data, errs = load_journal_file(path, index, tz, hypothetical=hypothetical)
+        diagnostics.extend(errs)
+        entries.extend(loaded)
+        datas[str(path)] = data
+    if profile is None:
+        return None, diagnostics
+    profiles: dict[str, Bylaws] = {ref: profile}
+    diagnostics.extend(_check_journal(entries, datas, charter, profile, profiles, root))
+    if diagnostics:
+        return None, diagnostics
+    case = Case(
+        name=charter.charter,
+        root=str(root),
+        charter=charter,
+        charter_source=Source(path=str(charter_path), line=1),
+        bylaws=profile,
+        profiles=profiles,
+        entries=sort_entries(entries),
+        sources={
+            f"people.{p.id}": locate(cdata, ("people", i), str(charter_path))
+            for i, p in enumerate(charter.people)
+        },
+    )
+    return case, []

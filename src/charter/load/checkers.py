@@ -1,0 +1,77 @@
+"""``charter check``: recognise what a path is and run the loader that fits it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+from charter.load.case import CHARTER_FILE, load_case, load_charter, load_journal_file
+from charter.load.located import read_yaml
+from charter.load.profiles import load_profile
+from charter.model.source import Diagnostic, Source
+
+Checker = Callable[[Path], list[Diagnostic]]
+
+
+def _case(path: Path) -> list[Diagnostic]:
+    case, diagnostics = load_case(path)
+    if case is None:
+        return diagnostics
+    from charter.replay import replay
+
+    return list(replay(case).diagnostics)
+
+
+def _journal(path: Path) -> list[Diagnostic]:
+    # A journal beside a charter is checked with its case, so references resolve.
+    if (path.parent / CHARTER_FILE).is_file():
+        case, diagnostics = load_case(path.parent, extra=[])
+        return (
+            [
+                d
+                for d in diagnostics
+                if d.source.path == str(path) or Path(d.source.path).resolve() == path.resolve()
+            ]
+            if case is None
+            else []
+        )
+    _, _, diagnostics = load_journal_file(path, 0, dt.UTC)
+    return diagnostics
+
+
+def _charter(path: Path) -> list[Diagnostic]:
+    return load_charter(path)[2]
+
+
+def _profile(path: Path) -> list[Diagnostic]:
+    return load_profile(str(path))[1]
+
+
+# Top-level key -> checker, in order; the first key present decides.  Other layers (waterfall,
+# power) add theirs to this explicit list.
+FILE_KINDS: list[tuple[str, Checker]] = [
+    ("charter", _charter),
+    ("events", _journal),
+    ("profile", _profile),
+]
+
+
+def check_path(path: Path) -> list[Diagnostic]:
+    if path.is_dir():
+        return _case(path)
+    data, errors = read_yaml(path)
+    if errors:
+        return errors
+    if isinstance(data, dict):
+        for key, checker in FILE_KINDS:
+            if key in data:
+                return checker(path)
+    kinds = ", ".join(k for k, _ in FILE_KINDS)
+    return [
+        Diagnostic(
+            source=Source(path=str(path), line=1),
+            message="not a Charter file: no top-level key tells what it is",
+            hint=f"a Charter file starts with one of: {kinds}",
+        )
+    ]

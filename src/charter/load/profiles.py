@@ -1,0 +1,111 @@
+"""Bylaws profiles: the shipped ones by name, or a user's YAML file; ``extends`` composes them."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from charter.load.located import did_you_mean, plain, read_yaml, validate
+from charter.model.bylaws import Bylaws, apply_amendment
+from charter.model.source import Diagnostic, Source
+
+PROFILE_PACKAGE = "charter.profiles"
+
+
+def shipped_profiles() -> list[str]:
+    root = resources.files(PROFILE_PACKAGE)
+    return sorted(p.name.removesuffix(".yaml") for p in root.iterdir() if p.name.endswith(".yaml"))
+
+
+def _shipped_text(name: str) -> str | None:
+    path = resources.files(PROFILE_PACKAGE) / f"{name}.yaml"
+    return path.read_text(encoding="utf-8") if path.is_file() else None
+
+
+def deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _raw(
+    ref: str, *, relative_to: Path | None, where: Source | None, seen: tuple[str, ...]
+) -> tuple[dict[str, Any] | None, str, list[Diagnostic]]:
+    """The merged raw mapping of a profile (after ``extends``), and the path it came from."""
+    text = _shipped_text(ref)
+    label = f"<profile {ref}>"
+    if text is None:
+        candidate = Path(ref)
+        if relative_to is not None and not candidate.is_absolute():
+            candidate = relative_to / candidate
+        if not candidate.is_file():
+            here = where or Source(path=ref, line=1)
+            guess = did_you_mean(ref, shipped_profiles())
+            hint = f"did you mean '{guess}'?" if guess else None
+            hint = hint or "use a shipped profile (" + ", ".join(shipped_profiles()) + ") or a file"
+            return (
+                None,
+                label,
+                [Diagnostic(source=here, message=f"unknown bylaws profile '{ref}'", hint=hint)],
+            )
+        label = str(candidate)
+        text = candidate.read_text(encoding="utf-8")
+    data, errors = read_yaml(label, text)
+    if errors:
+        return None, label, errors
+    if not isinstance(data, dict):
+        return (
+            None,
+            label,
+            [
+                Diagnostic(
+                    source=Source(path=label, line=1),
+                    message="a bylaws profile must be a mapping",
+                    hint="start with 'profile: NAME'",
+                )
+            ],
+        )
+    mapping = plain(data)
+    parent = mapping.get("extends")
+    if isinstance(parent, str):
+        if parent in seen:
+            return (
+                None,
+                label,
+                [
+                    Diagnostic(
+                        source=Source(path=label, line=1),
+                        message=f"profile extends itself through '{parent}'",
+                        hint="remove the cycle in 'extends'",
+                    )
+                ],
+            )
+        base, _, errs = _raw(
+            parent, relative_to=Path(label).parent, where=None, seen=(*seen, parent)
+        )
+        if errs:
+            return None, label, errs
+        assert base is not None
+        base.pop("extends", None)
+        mapping = deep_merge(base, mapping)
+    return mapping, label, []
+
+
+def load_profile(
+    ref: str, *, relative_to: Path | None = None, where: Source | None = None
+) -> tuple[Bylaws | None, list[Diagnostic]]:
+    """A profile by shipped name or by path (relative to the case directory)."""
+    mapping, label, errors = _raw(ref, relative_to=relative_to, where=where, seen=(ref,))
+    if errors or mapping is None:
+        return None, errors
+    own_text = _shipped_text(ref)
+    positions, _ = read_yaml(label, own_text) if own_text is not None else read_yaml(label)
+    return validate(Bylaws, mapping, label, positions=positions)
+
+
+__all__ = ["apply_amendment", "deep_merge", "load_profile", "shipped_profiles"]

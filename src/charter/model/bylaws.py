@@ -1,0 +1,228 @@
+"""A bylaws profile: every rule the engine applies is a parameter here, with its citation.
+
+Nothing about quorum, notice or thresholds is hard-coded in the rules; a rule reads the profile
+in force at the act's time (parameters have history: only a valid ``amend-bylaws`` act changes
+them).  Profiles are composed of small strategy objects, one per concern, as in STYLE.md §10.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from fractions import Fraction
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from charter.model.kinds import ActKind, Channel
+
+Base = Literal["cast", "present", "in-office", "authorized"]
+Body = Literal["board", "members", "stockholders"]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def parse_fraction(text: str) -> tuple[Fraction, bool]:
+    """'majority' -> (1/2, strict); 'two-thirds' -> (2/3, at least); 'unanimous' -> (1, at least);
+    'N/D' -> at least N/D; 'more-than N/D' -> strictly more than N/D."""
+    words = {"majority": (Fraction(1, 2), True), "two-thirds": (Fraction(2, 3), False)}
+    words["unanimous"] = (Fraction(1), False)
+    if text in words:
+        return words[text]
+    strict = text.startswith("more-than ")
+    body = text.removeprefix("more-than ").strip()
+    value = Fraction(body)
+    return value, strict
+
+
+def _check_fraction(value: str) -> str:
+    try:
+        frac, _ = parse_fraction(value)
+    except (ValueError, ZeroDivisionError):
+        raise ValueError(
+            f"'{value}' is not a fraction | use majority, two-thirds, unanimous, "
+            "'N/D' (at least) or 'more-than N/D'"
+        ) from None
+    if not 0 < frac <= 1:
+        raise ValueError(f"'{value}' is outside (0, 1] | a fraction of a body is between 0 and 1")
+    return value
+
+
+def required_count(fraction: str, total: int) -> int:
+    """The smallest count that satisfies ``fraction`` of ``total`` (majority of 6 -> 4)."""
+    frac, strict = parse_fraction(fraction)
+    exact = frac * total
+    if strict:
+        return math.floor(exact) + 1
+    return math.ceil(exact)
+
+
+class Threshold(_Frozen):
+    """A voting threshold is a pair: a fraction and the base it is a fraction of."""
+
+    fraction: str = "majority"
+    base: Base = "present"
+    citation: str = ""
+
+    _v = field_validator("fraction")(lambda cls, v: _check_fraction(v))
+
+    def describe(self) -> str:
+        base = {
+            "cast": "votes cast",
+            "present": "directors present",
+            "in-office": "directors in office",
+            "authorized": "authorized seats",
+        }[self.base]
+        return f"{self.fraction} of {base}"
+
+
+class Quorum(_Frozen):
+    base: Literal["authorized", "in-office"] = "authorized"
+    fraction: str = "majority"
+    floor: int = Field(default=1, ge=0, description="never fewer than this many directors")
+    withdrawal: Literal["lost", "continue-if-majority-of-quorum", "continue"] = "lost"
+    remote_counts: bool = True
+    citation: str = ""
+
+    _v = field_validator("fraction")(lambda cls, v: _check_fraction(v))
+
+
+class Removal(_Frozen):
+    by: tuple[Body, ...] = ("board",)
+    threshold: Threshold | None = None
+    subject_may_vote: bool = True
+    citation: str = ""
+
+
+class SpecialMeetings(_Frozen):
+    callers: tuple[str, ...] = ()
+    """Offices or roles that may call one alone: chair, ceo, president, secretary, any-director."""
+    directors_together: int = Field(default=0, ge=0)
+    """That many directors together may call one (0: not allowed)."""
+    citation: str = ""
+
+
+class NoticeRule(_Frozen):
+    required: bool = True
+    to: Literal["all-directors"] = "all-directors"
+    lead_time_hours: dict[Channel, float] = Field(default_factory=dict)
+    purpose_required: bool = False
+    citation: str = ""
+
+
+class Notice(_Frozen):
+    special: NoticeRule = NoticeRule()
+    regular: NoticeRule = NoticeRule(required=False)
+
+
+class Waiver(_Frozen):
+    by_attendance: bool = True
+    objection: Literal["at-start", "at-start-and-not-voting-for", "none"] = "at-start"
+    in_writing: bool = True
+    citation: str = ""
+
+
+class RemotePresence(_Frozen):
+    allowed: bool = True
+    citation: str = ""
+
+
+class WrittenConsent(_Frozen):
+    allowed: bool = True
+    threshold: Threshold = Threshold(fraction="unanimous", base="in-office")
+    signers_at_least_quorum: bool = True
+    in_writing: bool = True
+    max_delay_days: int | None = 60
+    citation: str = ""
+
+
+class Recusal(_Frozen):
+    interested_must_recuse: bool = False
+    interested_count_for_quorum: bool = True
+    disinterested_majority_safe_harbour: bool = True
+    citation: str = ""
+
+
+class Resignation(_Frozen):
+    effective: Literal["on-delivery-unless-later"] = "on-delivery-unless-later"
+    oral_at_meeting: bool = True
+    citation: str = ""
+
+
+class Vacancies(_Frozen):
+    filled_by: Body = "board"
+    below_quorum: bool = True
+    threshold: Threshold = Threshold(fraction="majority", base="in-office")
+    citation: str = ""
+
+
+class Deception(_Frozen):
+    severity: Literal["void", "voidable"] = "voidable"
+    citation: str = ""
+
+
+class Bylaws(_Frozen):
+    """One bylaws profile.  ``thresholds`` maps act kinds to thresholds; ``default`` applies to
+    the rest."""
+
+    profile: str
+    title: str = ""
+    description: str = ""
+    extends: str | None = None
+    quorum: Quorum = Quorum()
+    thresholds: dict[str, Threshold] = Field(default_factory=dict)
+    director_removal: Removal = Removal(by=("stockholders",))
+    officer_removal: Removal = Removal()
+    director_election: Removal = Removal(by=("stockholders",))
+    special_meetings: SpecialMeetings = SpecialMeetings()
+    notice: Notice = Notice()
+    waiver: Waiver = Waiver()
+    remote_presence: RemotePresence = RemotePresence()
+    written_consent: WrittenConsent = WrittenConsent()
+    action_without_meeting: WrittenConsent = WrittenConsent(allowed=False)
+    recusal: Recusal = Recusal()
+    resignation: Resignation = Resignation()
+    vacancies: Vacancies = Vacancies()
+    deception: Deception = Deception()
+
+    @field_validator("thresholds")
+    @classmethod
+    def _known_acts(cls, value: dict[str, Threshold]) -> dict[str, Threshold]:
+        allowed = {k.value for k in ActKind} | {"default"}
+        for key in value:
+            if key not in allowed:
+                close = difflib.get_close_matches(key, sorted(allowed), n=1, cutoff=0.6)
+                guess = close[0] if close else None
+                hint = f"did you mean '{guess}'?" if guess else "use an act kind or 'default'"
+                raise ValueError(f"unknown act kind '{key}' | {hint}")
+        return value
+
+    def threshold_for(self, act: ActKind) -> Threshold:
+        if act.value in self.thresholds:
+            return self.thresholds[act.value]
+        if act is ActKind.REMOVE_DIRECTOR and self.director_removal.threshold is not None:
+            return self.director_removal.threshold
+        if act is ActKind.REMOVE_OFFICER and self.officer_removal.threshold is not None:
+            return self.officer_removal.threshold
+        return self.thresholds.get("default", Threshold())
+
+
+def apply_amendment(bylaws: Bylaws, settings: dict[str, Any]) -> tuple[Bylaws | None, str | None]:
+    """Set dotted parameters (``quorum.fraction``) on a profile; (None, why) if invalid."""
+    data = bylaws.model_dump(mode="json")
+    for dotted, value in settings.items():
+        parts = dotted.split(".")
+        node: Any = data
+        for part in parts[:-1]:
+            if not isinstance(node, dict) or part not in node:
+                return None, f"no bylaws parameter '{dotted}'"
+            node = node[part]
+        if not isinstance(node, dict) or (parts[-1] not in node and parts[0] != "thresholds"):
+            return None, f"no bylaws parameter '{dotted}'"
+        node[parts[-1]] = value
+    try:
+        return Bylaws.model_validate(data), None
+    except ValueError as exc:
+        return None, str(exc).splitlines()[0]

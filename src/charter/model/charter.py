@@ -1,0 +1,113 @@
+"""The charter file: the organisation as it stands at the start of the journal."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from charter.model.unknown import Unknown
+
+EntityKind = Literal[
+    "nonprofit", "llc", "lp", "corporation", "pbc", "fund", "trust", "holding", "partnership"
+]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Entity(_Frozen):
+    id: str
+    name: str
+    kind: EntityKind
+    jurisdiction: str | Unknown = "unknown"
+    note: str = ""
+    source: str | None = None
+
+
+class Control(_Frozen):
+    """``controller`` controls ``controlled`` (as sole member, manager, majority holder ...)."""
+
+    controller: str
+    controlled: str
+    how: str = ""
+    source: str | None = None
+
+
+class Person(_Frozen):
+    id: str
+    name: str
+    note: str = ""
+
+
+class DirectorSeat(_Frozen):
+    person: str
+    since: str = "unknown"
+    """An ISO date, a year, or unknown."""
+    note: str = ""
+
+
+class Board(_Frozen):
+    entity: str
+    authorized_seats: int = Field(ge=1)
+    directors: tuple[DirectorSeat, ...]
+    chair: str | None = None
+    source: str | None = None
+    note: str = ""
+
+
+class OfficeHolding(_Frozen):
+    office: str
+    holder: str
+    entity: str | None = None
+    source: str | None = None
+
+
+class Scope(_Frozen):
+    """What an agreement covers; ``excludes_after_agi`` models the OpenAI-Microsoft clause that
+    licences only pre-AGI technology once the board determines AGI has been attained."""
+
+    covers: str = ""
+    excludes_after_agi: bool = False
+
+
+class Agreement(_Frozen):
+    id: str
+    kind: str
+    parties: tuple[str, ...]
+    licensor: str | None = None
+    licensee: str | None = None
+    scope: Scope = Scope()
+    source: str | None = None
+    note: str = ""
+
+
+class Interest(_Frozen):
+    """An economic interest: who holds a claim on which entity's distributions, and its cap."""
+
+    holder: str
+    entity: str
+    kind: str
+    cap: str | Unknown = "unknown"
+    voting: bool = False
+    waterfall_party: str | None = None
+    source: str | None = None
+    note: str = ""
+
+
+class CharterFile(_Frozen):
+    charter: str
+    title: str = ""
+    timezone: str = "UTC"
+    bylaws: str
+    entities: tuple[Entity, ...]
+    controls: tuple[Control, ...] = ()
+    people: tuple[Person, ...]
+    board: Board
+    offices: tuple[OfficeHolding, ...] = ()
+    agreements: tuple[Agreement, ...] = ()
+    interests: tuple[Interest, ...] = ()
+    journal: tuple[str, ...] = ("journal.yaml",)
+    waterfall: str | None = None
+    sources: dict[str, str] = Field(default_factory=dict)

@@ -1,0 +1,214 @@
+"""Journal events: dated facts, in order.  Events are facts; state is derived by replay."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from charter.model.kinds import ActKind, Channel, Vote
+from charter.model.unknown import Unknown
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class _Event(_Frozen):
+    id: str | None = None
+    at: dt.datetime | dt.date
+    source: str | None = None
+    note: str = ""
+
+
+class Subject(_Frozen):
+    person: str | None = None
+    office: str | None = None
+
+
+class Amendment(_Frozen):
+    """``profile`` replaces the profile in force; ``set`` changes single parameters, e.g.
+    ``{"quorum.fraction": "1/3"}``."""
+
+    profile: str | None = None
+    set: dict[str, str | int | float | bool] = Field(default_factory=dict)
+
+
+class ActSpec(_Frozen):
+    """What an act does, independent of how it was taken (meeting, consent)."""
+
+    id: str | None = None
+    act: ActKind
+    subject: Subject = Subject()
+    seats: int | None = Field(default=None, ge=1)
+    technology: str | None = None
+    description: str = ""
+    amendment: Amendment | None = None
+
+
+class Notice(_Event):
+    kind: Literal["notice"]
+    meeting: str
+    to: tuple[str, ...]
+    channel: Channel = Channel.UNKNOWN
+    by: str | Unknown = "unknown"
+    purpose_stated: bool | Unknown = "unknown"
+
+
+class MeetingOpened(_Event):
+    kind: Literal["meeting-opened"]
+    meeting: str
+    type: Literal["special", "regular", "unknown"] = "unknown"
+    called_by: tuple[str, ...] | Unknown = "unknown"
+    remote: bool | Unknown = "unknown"
+    present: tuple[str, ...] | Unknown = "unknown"
+    notices: Literal["complete", "unknown"] = "unknown"
+    not_notified: tuple[str, ...] = ()
+    purpose_withheld_from: tuple[str, ...] = ()
+
+
+class MeetingClosed(_Event):
+    kind: Literal["meeting-closed"]
+    meeting: str
+
+
+class Joined(_Event):
+    kind: Literal["joined"]
+    meeting: str
+    person: str
+
+
+class Left(_Event):
+    kind: Literal["left"]
+    meeting: str
+    person: str
+
+
+class Objection(_Event):
+    kind: Literal["objection"]
+    meeting: str
+    person: str
+    at_start: bool | Unknown = "unknown"
+    reason: str = "the meeting was not lawfully called or convened"
+
+
+class Motion(ActSpec, _Event):
+    kind: Literal["motion"]
+    form: Literal["meeting", "written-consent", "without-meeting", "unknown"] = "meeting"
+    meeting: str | None = None
+    interested: tuple[str, ...] = ()
+    votes: dict[str, Vote] | Unknown = "unknown"
+    declared: Literal["adopted", "rejected", "unknown"] = "adopted"
+
+
+class ConsentCirculated(_Event):
+    kind: Literal["consent-circulated"]
+    consent: str
+    acts: tuple[ActSpec, ...] = Field(min_length=1)
+    to: tuple[str, ...] | Unknown = "unknown"
+    effective_at: dt.datetime | dt.date | None = None
+
+
+class ConsentSigned(_Event):
+    kind: Literal["consent-signed"]
+    consent: str
+    by: str
+
+
+class ConsentAdopted(_Event):
+    """The organisation treated the consent as adopted (e.g. announced it), whatever it lacked."""
+
+    kind: Literal["consent-adopted"]
+    consent: str
+
+
+class Resignation(_Event):
+    kind: Literal["resignation"]
+    person: str
+    positions: tuple[str, ...] = Field(min_length=1)
+    """``director``, ``chair`` or an office name (``ceo``, ``president`` ...)."""
+    effective: dt.datetime | dt.date | Literal["on-delivery"] | Unknown = "on-delivery"
+    channel: Channel = Channel.UNKNOWN
+    in_writing: bool | Unknown = "unknown"
+
+
+class InterestDeclared(_Event):
+    kind: Literal["interest-declared"]
+    person: str
+    motion: str | None = None
+    matter: str = ""
+
+
+class PrivateMessage(_Event):
+    kind: Literal["private-message"]
+    from_: str = Field(alias="from")
+    to: tuple[str, ...]
+    channel: Channel = Channel.UNKNOWN
+    text: str = ""
+
+
+class Announcement(_Event):
+    kind: Literal["announcement"]
+    by: str
+    text: str
+
+
+Event = Annotated[
+    Notice
+    | MeetingOpened
+    | MeetingClosed
+    | Joined
+    | Left
+    | Objection
+    | Motion
+    | ConsentCirculated
+    | ConsentSigned
+    | ConsentAdopted
+    | Resignation
+    | InterestDeclared
+    | PrivateMessage
+    | Announcement,
+    Field(discriminator="kind"),
+]
+
+EVENT_KINDS: tuple[str, ...] = (
+    "notice",
+    "meeting-opened",
+    "meeting-closed",
+    "joined",
+    "left",
+    "objection",
+    "motion",
+    "consent-circulated",
+    "consent-signed",
+    "consent-adopted",
+    "resignation",
+    "interest-declared",
+    "private-message",
+    "announcement",
+)
+
+# Events at the same instant are ordered by this rank, then by file order (STYLE.md §7): the
+# meeting opens before anyone joins, objections come before motions, and it closes last.
+KIND_RANK: dict[str, int] = {
+    "notice": 0,
+    "private-message": 1,
+    "announcement": 9,
+    "meeting-opened": 2,
+    "joined": 3,
+    "objection": 4,
+    "interest-declared": 5,
+    "consent-circulated": 5,
+    "consent-signed": 6,
+    "motion": 6,
+    "consent-adopted": 7,
+    "resignation": 7,
+    "left": 8,
+    "meeting-closed": 10,
+}
+
+
+class JournalFile(_Frozen):
+    journal: str | None = None
+    events: tuple[Event, ...]

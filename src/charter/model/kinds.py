@@ -1,0 +1,69 @@
+"""Names that appear in files and JSON: act kinds, votes, channels, verdicts."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ActKind(StrEnum):
+    REMOVE_OFFICER = "remove-officer"
+    APPOINT_OFFICER = "appoint-officer"
+    REMOVE_DIRECTOR = "remove-director"
+    ELECT_DIRECTOR = "elect-director"
+    FILL_VACANCY = "fill-vacancy"
+    REMOVE_CHAIR = "remove-chair"
+    ELECT_CHAIR = "elect-chair"
+    CHANGE_BOARD_SIZE = "change-board-size"
+    AMEND_BYLAWS = "amend-bylaws"
+    DETERMINE_AGI = "determine-agi"
+    APPROVE_TRANSACTION = "approve-transaction"
+    RESIGN = "resign"
+
+
+BOARD_ACTS: tuple[ActKind, ...] = tuple(k for k in ActKind if k is not ActKind.RESIGN)
+
+
+class Vote(StrEnum):
+    FOR = "for"
+    AGAINST = "against"
+    ABSTAIN = "abstain"
+    RECUSED = "recused"
+    ABSENT = "absent"  # known not to have taken part (did not vote, did not sign)
+    UNKNOWN = "unknown"
+
+
+class Channel(StrEnum):
+    PERSONAL = "personal"
+    PHONE = "phone"
+    EMAIL = "email"
+    TEXT = "text"
+    VIDEO = "video"
+    MAIL = "mail"
+    COURIER = "courier"
+    UNKNOWN = "unknown"
+
+
+class Status(StrEnum):
+    VALID = "valid"
+    VALID_WITH_WARNINGS = "valid_with_warnings"
+    CONDITIONAL = "conditional"
+    VOIDABLE = "voidable"
+    VOID = "void"
+    FAILED = "failed"
+
+
+class Severity(StrEnum):
+    VOID = "void"
+    VOIDABLE = "voidable"
+    WARNING = "warning"
+
+
+class Outcome(StrEnum):
+    PASSED = "passed"
+    FAILED = "failed"
+    UNKNOWN = "unknown"
+
+
+class View(StrEnum):
+    DE_JURE = "de-jure"
+    DE_FACTO = "de-facto"

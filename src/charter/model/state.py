@@ -1,0 +1,74 @@
+"""The state of an organisation at an instant; derived by replay, never stored as truth."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from charter.model.bylaws import Bylaws
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AgreementState:
+    id: str
+    kind: str
+    parties: tuple[str, ...]
+    covers: str
+    excludes_after_agi: bool
+    agi_excluded: tuple[tuple[str, str], ...] = ()
+    """(date determined, technology) pairs now outside the agreement's scope."""
+
+    def to_json(self) -> dict[str, Any]:
+        scope = self.covers or "as written"
+        if self.agi_excluded:
+            scope += "; excludes " + "; ".join(
+                f"{tech} (determined AGI on {when})" for when, tech in self.agi_excluded
+            )
+        return {
+            "kind": self.kind,
+            "parties": list(self.parties),
+            "scope": scope,
+            "excludes_after_agi": self.excludes_after_agi,
+            "agi_excluded": [{"determined": w, "technology": t} for w, t in self.agi_excluded],
+        }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class State:
+    at: dt.datetime | None
+    directors: frozenset[str]
+    authorized_seats: int
+    chair: str | None
+    officers: tuple[tuple[str, str], ...]
+    bylaws: Bylaws
+    bylaws_ref: str
+    agreements: tuple[AgreementState, ...] = ()
+    agi_determinations: tuple[tuple[str, str], ...] = field(default=())
+
+    @property
+    def officer_map(self) -> dict[str, str]:
+        return dict(self.officers)
+
+    def holder(self, office: str) -> str | None:
+        return self.officer_map.get(office)
+
+    def offices_of(self, person: str) -> list[str]:
+        return [office for office, holder in self.officers if holder == person]
+
+    def with_officer(self, office: str, person: str | None) -> State:
+        officers = {k: v for k, v in self.officers if k != office}
+        if person is not None:
+            officers[office] = person
+        return replace(self, officers=tuple(sorted(officers.items())))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "at": self.at.isoformat() if self.at else None,
+            "directors": sorted(self.directors),
+            "authorized_seats": self.authorized_seats,
+            "chair": self.chair,
+            "officers": dict(self.officers),
+            "agreements": {a.id: a.to_json() for a in self.agreements},
+            "bylaws": self.bylaws_ref,
+        }

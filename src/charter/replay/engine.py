@@ -1,0 +1,578 @@
+"""Replay: a deterministic fold over the totally ordered journal.
+
+For every act it yields a verdict (the checks the profile's rules return, combined into a status)
+and it carries two states side by side: *de jure* (acts that are void or failed do not take
+effect) and *de facto* (what the organisation recorded and acted on).  Acts are judged against the
+de jure state - a void removal leaves the director in office, so the next meeting still owes him
+notice (Fogel: void acts cannot be ratified by acting on them).
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import heapq
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+from charter.model.bylaws import Bylaws
+from charter.model.case import Case, Entry
+from charter.model.journal import (
+    ActSpec,
+    ConsentAdopted,
+    ConsentCirculated,
+    ConsentSigned,
+    InterestDeclared,
+    Joined,
+    Left,
+    MeetingClosed,
+    MeetingOpened,
+    Motion,
+    Notice,
+    Objection,
+    PrivateMessage,
+    Resignation,
+    Subject,
+)
+from charter.model.kinds import ActKind, Outcome, Severity, Status, View, Vote
+from charter.model.source import Diagnostic, Source
+from charter.model.state import AgreementState, State
+from charter.model.unknown import is_unknown
+from charter.replay.effects import apply_act, resign
+from charter.rules import RESIGNATION, apply, rules_for
+from charter.rules.base import ActContext, Check, Form, MeetingFacts
+
+APPLIES_DE_JURE = {Status.VALID, Status.VALID_WITH_WARNINGS, Status.VOIDABLE, Status.CONDITIONAL}
+FORM_LABEL = {
+    "meeting": "at a meeting",
+    "written-consent": "by written consent",
+    "without-meeting": "without a meeting",
+}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Verdict:
+    id: str
+    at: dt.datetime
+    kind: ActKind
+    subject: Subject
+    status: Status
+    checks: tuple[Check, ...]
+    missing_facts: tuple[str, ...]
+    source: Source
+    evidence: str | None
+    form: str
+    declared: str
+    hypothetical: bool = False
+    description: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        subject: dict[str, Any] = {"person": self.subject.person}
+        if self.subject.office is not None:
+            subject["office"] = self.subject.office
+        return {
+            "id": self.id,
+            "at": self.at.isoformat(),
+            "kind": self.kind.value,
+            "subject": subject,
+            "status": self.status.value,
+            "form": self.form,
+            "declared": self.declared,
+            "hypothetical": self.hypothetical,
+            "journal": str(self.source),
+            "evidence": self.evidence,
+            "checks": [c.to_json() for c in self.checks],
+            "missing_facts": list(self.missing_facts),
+        }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Snapshot:
+    at: dt.datetime
+    jure: State
+    facto: State
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Timeline:
+    profile: str
+    initial: State
+    verdicts: tuple[Verdict, ...]
+    snapshots: tuple[Snapshot, ...]
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+    def state_at(self, at: dt.datetime, view: View = View.DE_JURE) -> State:
+        """The state after every event at or before ``at`` (events after it never matter)."""
+        times = [s.at for s in self.snapshots]
+        i = bisect.bisect_right(times, at)
+        if i == 0:
+            return replace(self.initial, at=at)
+        snap = self.snapshots[i - 1]
+        return replace(snap.jure if view is View.DE_JURE else snap.facto, at=at)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"profile": self.profile, "acts": [v.to_json() for v in self.verdicts]}
+
+
+def status_of(checks: Iterable[Check]) -> Status:
+    checks = list(checks)
+    failed = [c for c in checks if c.outcome is Outcome.FAILED]
+    if any(c.rule.startswith("threshold.") for c in failed):
+        return Status.FAILED
+    if any(c.severity is Severity.VOID for c in failed):
+        return Status.VOID
+    if any(c.severity is Severity.VOIDABLE for c in failed):
+        return Status.VOIDABLE
+    if any(c.outcome is Outcome.UNKNOWN for c in checks):
+        return Status.CONDITIONAL
+    if failed:
+        return Status.VALID_WITH_WARNINGS
+    return Status.VALID
+
+
+def missing_of(checks: Iterable[Check]) -> tuple[str, ...]:
+    seen: dict[str, None] = {}
+    for c in checks:
+        if c.outcome is Outcome.UNKNOWN:
+            for fact in c.missing or (c.detail,):
+                seen.setdefault(fact, None)
+    return tuple(seen)
+
+
+def initial_state(case: Case) -> State:
+    c = case.charter
+    return State(
+        at=case.start,
+        directors=frozenset(seat.person for seat in c.board.directors),
+        authorized_seats=c.board.authorized_seats,
+        chair=c.board.chair,
+        officers=tuple(sorted((o.office, o.holder) for o in c.offices)),
+        bylaws=case.bylaws,
+        bylaws_ref=case.bylaws.profile,
+        agreements=tuple(
+            AgreementState(
+                id=a.id,
+                kind=a.kind,
+                parties=a.parties,
+                covers=a.scope.covers,
+                excludes_after_agi=a.scope.excludes_after_agi,
+            )
+            for a in c.agreements
+        ),
+    )
+
+
+@dataclass
+class _Meeting:
+    id: str
+    type: Literal["special", "regular", "unknown"]
+    opened_at: dt.datetime
+    called_by: tuple[str, ...] | None
+    remote: bool | None
+    present: set[str] | None
+    present_at_open: frozenset[str] | None
+    max_present: int | None
+    notices_complete: bool
+    not_notified: frozenset[str]
+    withheld: frozenset[str]
+    source: Source
+    attended: set[str] = field(default_factory=set)
+    objected: set[str] = field(default_factory=set)
+    objection_unknown: set[str] = field(default_factory=set)
+    closed: bool = False
+
+
+@dataclass
+class _Consent:
+    entry: Entry
+    event: ConsentCirculated
+    signers: list[str] = field(default_factory=list)
+    last: Entry | None = None
+    done: bool = False
+
+
+class _Fold:
+    """The mutable accumulator of one replay; private, created and consumed by :func:`replay`."""
+
+    def __init__(self, case: Case) -> None:
+        self.case = case
+        self.profiles: dict[str, Bylaws] = dict(case.profiles)
+        self.jure = initial_state(case)
+        self.facto = self.jure
+        self.initial = self.jure
+        self.meetings: dict[str, _Meeting] = {}
+        self.notices: dict[str, list[tuple[str, dt.datetime, str, bool | None]]] = {}
+        self.messages: list[tuple[str, str, str, dt.datetime]] = []
+        self.interests: dict[str, set[str]] = {}
+        self.consents: dict[str, _Consent] = {}
+        self.pending: list[tuple[dt.datetime, int, str, Callable[[State], State]]] = []
+        self.counter = 0
+        self.verdicts: list[Verdict] = []
+        self.snapshots: list[Snapshot] = []
+        self.diagnostics: list[Diagnostic] = []
+
+    # -- time ---------------------------------------------------------------------------------
+    def advance(self, to: dt.datetime | None) -> None:
+        while self.pending and (to is None or self.pending[0][0] <= to):
+            when, _, view, effect = heapq.heappop(self.pending)
+            if view == "jure":
+                self.jure = effect(self.jure)
+            else:
+                self.facto = effect(self.facto)
+            self.snap(when)
+
+    def schedule(self, when: dt.datetime, view: str, effect: Callable[[State], State]) -> None:
+        self.counter += 1
+        heapq.heappush(self.pending, (when, self.counter, view, effect))
+
+    def snap(self, at: dt.datetime) -> None:
+        snap = Snapshot(at=at, jure=replace(self.jure, at=at), facto=replace(self.facto, at=at))
+        if self.snapshots and self.snapshots[-1].at == at:
+            self.snapshots[-1] = snap
+        else:
+            self.snapshots.append(snap)
+
+    # -- events -------------------------------------------------------------------------------
+    def step(self, entry: Entry) -> None:
+        self.advance(entry.at)
+        ev = entry.event
+        match ev:
+            case Notice():
+                for person in ev.to:
+                    purpose = None if is_unknown(ev.purpose_stated) else bool(ev.purpose_stated)
+                    self.notices.setdefault(ev.meeting, []).append(
+                        (person, entry.at, ev.channel.value, purpose)
+                    )
+            case PrivateMessage():
+                for person in ev.to:
+                    self.messages.append((ev.from_, person, ev.channel.value, entry.at))
+            case MeetingOpened():
+                present = None if is_unknown(ev.present) else set(ev.present)
+                self.meetings[ev.meeting] = _Meeting(
+                    id=ev.meeting,
+                    type=ev.type,
+                    opened_at=entry.at,
+                    called_by=None if is_unknown(ev.called_by) else tuple(ev.called_by),
+                    remote=None if is_unknown(ev.remote) else bool(ev.remote),
+                    present=present,
+                    present_at_open=frozenset(present) if present is not None else None,
+                    max_present=len(present & self.jure.directors) if present is not None else None,
+                    notices_complete=ev.notices == "complete",
+                    not_notified=frozenset(ev.not_notified),
+                    withheld=frozenset(ev.purpose_withheld_from),
+                    source=entry.source,
+                    attended=set(present or ()),
+                )
+            case Joined():
+                m = self.meetings[ev.meeting]
+                m.attended.add(ev.person)
+                if m.present is not None:
+                    m.present.add(ev.person)
+                    m.max_present = max(m.max_present or 0, len(m.present & self.jure.directors))
+            case Left():
+                m = self.meetings[ev.meeting]
+                if m.present is not None:
+                    m.present.discard(ev.person)
+            case Objection():
+                m = self.meetings[ev.meeting]
+                if ev.at_start is True:
+                    m.objected.add(ev.person)
+                elif is_unknown(ev.at_start):
+                    m.objection_unknown.add(ev.person)
+            case MeetingClosed():
+                self.meetings[ev.meeting].closed = True
+            case InterestDeclared():
+                self.interests.setdefault(ev.motion or "*", set()).add(ev.person)
+            case Motion():
+                self.motion(entry, ev)
+            case ConsentCirculated():
+                self.consents[ev.consent] = _Consent(entry=entry, event=ev)
+            case ConsentSigned():
+                self.signed(entry, ev)
+            case ConsentAdopted():
+                self.adopted(entry, ev)
+            case Resignation():
+                self.resignation(entry, ev)
+            case _:
+                pass
+        self.snap(entry.at)
+
+    # -- acts ---------------------------------------------------------------------------------
+    def meeting_facts(self, meeting_id: str | None, at: dt.datetime) -> MeetingFacts | None:
+        if meeting_id is None or meeting_id not in self.meetings:
+            return None
+        m = self.meetings[meeting_id]
+        messages = tuple((f, t, ch) for f, t, ch, when in self.messages if when <= m.opened_at)
+        return MeetingFacts(
+            id=m.id,
+            type=m.type,
+            opened_at=m.opened_at,
+            called_by=m.called_by,
+            remote=m.remote,
+            present=frozenset(m.present) if m.present is not None else None,
+            present_at_open=m.present_at_open,
+            max_present=m.max_present,
+            attended=frozenset(m.attended),
+            objected_at_start=frozenset(m.objected),
+            objection_unknown=frozenset(m.objection_unknown),
+            notices=tuple(self.notices.get(m.id, ())),
+            notices_complete=m.notices_complete,
+            not_notified=m.not_notified,
+            purpose_withheld_from=m.withheld,
+            private_messages=messages,
+            source=m.source,
+        )
+
+    def check_voters(self, entry: Entry, voters: Iterable[str], what: str) -> None:
+        for person in voters:
+            if person not in self.jure.directors and person not in self.facto.directors:
+                self.diagnostics.append(
+                    Diagnostic(
+                        source=entry.source,
+                        message=f"{what} by '{person}', who is not a director at "
+                        f"{entry.at.isoformat()}",
+                        hint="directors then: "
+                        + ", ".join(sorted(self.jure.directors | self.facto.directors)),
+                    )
+                )
+
+    def judge(
+        self,
+        entry: Entry,
+        spec: ActSpec,
+        form: Form,
+        votes: dict[str, Vote] | None,
+        *,
+        meeting: str | None = None,
+        effective_at: dt.datetime | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> list[Check]:
+        interested = set(self.interests.get(spec.id or "", set())) | set(
+            getattr(spec, "interested", ())
+        )
+        ctx = ActContext(
+            spec=spec,
+            form=form,
+            at=entry.at,
+            state=self.jure,
+            bylaws=self.jure.bylaws,
+            source=entry.source,
+            votes=votes,
+            meeting=self.meeting_facts(meeting, entry.at) if form == "meeting" else None,
+            interested=frozenset(interested),
+            effective_at=effective_at,
+            extra=extra or {},
+        )
+        return apply(rules_for(form), ctx)
+
+    def record(
+        self,
+        entry: Entry,
+        spec: ActSpec,
+        status: Status,
+        checks: list[Check],
+        missing: tuple[str, ...],
+        form: str,
+        declared: str,
+    ) -> None:
+        evidence = entry.event.source
+        self.verdicts.append(
+            Verdict(
+                id=spec.id or entry.event.id or entry.label,
+                at=entry.at,
+                kind=spec.act,
+                subject=spec.subject,
+                status=status,
+                checks=tuple(checks),
+                missing_facts=missing,
+                source=entry.source,
+                evidence=evidence,
+                form=form,
+                declared=declared,
+                hypothetical=entry.hypothetical,
+                description=spec.description,
+            )
+        )
+
+    def take_effect(self, spec: ActSpec, status: Status, at: dt.datetime, de_facto: bool) -> None:
+        if status in APPLIES_DE_JURE:
+            self.jure = apply_act(self.jure, spec, at, self.profiles)
+        if de_facto:
+            self.facto = apply_act(self.facto, spec, at, self.profiles)
+
+    def motion(self, entry: Entry, ev: Motion) -> None:
+        votes = None if is_unknown(ev.votes) else dict(ev.votes)  # type: ignore[arg-type]
+        if votes:
+            self.check_voters(
+                entry,
+                [p for p, v in votes.items() if v in (Vote.FOR, Vote.AGAINST, Vote.ABSTAIN)],
+                "a vote",
+            )
+        forms: list[Form] = (
+            ["meeting", "written-consent", "without-meeting"] if ev.form == "unknown" else [ev.form]
+        )
+        if ev.form == "unknown" and ev.meeting is None:
+            forms.remove("meeting")
+        results = []
+        for form in forms:
+            checks = self.judge(entry, ev, form, votes, meeting=ev.meeting)
+            results.append((form, checks, status_of(checks)))
+        if len(results) == 1:
+            _, checks, status = results[0]
+            missing = missing_of(checks) if status is Status.CONDITIONAL else ()
+        else:
+            status, checks, missing = _combine_alternatives(results)
+        self.record(entry, ev, status, checks, missing, ev.form, ev.declared)
+        self.take_effect(ev, status, entry.at, ev.declared == "adopted")
+
+    def signed(self, entry: Entry, ev: ConsentSigned) -> None:
+        c = self.consents[ev.consent]
+        self.check_voters(entry, [ev.by], "a consent signature")
+        if ev.by not in c.signers:
+            c.signers.append(ev.by)
+        c.last = entry
+        if c.done:
+            return
+        votes = dict.fromkeys(c.signers, Vote.FOR)
+        results = [
+            (
+                spec,
+                self.judge(entry, spec, "written-consent", votes, effective_at=self._effective(c)),
+            )
+            for spec in c.event.acts
+        ]
+        if all(
+            status_of(checks) in APPLIES_DE_JURE - {Status.CONDITIONAL} for _, checks in results
+        ):
+            c.done = True
+            for spec, checks in results:
+                status = status_of(checks)
+                self.record(entry, spec, status, checks, (), "written-consent", "adopted")
+                self.take_effect(spec, status, self._effective(c) or entry.at, True)
+
+    def _effective(self, c: _Consent) -> dt.datetime | None:
+        value = c.event.effective_at
+        if value is None:
+            return None
+        if not isinstance(value, dt.datetime):
+            value = dt.datetime.combine(value, dt.time(0, 0))
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=c.entry.at.tzinfo)
+        return value
+
+    def adopted(self, entry: Entry, ev: ConsentAdopted) -> None:
+        c = self.consents.get(ev.consent)
+        if c is None or c.done:
+            return
+        c.done = True
+        votes = dict.fromkeys(c.signers, Vote.FOR)
+        for spec in c.event.acts:
+            checks = self.judge(
+                entry, spec, "written-consent", votes, effective_at=self._effective(c)
+            )
+            status = status_of(checks)
+            missing = missing_of(checks) if status is Status.CONDITIONAL else ()
+            self.record(entry, spec, status, checks, missing, "written-consent", "adopted")
+            self.take_effect(spec, status, entry.at, True)
+
+    def unfinished_consents(self) -> None:
+        for c in self.consents.values():
+            if c.done:
+                continue
+            entry = c.last or c.entry
+            votes = dict.fromkeys(c.signers, Vote.FOR)
+            for spec in c.event.acts:
+                checks = self.judge(entry, spec, "written-consent", votes)
+                self.record(
+                    entry, spec, Status.FAILED, checks, (), "written-consent", "not adopted"
+                )
+
+    def resignation(self, entry: Entry, ev: Resignation) -> None:
+        spec = ActSpec(
+            id=ev.id, act=ActKind.RESIGN, subject=Subject(person=ev.person), description=ev.note
+        )
+        effective: dt.datetime | None = None
+        unknown_when = is_unknown(ev.effective)
+        if isinstance(ev.effective, dt.datetime | dt.date):
+            value = ev.effective
+            if not isinstance(value, dt.datetime):
+                value = dt.datetime.combine(value, dt.time(0, 0))
+            effective = value if value.tzinfo else value.replace(tzinfo=entry.at.tzinfo)
+        ctx = ActContext(
+            spec=spec,
+            form="meeting",
+            at=entry.at,
+            state=self.jure,
+            bylaws=self.jure.bylaws,
+            source=entry.source,
+            votes={},
+            effective_at=effective,
+            extra={
+                "positions": ev.positions,
+                "effective_unknown": unknown_when,
+                "in_writing": None if is_unknown(ev.in_writing) else ev.in_writing,
+            },
+        )
+        checks = apply(RESIGNATION, ctx)
+        status = status_of(checks)
+        missing = missing_of(checks) if status is Status.CONDITIONAL else ()
+        self.record(entry, spec, status, checks, missing, "resignation", "adopted")
+        when = effective if effective is not None and effective > entry.at else entry.at
+
+        def effect(state: State) -> State:
+            return resign(state, ev.person, ev.positions, when)
+
+        if when > entry.at:
+            if status in APPLIES_DE_JURE:
+                self.schedule(when, "jure", effect)
+            self.schedule(when, "facto", effect)
+        else:
+            if status in APPLIES_DE_JURE:
+                self.jure = effect(self.jure)
+            self.facto = effect(self.facto)
+
+
+def _combine_alternatives(
+    results: list[tuple[Form, list[Check], Status]],
+) -> tuple[Status, list[Check], tuple[str, ...]]:
+    """The form of the act is unknown: judge every possible form.  If every form fails, the act
+    fails whichever it was; if any could stand, it is conditional on the form (and on what that
+    form still lacks)."""
+    statuses = [s for _, _, s in results]
+    checks: list[Check] = []
+    for form, group, _ in results:
+        for c in group:
+            checks.append(replace(c, detail=f"if {FORM_LABEL[form]}: {c.detail}"))
+    if len(set(statuses)) == 1 and statuses[0] is not Status.CONDITIONAL:
+        status = statuses[0]
+        missing: tuple[str, ...] = ()
+        if status is Status.VALID or status is Status.VALID_WITH_WARNINGS:
+            return status, checks, missing
+        return status, checks, missing
+    if all(s in (Status.VOID, Status.FAILED) for s in statuses):
+        return Status.VOID, checks, ()
+    facts: dict[str, None] = {"form of the action (meeting, written consent or informal)": None}
+    for _, group, s in results:
+        if s not in (Status.VOID, Status.FAILED):
+            for fact in missing_of(group):
+                facts.setdefault(fact, None)
+    return Status.CONDITIONAL, checks, tuple(facts)
+
+
+def replay(case: Case, *, bylaws: Bylaws | None = None) -> Timeline:
+    """Fold the journal into verdicts and states.  Pure and deterministic."""
+    if bylaws is not None:
+        case = replace(case, bylaws=bylaws)
+    fold = _Fold(case)
+    for entry in case.entries:
+        fold.step(entry)
+    fold.unfinished_consents()
+    fold.advance(None)
+    return Timeline(
+        profile=case.bylaws.profile,
+        initial=fold.initial,
+        verdicts=tuple(fold.verdicts),
+        snapshots=tuple(fold.snapshots),
+        diagnostics=tuple(fold.diagnostics),
+    )

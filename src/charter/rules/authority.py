@@ -1,0 +1,184 @@
+"""Authority to act: may the board take this act at all, and does its subject exist?"""
+
+from __future__ import annotations
+
+from charter.model.kinds import ActKind, Outcome, Severity
+from charter.rules.base import ActContext, Check
+
+_BODY = {"board": "the board", "members": "the members", "stockholders": "the stockholders"}
+
+
+def authority(ctx: ActContext) -> list[Check]:
+    """The board may only do what the profile gives it: under DGCL §141(k) a stock
+    corporation's board cannot remove a director at all (Fogel: such an act is void)."""
+    act, b = ctx.spec.act, ctx.bylaws
+    if act is ActKind.REMOVE_DIRECTOR:
+        rule = b.director_removal
+        if "board" not in rule.by:
+            who = " or ".join(_BODY[x] for x in rule.by)
+            return [
+                ctx.check(
+                    "authority.remove-director",
+                    rule.citation,
+                    Outcome.FAILED,
+                    f"{ctx.subject_text}: the board has no power to remove a director; "
+                    f"expected removal by {who}, found an act of the board",
+                )
+            ]
+        return [
+            ctx.check(
+                "authority.remove-director",
+                rule.citation,
+                Outcome.PASSED,
+                "the board may remove directors under this profile",
+            )
+        ]
+    if act is ActKind.ELECT_DIRECTOR:
+        rule = b.director_election
+        if "board" in rule.by:
+            return [
+                ctx.check(
+                    "authority.elect-director",
+                    rule.citation,
+                    Outcome.PASSED,
+                    "the board elects directors under this profile",
+                )
+            ]
+        vacant = ctx.state.authorized_seats - len(ctx.state.directors)
+        if vacant > 0 and b.vacancies.filled_by == "board":
+            return [
+                ctx.check(
+                    "authority.elect-director",
+                    b.vacancies.citation,
+                    Outcome.PASSED,
+                    f"directors are elected by {' or '.join(rule.by)}, but the board "
+                    f"may fill a vacancy ({vacant} vacant)",
+                )
+            ]
+        return [
+            ctx.check(
+                "authority.elect-director",
+                rule.citation,
+                Outcome.FAILED,
+                f"{ctx.subject_text}: expected election by "
+                f"{' or '.join(_BODY[x] for x in rule.by)}, found an act of the board "
+                "with no vacancy to fill",
+            )
+        ]
+    if act is ActKind.REMOVE_OFFICER:
+        rule = b.officer_removal
+        outcome = Outcome.PASSED if "board" in rule.by else Outcome.FAILED
+        return [
+            ctx.check(
+                "authority.remove-officer",
+                rule.citation,
+                outcome,
+                "officers are removed by the board"
+                if outcome is Outcome.PASSED
+                else f"officers are removed by {' or '.join(rule.by)}, not the board",
+            )
+        ]
+    return []
+
+
+def subject(ctx: ActContext) -> list[Check]:
+    """The act must have an object: you cannot remove a CEO who does not hold the office."""
+    act, s, st = ctx.spec.act, ctx.spec.subject, ctx.state
+    cite = "act subject (state as replayed)"
+    person = s.person or ""
+    if act is ActKind.REMOVE_OFFICER and s.office:
+        holder = st.holder(s.office)
+        ok = holder == person
+        return [
+            ctx.check(
+                "subject.holds-office",
+                cite,
+                Outcome.PASSED if ok else Outcome.FAILED,
+                f"{person} holds {s.office}"
+                if ok
+                else f"{ctx.subject_text}: expected {person} to hold {s.office}, found "
+                f"{holder or 'the office vacant'}",
+                Severity.VOID,
+            )
+        ]
+    if act is ActKind.REMOVE_DIRECTOR:
+        ok = person in st.directors
+        return [
+            ctx.check(
+                "subject.is-director",
+                cite,
+                Outcome.PASSED if ok else Outcome.FAILED,
+                f"{person} is a director"
+                if ok
+                else f"{ctx.subject_text}: {person} is not a director",
+                Severity.VOID,
+            )
+        ]
+    if act in (ActKind.ELECT_DIRECTOR, ActKind.FILL_VACANCY):
+        if person in st.directors:
+            return [
+                ctx.check(
+                    "subject.seat-available",
+                    cite,
+                    Outcome.FAILED,
+                    f"{ctx.subject_text}: {person} is already a director",
+                    Severity.WARNING,
+                )
+            ]
+        vacant = st.authorized_seats - len(st.directors)
+        ok = vacant > 0
+        return [
+            ctx.check(
+                "subject.seat-available",
+                cite,
+                Outcome.PASSED if ok else Outcome.FAILED,
+                f"{vacant} of {st.authorized_seats} seats vacant"
+                if ok
+                else f"{ctx.subject_text}: expected a vacant seat, found all "
+                f"{st.authorized_seats} authorized seats filled",
+                Severity.VOID,
+            )
+        ]
+    if act is ActKind.ELECT_CHAIR:
+        ok = person in st.directors
+        return [
+            ctx.check(
+                "subject.chair-is-director",
+                cite,
+                Outcome.PASSED if ok else Outcome.FAILED,
+                f"{person} is a director"
+                if ok
+                else f"{ctx.subject_text}: the chair must be a director; {person} is not",
+                Severity.VOID,
+            )
+        ]
+    if act is ActKind.REMOVE_CHAIR:
+        ok = st.chair is not None and (not person or st.chair == person)
+        return [
+            ctx.check(
+                "subject.is-chair",
+                cite,
+                Outcome.PASSED if ok else Outcome.FAILED,
+                f"{st.chair} is chair"
+                if ok
+                else f"{ctx.subject_text}: expected {person or 'a chair'} as chair, found "
+                f"{st.chair or 'no chair'}",
+                Severity.WARNING,
+            )
+        ]
+    if act is ActKind.CHANGE_BOARD_SIZE and ctx.spec.seats is not None:
+        ok = ctx.spec.seats >= len(st.directors)
+        return [
+            ctx.check(
+                "subject.board-size",
+                cite,
+                Outcome.PASSED if ok else Outcome.FAILED,
+                f"{ctx.spec.seats} seats for {len(st.directors)} directors"
+                if ok
+                else f"board size {ctx.spec.seats} is below the {len(st.directors)} "
+                f"directors in office ({len(st.directors) - ctx.spec.seats} too many); "
+                "remove directors first",
+                Severity.VOID,
+            )
+        ]
+    return []

@@ -1,0 +1,159 @@
+"""What every rule shares: the check a rule returns, the context it reads, and vote arithmetic
+that stays honest about unknown votes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from charter.model.bylaws import Bylaws
+from charter.model.journal import ActSpec
+from charter.model.kinds import Outcome, Severity, Vote
+from charter.model.source import Source
+from charter.model.state import State
+
+Form = Literal["meeting", "written-consent", "without-meeting"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Check:
+    """One rule applied to one act.  ``missing`` names the unknown fact when outcome is unknown."""
+
+    rule: str
+    citation: str
+    outcome: Outcome
+    severity: Severity
+    detail: str
+    source: Source
+    missing: tuple[str, ...] = ()
+
+    @property
+    def passed(self) -> bool | None:
+        return {Outcome.PASSED: True, Outcome.FAILED: False}.get(self.outcome)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "citation": self.citation,
+            "passed": self.passed,
+            "severity": self.severity.value,
+            "detail": self.detail,
+            "source": str(self.source),
+        }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MeetingFacts:
+    """What the journal says about one meeting up to the moment of an act."""
+
+    id: str
+    type: Literal["special", "regular", "unknown"]
+    opened_at: dt.datetime
+    called_by: tuple[str, ...] | None  # None: unknown
+    remote: bool | None
+    present: frozenset[str] | None  # None: unknown
+    present_at_open: frozenset[str] | None
+    max_present: int | None
+    attended: frozenset[str]
+    objected_at_start: frozenset[str]
+    objection_unknown: frozenset[str]
+    notices: tuple[tuple[str, dt.datetime, str, bool | None], ...]
+    """(person, sent at, channel, purpose stated)."""
+    notices_complete: bool
+    not_notified: frozenset[str]
+    purpose_withheld_from: frozenset[str]
+    private_messages: tuple[tuple[str, str, str], ...] = ()
+    """(from, to, channel) before the meeting: recorded because they are *not* notices."""
+    source: Source
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ActContext:
+    spec: ActSpec
+    form: Form
+    at: dt.datetime
+    state: State  # de jure state just before the act
+    bylaws: Bylaws
+    source: Source
+    votes: Mapping[str, Vote] | None  # None: the tally is unknown
+    meeting: MeetingFacts | None = None
+    interested: frozenset[str] = frozenset()
+    effective_at: dt.datetime | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def check(
+        self,
+        rule: str,
+        citation: str,
+        outcome: Outcome,
+        detail: str,
+        severity: Severity = Severity.VOID,
+        missing: tuple[str, ...] = (),
+    ) -> Check:
+        return Check(
+            rule=rule,
+            citation=citation,
+            outcome=outcome,
+            severity=severity,
+            detail=detail,
+            source=self.source,
+            missing=missing,
+        )
+
+    def vote_of(self, person: str) -> Vote:
+        if self.votes is None:
+            return Vote.UNKNOWN
+        return self.votes.get(person, Vote.UNKNOWN if self.form == "meeting" else Vote.ABSENT)
+
+    @property
+    def subject_text(self) -> str:
+        s = self.spec.subject
+        what = self.spec.act.value
+        if s.person and s.office:
+            return f"{what} {s.person} as {s.office}"
+        if s.person:
+            return f"{what} {s.person}"
+        return what
+
+
+def combine(outcomes: list[Outcome]) -> Outcome:
+    if all(o is Outcome.PASSED for o in outcomes):
+        return Outcome.PASSED
+    if all(o is Outcome.FAILED for o in outcomes):
+        return Outcome.FAILED
+    return Outcome.UNKNOWN
+
+
+def tally_outcome(
+    voters: list[str],
+    ctx: ActContext,
+    passes: Callable[[int, int, int], bool],
+) -> tuple[Outcome, dict[str, int], list[str]]:
+    """Evaluate ``passes(for, against, abstain)`` over every way the unknown votes could have
+    gone; passed only if it passes in all, failed only if it fails in all."""
+    counts = {"for": 0, "against": 0, "abstain": 0, "recused": 0, "absent": 0}
+    unknown: list[str] = []
+    for person in voters:
+        vote = ctx.vote_of(person)
+        if vote is Vote.UNKNOWN:
+            unknown.append(person)
+        else:
+            counts[vote.value] += 1
+    outcomes: set[bool] = set()
+    u = len(unknown)
+    for a in range(u + 1):
+        for b in range(u - a + 1):
+            c = u - a - b
+            outcomes.add(passes(counts["for"] + a, counts["against"] + b, counts["abstain"] + c))
+            if len(outcomes) == 2:
+                return Outcome.UNKNOWN, counts, unknown
+    if outcomes == {True}:
+        return Outcome.PASSED, counts, unknown
+    return Outcome.FAILED, counts, unknown
+
+
+def names(people: object) -> str:
+    items = sorted(people)  # type: ignore[call-overload]
+    return ", ".join(items) if items else "nobody"

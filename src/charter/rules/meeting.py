@@ -1,0 +1,114 @@
+"""Rules about the meeting an act was taken at: who called it, remote presence, deception."""
+
+from __future__ import annotations
+
+from charter.model.kinds import Outcome, Severity
+from charter.rules.base import ActContext, Check, names
+
+
+def called_by(ctx: ActContext) -> list[Check]:
+    """A special meeting is only a meeting if someone entitled to call it did."""
+    m, rule = ctx.meeting, ctx.bylaws.special_meetings
+    if m is None or m.type == "regular":
+        return []
+    rid = "meeting.called-by"
+    if m.called_by is None:
+        return [
+            ctx.check(
+                rid,
+                rule.citation,
+                Outcome.UNKNOWN,
+                "who called the meeting is not recorded; allowed callers: "
+                f"{', '.join(rule.callers) or 'none'}"
+                + (
+                    f", or {rule.directors_together} directors together"
+                    if rule.directors_together
+                    else ""
+                ),
+                missing=(f"who called meeting {m.id}",),
+            )
+        ]
+    st = ctx.state
+    directors_calling = [p for p in m.called_by if p in st.directors]
+    entitled: list[str] = []
+    for person in m.called_by:
+        roles = set(st.offices_of(person))
+        if st.chair == person:
+            roles.add("chair")
+        if person in st.directors:
+            roles.add("any-director")
+        if roles & set(rule.callers):
+            entitled.append(person)
+    ok = bool(entitled) or (
+        rule.directors_together > 0 and len(directors_calling) >= rule.directors_together
+    )
+    outcome = Outcome.PASSED if ok else Outcome.FAILED
+    if m.type == "unknown" and not ok:
+        outcome = Outcome.UNKNOWN  # a regular meeting needs no caller
+    detail = (
+        f"called by {names(m.called_by)}, entitled as "
+        f"{'an allowed caller' if entitled else f'{len(directors_calling)} directors'}"
+        if ok
+        else f"called by {names(m.called_by)}: expected one of {', '.join(rule.callers)}"
+        + (f" or {rule.directors_together} directors together" if rule.directors_together else "")
+        + f", found {len(directors_calling)} director(s) and no such office"
+    )
+    missing = (
+        (f"whether meeting {m.id} was special or regular",) if outcome is Outcome.UNKNOWN else ()
+    )
+    return [ctx.check(rid, rule.citation, outcome, detail, missing=missing)]
+
+
+def remote_presence(ctx: ActContext) -> list[Check]:
+    m, rule = ctx.meeting, ctx.bylaws.remote_presence
+    if m is None or m.remote is False:
+        return []
+    rid = "meeting.remote-presence"
+    if rule.allowed:
+        return [
+            ctx.check(
+                rid,
+                rule.citation,
+                Outcome.PASSED,
+                "participation by video or phone counts as presence"
+                if m.remote
+                else "remote participation would count as presence",
+            )
+        ]
+    if m.remote is None:
+        return [
+            ctx.check(
+                rid,
+                rule.citation,
+                Outcome.UNKNOWN,
+                "remote presence is not allowed and whether the meeting was held "
+                "remotely is not recorded",
+                missing=(f"whether {m.id} was remote",),
+            )
+        ]
+    return [
+        ctx.check(
+            rid,
+            rule.citation,
+            Outcome.FAILED,
+            "expected an in-person meeting: remote presence is not allowed by the "
+            "bylaws, found a remote meeting",
+        )
+    ]
+
+
+def deception(ctx: ActContext) -> list[Check]:
+    """Withholding the purpose from a director to stop him protecting himself (Adlerstein)."""
+    m, rule = ctx.meeting, ctx.bylaws.deception
+    if m is None or not m.purpose_withheld_from:
+        return []
+    sev = Severity(rule.severity)
+    return [
+        ctx.check(
+            "meeting.deception",
+            rule.citation,
+            Outcome.FAILED,
+            f"the purpose of {m.id} was withheld from {names(m.purpose_withheld_from)}",
+            sev,
+        )
+    ]

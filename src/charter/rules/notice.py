@@ -1,0 +1,145 @@
+"""Notice of meetings, its waiver by attendance, and the objection rule (DGCL §229).
+
+Notice is owed to *each* director (Schroder v. Scotten, Dillon): one director left out is enough
+to void the acts of a special meeting.  A private message inviting someone to "talk" is recorded
+but is not a notice of a board meeting.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from charter.model.bylaws import NoticeRule
+from charter.model.kinds import Channel, Outcome, Vote
+from charter.rules.base import ActContext, Check, MeetingFacts, combine, names
+
+
+def _per_director(
+    ctx: ActContext, m: MeetingFacts, rule: NoticeRule
+) -> tuple[Outcome, list[str], list[str], list[str]]:
+    """(outcome, failures, unknowns, notes) over every director in office when it opened."""
+    waiver = ctx.bylaws.waiver
+    failures: list[str] = []
+    unknowns: list[str] = []
+    notes: list[str] = []
+    outcomes: list[Outcome] = []
+    for person in sorted(ctx.state.directors):
+        got = [n for n in m.notices if n[0] == person and n[1] <= m.opened_at]
+        adequate = Outcome.FAILED
+        short: list[str] = []
+        for _, sent, channel, purpose in got:
+            hours = rule.lead_time_hours.get(Channel(channel))
+            lead = (m.opened_at - sent) / dt.timedelta(hours=1)
+            if channel == Channel.UNKNOWN.value or hours is None:
+                ok = Outcome.UNKNOWN if channel == Channel.UNKNOWN.value else Outcome.FAILED
+            else:
+                ok = Outcome.PASSED if lead >= hours else Outcome.FAILED
+                if ok is Outcome.FAILED:
+                    short.append(f"{channel} {lead:.1f} h before (expected {hours:g} h)")
+            if rule.purpose_required and ok is not Outcome.FAILED:
+                if purpose is False:
+                    ok = Outcome.FAILED
+                    short.append("the notice did not state the purpose")
+                elif purpose is None:
+                    ok = Outcome.UNKNOWN
+            if ok is Outcome.PASSED or (ok is Outcome.UNKNOWN and adequate is Outcome.FAILED):
+                adequate = ok
+        if adequate is Outcome.PASSED:
+            outcomes.append(Outcome.PASSED)
+            continue
+        # Not (adequately) notified: waived by attendance without objection at the start?
+        waived = Outcome.FAILED
+        if waiver.by_attendance and person in m.attended:
+            if person in m.objected_at_start:
+                objection_ok = Outcome.PASSED
+                if (
+                    waiver.objection == "at-start-and-not-voting-for"
+                    and ctx.vote_of(person) is Vote.FOR
+                ):
+                    objection_ok = Outcome.FAILED
+                waived = Outcome.FAILED if objection_ok is Outcome.PASSED else Outcome.PASSED
+                if waived is Outcome.FAILED:
+                    notes.append(f"{person} attended but objected at the start")
+            elif person in m.objection_unknown:
+                waived = Outcome.UNKNOWN
+            else:
+                waived = Outcome.PASSED
+                notes.append(f"{person}: notice waived by attendance")
+        if waived is Outcome.PASSED:
+            outcomes.append(Outcome.PASSED)
+            continue
+        messages = [f"{frm} ({ch})" for frm, to, ch in m.private_messages if to == person]
+        why = "; ".join(short) if short else "no notice recorded"
+        if messages:
+            why += (
+                "; only a private message from " + ", ".join(messages) + ", which is not a notice"
+            )
+        if adequate is Outcome.UNKNOWN or waived is Outcome.UNKNOWN:
+            outcomes.append(Outcome.UNKNOWN)
+            unknowns.append(person)
+            notes.append(f"{person}: {why}")
+        elif short or m.notices_complete or person in m.not_notified:
+            outcomes.append(Outcome.FAILED)
+            failures.append(
+                f"{person} ({why}, absent)" if person not in m.attended else f"{person} ({why})"
+            )
+        else:
+            outcomes.append(Outcome.UNKNOWN)
+            unknowns.append(person)
+            notes.append(f"{person}: {why}")
+    if failures:
+        return Outcome.FAILED, failures, unknowns, notes
+    return combine(outcomes) if outcomes else Outcome.PASSED, failures, unknowns, notes
+
+
+def notice(ctx: ActContext) -> list[Check]:
+    m = ctx.meeting
+    if m is None:
+        return []
+    types = ["special", "regular"] if m.type == "unknown" else [m.type]
+    results: list[Check] = []
+    for kind in types:
+        rule = ctx.bylaws.notice.special if kind == "special" else ctx.bylaws.notice.regular
+        rid = f"notice.{kind}-meeting"
+        if not rule.required:
+            results.append(
+                ctx.check(
+                    rid,
+                    rule.citation,
+                    Outcome.PASSED,
+                    f"no notice is required for a {kind} meeting",
+                )
+            )
+            continue
+        outcome, failures, unknowns, notes = _per_director(ctx, m, rule)
+        total = len(ctx.state.directors)
+        if outcome is Outcome.FAILED:
+            detail = (
+                f"{ctx.subject_text} at {kind} meeting {m.id}: notice required to each of "
+                f"{total} directors; not given and not waived for {len(failures)}: "
+                + "; ".join(failures)
+            )
+        elif outcome is Outcome.UNKNOWN:
+            detail = (
+                f"notice to {names(unknowns)} is not recorded (not known whether given); "
+                + "; ".join(notes)
+            )
+        else:
+            detail = f"all {total} directors notified or waived" + (
+                f" ({'; '.join(notes)})" if notes else ""
+            )
+        missing = tuple(f"notice to {p} of {m.id}" for p in unknowns)
+        results.append(ctx.check(rid, rule.citation, outcome, detail, missing=missing))
+    if len(results) == 2 and results[0].outcome != results[1].outcome:
+        merged = combine([r.outcome for r in results])
+        return [
+            ctx.check(
+                "notice.meeting",
+                results[0].citation,
+                merged,
+                f"the meeting type is not recorded: if special, {results[0].detail}; "
+                f"if regular, {results[1].detail}",
+                missing=(f"whether {m.id} was special or regular", *results[0].missing),
+            )
+        ]
+    return results[:1]

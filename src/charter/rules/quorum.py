@@ -1,0 +1,103 @@
+"""Quorum (DGCL §141(b)): counted against the profile's base, with the withdrawal clause."""
+
+from __future__ import annotations
+
+from charter.model.bylaws import required_count
+from charter.model.kinds import ActKind, Outcome
+from charter.rules.base import ActContext, Check, tally_outcome
+
+
+def quorum_required(ctx: ActContext) -> tuple[int, str]:
+    q, st = ctx.bylaws.quorum, ctx.state
+    total = st.authorized_seats if q.base == "authorized" else len(st.directors)
+    base = "authorized seats" if q.base == "authorized" else "directors in office"
+    return max(q.floor, required_count(q.fraction, total)), f"{total} {base}"
+
+
+def quorum(ctx: ActContext) -> list[Check]:
+    m = ctx.meeting
+    if m is None:
+        return []
+    q = ctx.bylaws.quorum
+    required, of = quorum_required(ctx)
+    rid = "quorum"
+    vac = ctx.bylaws.vacancies
+    if ctx.spec.act is ActKind.FILL_VACANCY and vac.below_quorum:
+        return [
+            ctx.check(
+                rid,
+                vac.citation,
+                Outcome.PASSED,
+                f"a vacancy may be filled with less than a quorum (required {required} "
+                f"of {of} does not apply)",
+            )
+        ]
+    if m.present is None:
+        return [
+            ctx.check(
+                rid,
+                q.citation,
+                Outcome.UNKNOWN,
+                f"required {required} of {of}; who was present is not recorded",
+                missing=(f"attendance at {m.id}",),
+            )
+        ]
+    present = m.present & ctx.state.directors
+    counts_remote = ctx.bylaws.remote_presence.allowed and q.remote_counts
+    if m.remote is True and not counts_remote:
+        counted = 0
+        note = " (remote participants do not count under this profile)"
+    elif m.remote is None and not counts_remote:
+        return [
+            ctx.check(
+                rid,
+                q.citation,
+                Outcome.UNKNOWN,
+                f"required {required} of {of}; {len(present)} present, but remote "
+                "presence does not count and whether they were remote is not recorded",
+                missing=(f"whether {m.id} was remote",),
+            )
+        ]
+    else:
+        counted = len(present)
+        note = ""
+    if not ctx.bylaws.recusal.interested_count_for_quorum:
+        counted -= len(present & ctx.interested)
+    if counted >= required:
+        return [
+            ctx.check(
+                rid, q.citation, Outcome.PASSED, f"required {required} of {of}, present {counted}"
+            )
+        ]
+    short = (
+        f"quorum not met: required {required} of {of}, present {counted} "
+        f"({required - counted} short){note}"
+    )
+    had = m.max_present is not None and m.max_present >= required
+    if had and q.withdrawal == "continue":
+        return [
+            ctx.check(
+                rid,
+                q.citation,
+                Outcome.PASSED,
+                f"{short}; the meeting had a quorum and may continue after withdrawals",
+            )
+        ]
+    if had and q.withdrawal == "continue-if-majority-of-quorum":
+        need = required_count("majority", required)
+        outcome, counts, unknown = tally_outcome(sorted(present), ctx, lambda f, a, b: f >= need)
+        detail = (
+            f"{short}; the meeting had a quorum, so the act stands if approved by a "
+            f"majority of the required quorum: expected {need} for, found "
+            f"{counts['for']}" + (f" (+{len(unknown)} unknown)" if unknown else "")
+        )
+        return [
+            ctx.check(
+                "quorum.withdrawal",
+                q.citation,
+                outcome,
+                detail,
+                missing=("votes of " + ", ".join(unknown),) if unknown else (),
+            )
+        ]
+    return [ctx.check(rid, q.citation, Outcome.FAILED, short)]

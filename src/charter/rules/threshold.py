@@ -1,0 +1,70 @@
+"""Voting thresholds: each is a pair (fraction, base), so 'majority' means nothing until the
+base is known - votes cast (RONR), directors present (DGCL), in office or authorized seats."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from charter.model.bylaws import Threshold, parse_fraction, required_count
+from charter.model.kinds import ActKind, Outcome, Vote
+from charter.rules.base import ActContext, Check, tally_outcome
+
+
+def applicable_threshold(ctx: ActContext) -> Threshold:
+    if ctx.spec.act is ActKind.FILL_VACANCY:
+        return ctx.bylaws.vacancies.threshold
+    return ctx.bylaws.threshold_for(ctx.spec.act)
+
+
+def voters(ctx: ActContext) -> list[str]:
+    """Directors entitled to vote: in office (de jure) and, at a meeting, present."""
+    in_office = ctx.state.directors
+    if ctx.meeting is not None and ctx.meeting.present is not None:
+        return sorted(ctx.meeting.present & in_office)
+    return sorted(in_office)
+
+
+def passes_fn(th: Threshold, ctx: ActContext, n_present: int):  # type: ignore[no-untyped-def]
+    frac, strict = parse_fraction(th.fraction)
+    if th.base == "cast":
+
+        def cast(f: int, a: int, _abstain: int) -> bool:
+            total = f + a
+            if total == 0:
+                return False
+            share = Fraction(f, total)
+            return share > frac if strict else share >= frac
+
+        return cast, "votes cast"
+    total = {
+        "present": n_present,
+        "in-office": len(ctx.state.directors),
+        "authorized": ctx.state.authorized_seats,
+    }[th.base]
+    need = required_count(th.fraction, total)
+    return (lambda f, a, b: total > 0 and f >= need), f"{need} of {total}"
+
+
+def threshold(ctx: ActContext) -> list[Check]:
+    th = applicable_threshold(ctx)
+    people = voters(ctx)
+    eligible = [p for p in people if ctx.vote_of(p) is not Vote.RECUSED]
+    fn, need = passes_fn(th, ctx, len(people))
+    outcome, counts, unknown = tally_outcome(eligible, ctx, fn)
+    tally = f"for {counts['for']}, against {counts['against']}, abstain {counts['abstain']}"
+    if counts["recused"]:
+        tally += f", recused {counts['recused']}"
+    if unknown:
+        tally += f"; votes of {', '.join(unknown)} unknown"
+    if outcome is Outcome.FAILED and th.base != "cast":
+        total_need = int(need.split(" of ")[0])
+        gap = f" ({total_need - counts['for']} short)"
+    elif outcome is Outcome.FAILED:
+        gap = " (a tie or less fails)" if th.fraction == "majority" else ""
+    else:
+        gap = ""
+    detail = f"{ctx.subject_text}: needs {th.describe()} ({need}); found {tally}{gap}"
+    missing = ("the tally (votes of " + ", ".join(unknown) + ")",) if unknown else ()
+    return [
+        ctx.check(f"threshold.{ctx.spec.act.value}", th.citation, outcome, detail, missing=missing)
+    ]
