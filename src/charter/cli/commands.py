@@ -6,6 +6,7 @@ import typer
 
 
 def register(app: typer.Typer) -> None:
-    from charter.cli import governance_cmd
+    from charter.cli import demo_cmd, governance_cmd
 
     governance_cmd.register(app)
+    demo_cmd.register(app)

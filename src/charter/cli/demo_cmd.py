@@ -1,0 +1,206 @@
+"""``charter demo``: the bundled OpenAI 2023 case end to end - a job that prints and writes its
+report, then ends."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.rule import Rule
+from rich.table import Table
+
+from charter.cli.board_power import power_table
+from charter.cli.common import console, fail, usage
+from charter.cli.governance_cmd import parse_time
+from charter.load.case import load_case
+from charter.load.profiles import load_profile
+from charter.model.case import Case
+from charter.model.kinds import ActKind, View
+from charter.power.board import board_power
+from charter.replay import Timeline, replay
+from charter.report.governance_render import state_table, status_text, verdict_panel
+
+DEMO_PROFILES = ("openai-2016-reported", "delaware-nonstock", "delaware-stock", "roberts-rules")
+KEY_ACT = "remove-altman-ceo"
+
+
+def bundled_case_dir() -> Path:
+    """examples/openai-2023 of the checkout this package runs from (``make demo`` installs it
+    in editable mode), shown relative to the working directory so journal lines read well."""
+    here = Path(__file__).resolve()
+    for parent in here.parents:
+        candidate = parent / "examples" / "openai-2023"
+        if (candidate / "charter.yaml").is_file():
+            try:
+                return candidate.relative_to(Path.cwd())
+            except ValueError:
+                return candidate
+    usage(
+        "the bundled case examples/openai-2023 was not found",
+        "run charter demo from a checkout of the Charter repository (make demo)",
+    )
+
+
+def _replays(case: Case) -> dict[str, Timeline]:
+    out: dict[str, Timeline] = {}
+    for name in DEMO_PROFILES:
+        bylaws, diagnostics = load_profile(name)
+        if bylaws is None:
+            fail(diagnostics)
+        out[name] = replay(case, bylaws=bylaws)
+    return out
+
+
+def _comparison(timelines: dict[str, Timeline]) -> Table:
+    table = Table(title="Every act of the journal under four bylaws profiles", header_style="bold")
+    table.add_column("when")
+    table.add_column("act")
+    for name in timelines:
+        table.add_column(name)
+    first = next(iter(timelines.values()))
+    for i, v in enumerate(first.verdicts):
+        row: list[Any] = [v.at.strftime("%Y-%m-%d %H:%M"), v.id]
+        row.extend(status_text(t.verdicts[i].status) for t in timelines.values())
+        table.add_row(*row)
+    return table
+
+
+def run_demo(out: Path) -> int:
+    case_dir = bundled_case_dir()
+    case, diagnostics = load_case(case_dir)
+    if case is None:
+        fail(diagnostics)
+    out.mkdir(parents=True, exist_ok=True)
+    report: list[str] = [
+        "# Charter demo: the OpenAI board crisis, November 2023",
+        "",
+        f"Case: `{case_dir}`. Every journal entry cites its public source; "
+        "facts the record does not give are `unknown`.",
+        "",
+    ]
+
+    console.print(Rule("[bold]1. Replay and judge[/bold]"))
+    timelines = _replays(case)
+    console.print(_comparison(timelines))
+    report += [
+        "## Verdicts under four bylaws profiles",
+        "",
+        "| when | act | " + " | ".join(timelines) + " |",
+        "|---|---|" + "---|" * len(timelines),
+    ]
+    first = next(iter(timelines.values()))
+    for i, v in enumerate(first.verdicts):
+        cells = " | ".join(t.verdicts[i].status.value for t in timelines.values())
+        report.append(f"| {v.at:%Y-%m-%d %H:%M} | {v.id} | {cells} |")
+    report.append("")
+    for name, timeline in timelines.items():
+        (out / f"replay-{name}.json").write_text(
+            json.dumps(timeline.to_json(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+
+    console.print(Rule("[bold]2. Why: the 17 November removal of Altman as CEO[/bold]"))
+    report += ["## The 17 November removal of Altman as CEO", ""]
+    for name in ("openai-2016-reported", "delaware-nonstock"):
+        verdict = next(v for v in timelines[name].verdicts if v.id == KEY_ACT)
+        console.print(f"[bold]under {name}[/bold]")
+        console.print(verdict_panel(verdict))
+        report.append(f"### Under `{name}`: **{verdict.status.value}**")
+        report.append("")
+        for c in verdict.checks:
+            if c.passed is not True:
+                mark = "failed" if c.passed is False else "unknown"
+                report.append(
+                    f"- `{c.rule}` ({mark}, {c.severity.value}): {c.detail} [{c.citation}]"
+                )
+        if verdict.missing_facts:
+            report.append("- missing facts: " + "; ".join(verdict.missing_facts))
+        report.append("")
+
+    console.print(Rule("[bold]3. The state over time[/bold]"))
+    report += ["## The board over time", ""]
+    for when, name, view in (
+        ("2023-11-18", "openai-2016-reported", View.DE_FACTO),
+        ("2023-11-30", "openai-2016-reported", View.DE_FACTO),
+        ("2023-11-30", "delaware-nonstock", View.DE_JURE),
+    ):
+        st = timelines[name].state_at(parse_time(when, case), view)
+        console.print(f"[bold]{when}, {view.value}, under {name}[/bold]")
+        console.print(state_table(st, view))
+        data = st.to_json()
+        (out / f"state-{when}-{view.value}-{name}.json").write_text(
+            json.dumps(data, indent=2) + "\n", encoding="utf-8"
+        )
+        report.append(
+            f"- {when} ({view.value}, {name}): directors "
+            f"{', '.join(data['directors'])}; chair {data['chair']}; CEO "
+            f"{data['officers'].get('ceo')}"
+        )
+    report.append("")
+
+    what_if = case_dir / "what-if-agi.yaml"
+    if what_if.is_file():
+        console.print(Rule("[bold]4. What if the board determines AGI?[/bold]"))
+        hypo, diagnostics = load_case(case_dir, extra=[what_if])
+        if hypo is None:
+            fail(diagnostics)
+        tl = replay(hypo)
+        verdict = next(v for v in tl.verdicts if v.kind is ActKind.DETERMINE_AGI)
+        st = tl.state_at(parse_time("2024-06-02", hypo), View.DE_JURE)
+        scope = st.to_json()["agreements"]["microsoft-ip-licence"]["scope"]
+        console.print(f"determine-agi at {verdict.at:%Y-%m-%d}: ", status_text(verdict.status))
+        console.print(f"microsoft-ip-licence scope afterwards: {scope}")
+        report += [
+            "## What if: an AGI determination",
+            "",
+            f"`{what_if.name}`: determine-agi is **{verdict.status.value}**; the licence "
+            f"scope becomes: {scope}.",
+            "",
+        ]
+
+    console.print(Rule("[bold]5. Who could remove the CEO on 16 November?[/bold]"))
+    at = parse_time("2023-11-16", case)
+    timeline = timelines["openai-2016-reported"]
+    state = timeline.state_at(at, View.DE_JURE)
+    results = board_power(
+        state, at, [ActKind.REMOVE_OFFICER, ActKind.REMOVE_DIRECTOR, ActKind.REMOVE_CHAIR]
+    )
+    console.print(power_table(results, ["altman", "brockman"]))
+    ceo = results[0]
+    avoiding = ceo.without(["altman", "brockman"])
+    console.print(
+        "[bold]able to remove the CEO without altman and brockman:[/bold] "
+        + "; ".join("{" + ", ".join(c) + "}" for c in avoiding)
+    )
+    report += [
+        "## Power on 16 November (openai-2016-reported)",
+        "",
+        f"Minimal winning coalitions to remove the CEO: {len(ceo.minimal_winning)}; "
+        "without Altman and Brockman: " + "; ".join("{" + ", ".join(c) + "}" for c in avoiding),
+        "",
+    ]
+
+    for section in EXTRA_SECTIONS:
+        report += section(case, out)
+
+    path = out / "report.md"
+    path.write_text("\n".join(report) + "\n", encoding="utf-8")
+    console.print(Rule())
+    console.print(f"report written to {path} (and JSON beside it)")
+    return 0
+
+
+# Later sections (waterfall, control against economics) append themselves here, in order.
+EXTRA_SECTIONS: list[Any] = []
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def demo(
+        out: Annotated[Path, typer.Option("--out", help="Where to write the report.")] = Path(
+            "reports/demo"
+        ),
+    ) -> None:
+        """Run the bundled OpenAI 2023 case end to end and write its report."""
+        raise typer.Exit(run_demo(out))
