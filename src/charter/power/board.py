@@ -83,7 +83,9 @@ def default_subject(act: ActKind, state: State) -> Subject:
             return Subject(person=None)
         case ActKind.REMOVE_DIRECTOR:
             others = sorted(state.directors - {state.chair or ""})
-            return Subject(person=ceo if ceo in state.directors else (others or [None])[0])
+            if ceo in state.directors:
+                return Subject(person=ceo)
+            return Subject(person=others[0] if others else None)
         case ActKind.ELECT_DIRECTOR | ActKind.FILL_VACANCY:
             return Subject(person=OUTSIDER)
         case _:
