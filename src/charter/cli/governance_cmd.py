@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo
@@ -18,7 +19,8 @@ from charter.cli.common import (
     usage,
 )
 from charter.cli.common import parse_time as _parse_time
-from charter.load.case import CHARTER_FILE, load_case
+from charter.load.canonical import format_entries
+from charter.load.case import CHARTER_FILE, load_case, load_charter, load_journal_file, sort_entries
 from charter.load.checkers import check_path
 from charter.model.case import Case
 from charter.model.kinds import View
@@ -136,6 +138,55 @@ def register(app: typer.Typer) -> None:
             print_json(data)
             return
         console.print(state_table(st, view))
+
+    register_fmt(app)
+
+
+def _fmt(path: Path) -> str:
+    """Canonical text of a case's merged journal, or of one journal file."""
+    if path.is_dir():
+        case = load_or_exit(path, None, None)
+        return format_entries(case.name, case.entries)
+    tz: dt.tzinfo = dt.UTC
+    if (path.parent / CHARTER_FILE).is_file():
+        charter, _, _ = load_charter(path.parent / CHARTER_FILE)
+        if charter is not None:
+            tz = ZoneInfo(charter.timezone)
+    entries, data, diagnostics = load_journal_file(path, 0, tz)
+    if diagnostics:
+        fail(diagnostics)
+    name = data.get("journal") if isinstance(data, dict) else None
+    return format_entries(name, sort_entries(entries))
+
+
+def register_fmt(app: typer.Typer) -> None:
+    @app.command()
+    def fmt(
+        path: Annotated[Path, typer.Argument(help="A journal file or a case directory.")],
+        check: Annotated[
+            bool,
+            typer.Option(
+                "--check", help="Exit 1 if the file is not in canonical form; print nothing."
+            ),
+        ] = False,
+        write: Annotated[
+            bool, typer.Option("--write", help="Rewrite the journal file in place.")
+        ] = False,
+    ) -> None:
+        """Print a journal in canonical form (the form the event store exports)."""
+        if not path.exists():
+            usage(f"no such file or directory: {path}")
+        text = _fmt(path)
+        if check:
+            if path.is_dir():
+                usage("--check takes a journal file, not a case directory")
+            raise typer.Exit(0 if path.read_text(encoding="utf-8") == text else EXIT_INPUT)
+        if write:
+            if path.is_dir():
+                usage("--write takes a journal file, not a case directory")
+            path.write_text(text, encoding="utf-8")
+            return
+        sys.stdout.write(text)
 
 
 def parse_time(text: str, case: Case) -> dt.datetime:
