@@ -33,7 +33,7 @@ def event_dict(event: Event, at: dt.datetime) -> dict[str, Any]:
     ordered["at"] = at.isoformat()
     data.pop("at", None)
     ordered["kind"] = data.pop("kind", event.kind)
-    tail = {k: data.pop(k) for k in ("source", "note") if k in data}
+    tail: dict[str, Any] = {k: data.pop(k) for k in ("source", "note") if k in data}
     ordered.update(data)
     ordered.update(tail)
     return ordered
