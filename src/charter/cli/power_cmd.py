@@ -20,7 +20,7 @@ import time
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 from pydantic import BaseModel, ConfigDict, Field
@@ -52,9 +52,7 @@ class GameFile(BaseModel):
     players: tuple[PlayerSpec, ...] = Field(min_length=1)
 
 
-def load_game_file(
-    path: str, text: str | None = None
-) -> tuple[GameFile | None, list[Diagnostic]]:
+def load_game_file(path: str, text: str | None = None) -> tuple[GameFile | None, list[Diagnostic]]:
     """Parse and check a weighted-game file; every problem comes back located, none raised."""
     data, errors = read_yaml(path, text)
     if errors:
@@ -106,9 +104,7 @@ def load_game_file(
                 [p.weight for p in spec.players], spec.quota, [p.name for p in spec.players]
             )
         except GameError as exc:
-            problems.append(
-                Diagnostic(source=locate(data, ("players",), path), message=str(exc))
-            )
+            problems.append(Diagnostic(source=locate(data, ("players",), path), message=str(exc)))
     return (None, problems) if problems else (spec, [])
 
 
@@ -196,7 +192,9 @@ def _numbers(option: str, text: str) -> list[Decimal]:
         try:
             value = Decimal(part.strip())
         except InvalidOperation:
-            raise typer.BadParameter(f"'{part.strip()}' is not a number", param_hint=option)
+            raise typer.BadParameter(
+                f"'{part.strip()}' is not a number", param_hint=option
+            ) from None
         if not value.is_finite():
             raise typer.BadParameter(f"'{part.strip()}' is not a finite number", param_hint=option)
         out.append(value)
@@ -211,18 +209,14 @@ def _usage(message: str) -> typer.Exit:
 def register(app: typer.Typer) -> None:
     @app.command()
     def power(
-        case_dir: Annotated[Optional[str], typer.Argument(help="A case directory.")] = None,  # noqa: UP007
+        case_dir: Annotated[str | None, typer.Argument(help="A case directory.")] = None,
         weights: Annotated[
-            Optional[str], typer.Option(help="Comma-separated weights, e.g. 4,4,4,2,2,1.")  # noqa: UP007
+            str | None, typer.Option(help="Comma-separated weights, e.g. 4,4,4,2,2,1.")
         ] = None,
-        quota: Annotated[
-            Optional[str], typer.Option(help="Weight a coalition needs to win.")  # noqa: UP007
-        ] = None,
-        names: Annotated[
-            Optional[str], typer.Option(help="Comma-separated player names.")  # noqa: UP007
-        ] = None,
+        quota: Annotated[str | None, typer.Option(help="Weight a coalition needs to win.")] = None,
+        names: Annotated[str | None, typer.Option(help="Comma-separated player names.")] = None,
         file: Annotated[
-            Optional[Path], typer.Option("--file", help="A weighted-game YAML file.")  # noqa: UP007
+            Path | None, typer.Option("--file", help="A weighted-game YAML file.")
         ] = None,
         json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
         exact: Annotated[
@@ -231,13 +225,11 @@ def register(app: typer.Typer) -> None:
         float_: Annotated[
             bool, typer.Option("--float", help="Float64 only: no exact counts, any size.")
         ] = False,
-        at: Annotated[Optional[str], typer.Option(help="CASE_DIR: time of the board.")] = None,  # noqa: UP007
-        bylaws: Annotated[
-            Optional[str], typer.Option(help="CASE_DIR: bylaws profile.")  # noqa: UP007
-        ] = None,
-        act: Annotated[Optional[str], typer.Option(help="CASE_DIR: act kind.")] = None,  # noqa: UP007
+        at: Annotated[str | None, typer.Option(help="CASE_DIR: time of the board.")] = None,
+        bylaws: Annotated[str | None, typer.Option(help="CASE_DIR: bylaws profile.")] = None,
+        act: Annotated[str | None, typer.Option(help="CASE_DIR: act kind.")] = None,
         without: Annotated[
-            Optional[list[str]], typer.Option(help="CASE_DIR: can it pass without X?")  # noqa: UP007
+            list[str] | None, typer.Option(help="CASE_DIR: can it pass without X?")
         ] = None,
     ) -> None:
         """Voting power: Banzhaf, Shapley-Shubik, Coleman and coalitions of a weighted game."""

@@ -92,9 +92,7 @@ class SimpleGame:
         if not self.winning[m]:
             return frozenset()
         return frozenset(
-            p
-            for i, p in enumerate(self.players)
-            if m >> i & 1 and not self.winning[m ^ (1 << i)]
+            p for i, p in enumerate(self.players) if m >> i & 1 and not self.winning[m ^ (1 << i)]
         )
 
     def veto_players(self) -> frozenset[str]:
@@ -160,7 +158,8 @@ class SimpleGame:
     def _swing_table(self, i: int) -> npt.NDArray[np.bool_]:
         masks = self._masks()
         member = ((masks >> i) & 1).astype(np.bool_)
-        return member & self.winning & ~self.winning[masks ^ (1 << i)]
+        swings: npt.NDArray[np.bool_] = member & self.winning & ~self.winning[masks ^ (1 << i)]
+        return swings
 
     def _minimal(self) -> npt.NDArray[np.bool_]:
         masks = self._masks()

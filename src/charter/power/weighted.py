@@ -27,6 +27,7 @@ from fractions import Fraction
 from typing import Literal
 
 import numpy as np
+import numpy.typing as npt
 
 from charter.power import _modular
 
@@ -181,7 +182,7 @@ def weighted_game(
             f"quota {q} exceeds the total weight {total}: no coalition can win "
             "(lower the quota or check the weights)"
         )
-    places = max(max(0, -int(w.as_tuple().exponent)) for w in decs)  # type: ignore[operator]
+    places = max(max(0, -int(w.as_tuple().exponent)) for w in decs)
     scale = 10**places
     ints = [int(w * scale) for w in decs]
     iq = math.ceil(q * scale)
@@ -194,9 +195,7 @@ def weighted_game(
             f"scaled by {scale}); the exact algorithms need memory in proportion to it and "
             f"accept at most {MAX_QUOTA}: round the weights to fewer decimals"
         )
-    return WeightedGame(
-        names=names, weights=decs, quota=q, int_weights=tuple(ints), int_quota=iq
-    )
+    return WeightedGame(names=names, weights=decs, quota=q, int_weights=tuple(ints), int_quota=iq)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -304,11 +303,13 @@ def _exact_shapley_counts(
     for w in _classes(active):
         ks = np.arange(-(-q // w), dtype=np.int64)
         hi = q - ks * w
-        lo = np.maximum(hi - w, 0)
-        row = sizes[:, None] - ks[None, :]
-        row = np.where((row >= 0) & (row < rows), row, rows)  # the zero row
+        low = np.maximum(hi - w, 0)
+        shifted = sizes[:, None] - ks[None, :]
+        row_of = np.where((shifted >= 0) & (shifted < rows), shifted, rows)  # the zero row
         signs = np.where(ks % 2 == 0, 1, -1)
-        terms = (prefix[:, row, hi[None, :]] - prefix[:, row, lo[None, :]]) * signs
+        upper: npt.NDArray[np.int64] = prefix[:, row_of, hi[None, :]]
+        lower: npt.NDArray[np.int64] = prefix[:, row_of, low[None, :]]
+        terms = (upper - lower) * signs
         out[w] = _modular.reconstruct(terms.sum(axis=2), primes)
     return out
 
@@ -476,9 +477,7 @@ def weighted_indices(
         if entries <= MAX_EXACT_SS_ENTRIES:
             counts = _exact_shapley_counts(active, q, progress)
             fact_n = math.factorial(n)
-            weights_by_size = [
-                math.factorial(s) * math.factorial(n - 1 - s) for s in range(n)
-            ]
+            weights_by_size = [math.factorial(s) * math.factorial(n - 1 - s) for s in range(n)]
             ss = {
                 w: Fraction(sum(c * f for c, f in zip(by, weights_by_size, strict=True)), fact_n)
                 for w, by in counts.items()
@@ -498,11 +497,11 @@ def weighted_indices(
         factor = 1 << zeros  # each zero-weight player doubles every count and swing
         losing = counts_.losing * factor
         winning = (1 << n_all) - losing
-        swings = [
-            counts_.swings_by_weight[w] * factor if w > 0 else 0 for w in game.int_weights
-        ]
+        swings = [counts_.swings_by_weight[w] * factor if w > 0 else 0 for w in game.int_weights]
         total_swings = sum(swings)
-        for name, dec, w, sw in zip(game.names, game.weights, game.int_weights, swings, strict=True):
+        for name, dec, w, sw in zip(
+            game.names, game.weights, game.int_weights, swings, strict=True
+        ):
             players.append(
                 PlayerPower(
                     name=name,
@@ -516,9 +515,7 @@ def weighted_indices(
                 )
             )
         minimal_count: int | None = counts_.minimal_winning
-        listing = (
-            _list_minimal(game, list_limit) if counts_.minimal_winning <= list_limit else None
-        )
+        listing = _list_minimal(game, list_limit) if counts_.minimal_winning <= list_limit else None
         return GameReport(
             game=game,
             players=tuple(players),
