@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from charter.cli import app
@@ -116,12 +117,18 @@ def test_usage_and_input_errors_exit_codes() -> None:
     assert result.exit_code == 2
 
 
-def test_case_dir_waits_for_the_governance_core() -> None:
-    import importlib.util
+def test_case_dir_is_answered_by_the_governance_core() -> None:
+    case = Path(__file__).resolve().parent.parent / "examples" / "openai-2023"
+    args = ["power", str(case), "--at", "2023-11-16", "--bylaws", "openai-2016-reported"]
+    result = runner.invoke(app, [*args, "--without", "altman", "--without", "brockman"])
+    assert result.exit_code == 0, result.output
+    assert "without altman, brockman" in result.stdout
 
-    result = runner.invoke(app, ["power", "cases/openai", "--at", "2023-11-16"])
-    if importlib.util.find_spec("charter.replay.board_power") is None:
-        assert result.exit_code == 2
-        assert "CASE_DIR analysis needs the governance core" in result.stderr
-    else:
-        assert result.exit_code in (0, 1)
+
+def test_case_dir_without_the_core_exits_2(monkeypatch: pytest.MonkeyPatch) -> None:
+    from charter.cli import power_cmd
+
+    monkeypatch.setattr(power_cmd, "BOARD_POWER_MODULES", ("charter.no_such_module",))
+    result = runner.invoke(app, ["power", "cases/x", "--at", "2023-11-16"])
+    assert result.exit_code == 2
+    assert result.stderr == "error: CASE_DIR analysis needs the governance core\n"

@@ -33,6 +33,9 @@ from charter.model.source import Diagnostic
 from charter.power.weighted import GameError, GameReport, weighted_game, weighted_indices
 
 NO_CORE_MESSAGE = "CASE_DIR analysis needs the governance core"
+#: Where the governance core's ``run_cli(case_dir, *, at, bylaws, act, without, json_out) -> int``
+#: may live; the first importable one answers ``charter power CASE_DIR``.
+BOARD_POWER_MODULES = ("charter.replay.board_power", "charter.cli.board_power")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -236,9 +239,10 @@ def register(app: typer.Typer) -> None:
         if case_dir is not None:
             if weights is not None or quota is not None or file is not None or names is not None:
                 raise _usage("give either CASE_DIR or a weighted game (--weights/--file), not both")
-            if importlib.util.find_spec("charter.replay.board_power") is None:
+            found = [m for m in BOARD_POWER_MODULES if importlib.util.find_spec(m) is not None]
+            if not found:
                 raise _usage(NO_CORE_MESSAGE)
-            module: Any = importlib.import_module("charter.replay.board_power")
+            module: Any = importlib.import_module(found[0])
             code = module.run_cli(
                 case_dir, at=at, bylaws=bylaws, act=act, without=without, json_out=json_out
             )
