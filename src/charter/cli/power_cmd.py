@@ -1,5 +1,5 @@
-"""``charter power``: voting power of a weighted game (from options or a file), and - once the
-governance core provides ``charter.replay.board_power`` - coalitions of a case's board.
+"""``charter power``: voting power of a weighted game (from options or a file), or the
+coalitions of a case's board (``charter.cli.board_power``).
 
 The weighted-game file (docs/formats.md, "Weighted game file")::
 
@@ -13,14 +13,12 @@ It is read with located errors (file:line:column), like every Charter file.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import json
 import time
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from pydantic import BaseModel, ConfigDict, Field
@@ -32,10 +30,8 @@ from charter.load.located import locate, read_yaml, validate
 from charter.model.source import Diagnostic
 from charter.power.weighted import GameError, GameReport, weighted_game, weighted_indices
 
-NO_CORE_MESSAGE = "CASE_DIR analysis needs the governance core"
 #: Where the governance core's ``run_cli(case_dir, *, at, bylaws, act, without, json_out) -> int``
 #: may live; the first importable one answers ``charter power CASE_DIR``.
-BOARD_POWER_MODULES = ("charter.replay.board_power", "charter.cli.board_power")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -239,11 +235,9 @@ def register(app: typer.Typer) -> None:
         if case_dir is not None:
             if weights is not None or quota is not None or file is not None or names is not None:
                 raise _usage("give either CASE_DIR or a weighted game (--weights/--file), not both")
-            found = [m for m in BOARD_POWER_MODULES if importlib.util.find_spec(m) is not None]
-            if not found:
-                raise _usage(NO_CORE_MESSAGE)
-            module: Any = importlib.import_module(found[0])
-            code = module.run_cli(
+            from charter.cli.board_power import run_cli
+
+            code = run_cli(
                 case_dir, at=at, bylaws=bylaws, act=act, without=without, json_out=json_out
             )
             raise typer.Exit(int(code))
