@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from charter.cli import app
@@ -125,10 +124,35 @@ def test_case_dir_is_answered_by_the_governance_core() -> None:
     assert "without altman, brockman" in result.stdout
 
 
-def test_case_dir_without_the_core_exits_2(monkeypatch: pytest.MonkeyPatch) -> None:
-    from charter.cli import power_cmd
+def test_case_dir__four_independents_can_remove_the_ceo_without_altman_and_brockman() -> None:
+    case = Path(__file__).resolve().parent.parent / "examples" / "openai-2023"
+    args = ["power", str(case), "--at", "2023-11-16", "--bylaws", "openai-2016-reported"]
+    args += ["--act", "remove-officer", "--without", "altman", "--without", "brockman", "--json"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    (act,) = data["acts"]
+    assert act["act"] == "remove-officer"
+    assert act["subject"] == {"person": "altman", "office": "ceo"}
+    assert act["can_pass_without"] is True
+    assert act["coalitions_without"] == [["dangelo", "mccauley", "sutskever", "toner"]]
+    assert act["smallest_coalition"] == 4
+    assert len(act["minimal_winning_coalitions"]) == 15  # any 4 of the 6 directors
 
-    monkeypatch.setattr(power_cmd, "BOARD_POWER_MODULES", ("charter.no_such_module",))
-    result = runner.invoke(app, ["power", "cases/x", "--at", "2023-11-16"])
+
+def test_case_dir__delaware_stock_board_cannot_remove_a_director() -> None:
+    case = Path(__file__).resolve().parent.parent / "examples" / "openai-2023"
+    args = ["power", str(case), "--at", "2023-11-16", "--bylaws", "delaware-stock"]
+    result = runner.invoke(app, [*args, "--act", "remove-director", "--json"])
+    assert result.exit_code == 0, result.output
+    (act,) = json.loads(result.stdout)["acts"]
+    assert act["board_can_act"] is False
+    assert "the board has no power to remove a director" in act["blocked_by"]
+
+
+def test_case_dir__without_someone_who_is_not_a_director_is_a_usage_error() -> None:
+    case = Path(__file__).resolve().parent.parent / "examples" / "openai-2023"
+    args = ["power", str(case), "--at", "2023-11-16", "--without", "murati"]
+    result = runner.invoke(app, args)
     assert result.exit_code == 2
-    assert result.stderr == "error: CASE_DIR analysis needs the governance core\n"
+    assert "'murati' is not a director" in result.stderr
