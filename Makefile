@@ -22,7 +22,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check src tests benchmarks
 
 typecheck: $(STAMP)
-	$(BIN)/mypy src/charter/model src/charter/load src/charter/rules src/charter/replay src/charter/waterfall src/charter/power
+	$(BIN)/mypy src/charter/model src/charter/load src/charter/rules src/charter/replay src/charter/waterfall src/charter/power src/charter/store
 
 pytest: $(STAMP)
 	$(BIN)/pytest -q

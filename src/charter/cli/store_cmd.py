@@ -52,7 +52,7 @@ def key_path(option: Path | None) -> Path:
 
 
 def _fail(message: str) -> typer.Exit:
-    Console(stderr=True, highlight=False).print(f"error: {message}", markup=False)
+    typer.echo(f"error: {message}", err=True)
     return typer.Exit(1)
 
 

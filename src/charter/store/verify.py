@@ -115,9 +115,7 @@ def _span(first: int, last: int) -> str:
 
 
 def _classify_rows(org: str, events: Sequence[StoredEvent]) -> list[_Row]:
-    rows = [
-        _Row(event=e, computed=leaf_hash(e.entry_bytes()), origin=None) for e in events
-    ]
+    rows = [_Row(event=e, computed=leaf_hash(e.entry_bytes()), origin=None) for e in events]
     failing = [r.event.seq for r in rows if r.computed != r.event.leaf_hash]
     present = {r.event.seq for r in rows}
     top = max(present, default=0)
@@ -155,8 +153,8 @@ def _runs(rows: Sequence[_Row], shift: int) -> list[tuple[int, int]]:
     return runs
 
 
-def _row_findings(rows: Sequence[_Row]) -> tuple[list[Finding], int, int]:
-    """Findings from leaves and seqs; returns them, rows deleted and rows inserted."""
+def _row_findings(rows: Sequence[_Row]) -> tuple[list[Finding], set[int], int, int]:
+    """Findings from leaves and seqs: them, the rows they explain, rows deleted and inserted."""
     found: list[Finding] = []
     explained: set[int] = set()  # row indexes already told by a finding
     origins: dict[int, int] = {}
@@ -242,19 +240,21 @@ def _row_findings(rows: Sequence[_Row]) -> tuple[list[Finding], int, int]:
                     message=f"this record was recorded at seq {row.origin}",
                 )
             )
-    return found, deleted, inserted
+    return found, explained, deleted, inserted
 
 
-def _chain_findings(rows: Sequence[_Row]) -> tuple[list[Finding], Frontier, bool]:
+def _chain_findings(
+    rows: Sequence[_Row], explained: set[int]
+) -> tuple[list[Finding], Frontier, bool]:
     """Check recorded tree heads up to the first row out of place.
 
     Returns the findings, the frontier over the stored leaves checked, and whether every row
     was checked (no row out of place, no head mismatch).
     """
     frontier = Frontier()
-    for row in rows:
+    for i, row in enumerate(rows):
         e = row.event
-        if e.seq != frontier.size + 1 or row.origin not in (None, e.seq):
+        if i in explained or e.seq != frontier.size + 1 or row.origin not in (None, e.seq):
             return [], frontier, False
         frontier = frontier.append(e.leaf_hash)
         if frontier.root() != e.tree_root:
@@ -342,13 +342,14 @@ def verify_events(
     Pure: the store is only read by :func:`verify_log`, so the rules here are testable on lists.
     """
     rows = _classify_rows(org, events)
-    findings, deleted, inserted = _row_findings(rows)
-    chain, frontier, complete = _chain_findings(rows)
+    findings, explained, deleted, inserted = _row_findings(rows)
+    chain, frontier, complete = _chain_findings(rows, explained)
     findings += chain
     tree = MerkleTree(row.computed for row in rows)
     n = len(rows)
-    # The size the log should have given what was found missing or foreign.
-    expected = n + deleted - inserted
+    # The size the log should have, given the rows found missing or foreign: a head or a
+    # checkpoint that records more than that (and more than there are rows) was truncated.
+    expected = max(n, n + deleted - inserted)
     claims: list[tuple[int, str]] = []
     if head is not None:
         if complete and head.size == n and head.root != frontier.root():
@@ -366,8 +367,8 @@ def verify_events(
                 Finding(
                     kind="inserted",
                     seq=head.size + 1,
-                    message=f"{_span(head.size + 1, n)} are not part of the log: the "
-                    f"organisation's head records {head.size} events",
+                    message=f"{_span(head.size + 1, n)} {'is' if n == head.size + 1 else 'are'}"
+                    f" not part of the log: the organisation's head records {head.size} events",
                 )
             )
         claims.append((head.size, "the organisation's head"))
