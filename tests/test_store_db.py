@@ -12,10 +12,17 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy.exc import DatabaseError
 
 import store_helpers
-from charter.store.canonical import NotCanonicalizable, canonical_event, entry_bytes
+from charter.store.canonical import (
+    NotCanonicalizable,
+    canonical_event,
+    canonical_json,
+    entry_bytes,
+)
 from charter.store.db import EventStore, StoreError, normalize_url
 from charter.store.merkle import (
     EMPTY_ROOT,
@@ -46,6 +53,15 @@ def test_entry_bytes_are_the_canonical_envelope() -> None:
     envelope = {"event": json.loads(payload), "org": "openai", "recorded_at": "T", "seq": 7}
     expected = json.dumps(envelope, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     assert entry_bytes("openai", 7, "T", payload) == expected.encode()
+
+
+@given(st.text(), st.text(), st.integers(1, 10**12), st.dictionaries(st.text(), st.text()))
+def test_entry_bytes_equal_the_canonical_envelope_for_any_text(
+    org: str, recorded_at: str, seq: int, event: dict[str, str]
+) -> None:
+    payload = canonical_event(event)
+    envelope = {"event": event, "org": org, "recorded_at": recorded_at, "seq": seq}
+    assert entry_bytes(org, seq, recorded_at, payload) == canonical_json(envelope).encode()
 
 
 def test_append_assigns_seqs_heads_and_leaves(store_url: str) -> None:
