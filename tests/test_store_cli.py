@@ -177,7 +177,7 @@ def test_verify_every_log_and_an_empty_store(sqlite_url: str, tmp_path: Path) ->
     assert result.exit_code == 0
     assert result.stdout.splitlines() == [
         f"acme: 2 events, root {root}: ok (no checkpoint signs it yet)",
-        f"beta: 1 events, root {beta}: ok (no checkpoint signs it yet)",
+        f"beta: 1 event, root {beta}: ok (no checkpoint signs it yet)",
     ]
 
 

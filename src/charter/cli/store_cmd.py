@@ -64,7 +64,8 @@ def _open(db: str) -> EventStore:
 
 
 def _summary(report: VerifyReport) -> str:
-    head = f"{report.org}: {report.size} events, root {report.root.hex()}"
+    noun = "event" if report.size == 1 else "events"
+    head = f"{report.org}: {report.size} {noun}, root {report.root.hex()}"
     if not report.ok:
         count = len(report.findings)
         return f"{head}: FAILED ({count} problem{'s' if count != 1 else ''})"
