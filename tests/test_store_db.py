@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy.exc import DatabaseError
@@ -98,6 +99,18 @@ def test_events_are_append_only(store_url: str) -> None:
             verb = statement.split()[0]
             assert f"charter: events is append-only: {verb} is forbidden" in str(info.value)
         assert len(store.events("acme")) == 1
+
+
+def test_checkpoints_are_append_only(store_url: str) -> None:
+    with EventStore.open(store_url) as store:
+        store.append("acme", {"kind": "meeting"})
+        store.checkpoint("acme", Ed25519PrivateKey.generate())
+        for statement in ("UPDATE checkpoints SET size = 9", "DELETE FROM checkpoints"):
+            with pytest.raises(DatabaseError) as info, store.engine.begin() as connection:
+                connection.exec_driver_sql(statement)
+            verb = statement.split()[0]
+            assert f"charter: checkpoints is append-only: {verb} is forbidden" in str(info.value)
+        assert [c.size for c in store.checkpoints("acme")] == [1]
 
 
 @pytest.mark.postgres
