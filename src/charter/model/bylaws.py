@@ -206,6 +206,8 @@ class Bylaws(_Frozen):
             return self.director_removal.threshold
         if act is ActKind.REMOVE_OFFICER and self.officer_removal.threshold is not None:
             return self.officer_removal.threshold
+        if act is ActKind.ELECT_DIRECTOR and self.director_election.threshold is not None:
+            return self.director_election.threshold
         return self.thresholds.get("default", Threshold())
 
 
