@@ -270,10 +270,13 @@ def test_state__bad_time_and_view_are_usage_errors() -> None:
 
 
 def test_replay__unknown_profile_option(tmp_path: Path) -> None:
+    # A bad option value is a usage error (exit 2), with the loader's did-you-mean.
     result = run("replay", str(CASE), "--bylaws", "delaware-stok")
-    assert result.exit_code == 1
-    assert "unknown bylaws profile 'delaware-stok'" in result.stderr
-    assert "did you mean 'delaware-stock'?" in result.stderr
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[:2] == [
+        "error: unknown bylaws profile 'delaware-stok'",
+        "    hint: did you mean 'delaware-stock'?",
+    ]
 
 
 def test_replay__what_if_file(tmp_path: Path) -> None:
