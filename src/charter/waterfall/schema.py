@@ -16,7 +16,7 @@ class _Strict(BaseModel):
 
 
 class ParamSpec(_Strict):
-    default: Scalar
+    default: bool | int | float | str
     doc: str | None = None
 
 

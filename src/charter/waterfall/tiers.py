@@ -164,7 +164,9 @@ def evaluate_tiers(wf: TierWaterfall, amount: Fraction) -> Result:
         pass
     assert state is not None
     tiers: list[TierPaid] = []
-    for index in range(len(wf.tiers) + 1):
+    # an open-ended last tier leaves nothing for the residual: do not show an always-empty tier
+    count = len(wf.tiers) + (1 if wf.tiers[-1].until else 0)
+    for index in range(count):
         paid = state.paid.get(index, {})
         name = wf.tiers[index].name if index < len(wf.tiers) else f"residual to {wf.residual}"
         tiers.append(
