@@ -28,7 +28,9 @@ def _names(wf: Waterfall) -> dict[str, str]:
 
 
 def _exact_text(value: Fraction) -> str:
-    return str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
+    if value.denominator == 1:
+        return str(value.numerator)
+    return f"{value.numerator}/{value.denominator}"
 
 
 def _money(value: Decimal) -> str:

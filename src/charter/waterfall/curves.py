@@ -30,6 +30,7 @@ ZERO = Fraction(0)
 FloatArray = npt.NDArray[np.float64]
 _CHUNK = 1 << 16
 _MAX_DEPTH = 400
+_LINEAR_SCAN = 24  # up to this many breakpoints, find segments by comparisons, not bisection
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -83,22 +84,30 @@ class Curves:
         result = np.empty((p, n), dtype=np.float64) if out is None else out
         xs, table = self._xs, self._table
         bps = xs[1:]
-        idx_buf = np.empty(min(n, _CHUNK), dtype=np.intp)
-        dx_buf = np.empty(min(n, _CHUNK), dtype=np.float64)
-        tmp = np.empty(min(n, _CHUNK), dtype=np.float64)
+        size = min(n, _CHUNK)
+        idx_buf = np.empty(size, dtype=np.intp)
+        hit_buf = np.empty(size, dtype=np.bool_)
+        dx_buf = np.empty(size, dtype=np.float64)
+        tmp = np.empty(size, dtype=np.float64)
+        zero = [not table[2 * j].any() and not table[2 * j + 1].any() for j in range(p)]
+        for j in range(p):
+            if zero[j]:
+                result[j].fill(0.0)
         for lo in range(0, n, _CHUNK):
             hi = min(lo + _CHUNK, n)
             m = hi - lo
             chunk = a[lo:hi]
-            idx, dx, t = idx_buf[:m], dx_buf[:m], tmp[:m]
-            idx[:] = np.searchsorted(bps, chunk, side="right")
-            np.take(xs, idx, out=dx)
+            idx, hit, dx, t = idx_buf[:m], hit_buf[:m], dx_buf[:m], tmp[:m]
+            _segment_index(bps, chunk, idx, hit)
+            np.take(xs, idx, out=dx, mode="clip")
             np.subtract(chunk, dx, out=dx)
             for j in range(p):
+                if zero[j]:
+                    continue
                 row = result[j, lo:hi]
-                np.take(table[2 * j + 1], idx, out=t)
+                np.take(table[2 * j + 1], idx, out=t, mode="clip")
                 np.multiply(t, dx, out=row)
-                np.take(table[2 * j], idx, out=t)
+                np.take(table[2 * j], idx, out=t, mode="clip")
                 np.add(row, t, out=row)
         shape = np.shape(amounts)
         return {party: result[j].reshape(shape) for j, party in enumerate(self.parties)}
@@ -108,6 +117,23 @@ class Curves:
         a = np.asarray(amounts, dtype=np.float64)
         idx = np.searchsorted(self._xs[1:], a, side="right")
         return {party: self._table[2 * j + 1][idx] for j, party in enumerate(self.parties)}
+
+
+def _segment_index(
+    bps: FloatArray, chunk: FloatArray, idx: npt.NDArray[np.intp], hit: npt.NDArray[np.bool_]
+) -> None:
+    """``idx[i]`` = number of breakpoints <= ``chunk[i]`` (the segment), written in place.
+
+    With few breakpoints, one vectorised comparison per breakpoint beats a binary search per
+    element (branchy and cache-unfriendly: ``searchsorted`` costs about one ``np.interp``).
+    """
+    if len(bps) > _LINEAR_SCAN:
+        idx[:] = np.searchsorted(bps, chunk, side="right")
+        return
+    idx.fill(0)
+    for b in bps:
+        np.greater_equal(chunk, b, out=hit)
+        np.add(idx, hit, out=idx)
 
 
 def _build(
@@ -131,9 +157,7 @@ def _build(
     )
 
 
-def _merge(
-    parties: tuple[str, ...], pieces: list[tuple[Fraction, tuple[Fraction, ...]]]
-) -> Curves:
+def _merge(parties: tuple[str, ...], pieces: list[tuple[Fraction, tuple[Fraction, ...]]]) -> Curves:
     """Drop starts where the split does not change; integrate slopes into start values."""
     last: dict[Fraction, tuple[Fraction, ...]] = {}
     for start, split in pieces:  # zero-length segments: the last split at a start wins

@@ -178,7 +178,9 @@ def _build(ctx: _Context) -> Waterfall | None:
         return _build_classes(ctx, spec.classes, src)
     if spec.parties is None or spec.tiers is None:
         missing = "parties" if spec.parties is None else "tiers"
-        ctx.error((), f"missing required key '{missing}'", "give 'parties' and 'tiers', or 'classes'")
+        ctx.error(
+            (), f"missing required key '{missing}'", "give 'parties' and 'tiers', or 'classes'"
+        )
         return None
     return _build_tiers(ctx, spec.parties, spec.tiers, src)
 
@@ -255,8 +257,12 @@ def _build_tiers(
         uncapped = [p for p, s in tiers[-1].split if s > 0 and by_id[p].cap is None]
         residual = uncapped[0] if uncapped else None
         if residual is None:
-            ctx.error((), "missing required key 'residual'", "every party of the last tier is capped")
-    target_raw = ctx.word(spec.capped_share_to, ("capped_share_to",)) if spec.capped_share_to else None
+            ctx.error(
+                (), "missing required key 'residual'", "every party of the last tier is capped"
+            )
+    target_raw = None
+    if spec.capped_share_to is not None:
+        target_raw = ctx.word(spec.capped_share_to, ("capped_share_to",))
     target = target_raw or (residual or PRO_RATA)
     if target_raw is not None and target_raw != PRO_RATA:
         target = ctx.party(target_raw, ("capped_share_to",), ids, "capped_share_to") or PRO_RATA
@@ -330,7 +336,9 @@ def _build_tier(
                 conds.append(cond)
     if not ok:
         return None
-    return Tier(name=spec.name, split=tuple(split), until=tuple(conds), mode=mode, source=ctx.at(loc))
+    return Tier(
+        name=spec.name, split=tuple(split), until=tuple(conds), mode=mode, source=ctx.at(loc)
+    )
 
 
 def _condition(
@@ -413,7 +421,9 @@ def _preferred(ctx: _Context, spec: ConditionSpec, loc: Loc, party: Party) -> Fr
     how = ctx.word(pr.compounding, (*ploc, "compounding"))
     if how not in (Compounding.SIMPLE, Compounding.COMPOUND):
         if how is not None:
-            ctx.error((*ploc, "compounding"), f"compounding '{how}' is not one of: simple, compound")
+            ctx.error(
+                (*ploc, "compounding"), f"compounding '{how}' is not one of: simple, compound"
+            )
         return None
     if rate is None or years is None:
         return None
@@ -429,7 +439,9 @@ def _preferred(ctx: _Context, spec: ConditionSpec, loc: Loc, party: Party) -> Fr
     return party.capital * (1 + rate) ** int(years)
 
 
-def _build_classes(ctx: _Context, specs: list[ClassSpec], src: Source) -> PreferenceWaterfall | None:
+def _build_classes(
+    ctx: _Context, specs: list[ClassSpec], src: Source
+) -> PreferenceWaterfall | None:
     out: list[ShareClass] = []
     seen: set[str] = set()
     for i, c in enumerate(specs):
@@ -448,7 +460,10 @@ def _build_classes(ctx: _Context, specs: list[ClassSpec], src: Source) -> Prefer
         if part_raw is not None:
             text = str(part_raw[0]).lower()
             if text not in ("true", "false"):
-                ctx.error((*loc, "participating"), f"participating must be true or false, found '{text}'")
+                ctx.error(
+                    (*loc, "participating"),
+                    f"participating must be true or false, found '{text}'",
+                )
             participating = text == "true"
         if shares is None or invested is None or multiple is None:
             continue

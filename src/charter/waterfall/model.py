@@ -33,7 +33,7 @@ class Party:
     id: str
     name: str
     capital: Fraction
-    cap: Fraction | None  # cumulative gross receipts the party may not exceed (profit caps resolved)
+    cap: Fraction | None  # cumulative gross receipts it may not exceed (profit caps resolved)
     source: Source
 
 

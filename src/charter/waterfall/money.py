@@ -36,8 +36,9 @@ def _scalar_text(value: object) -> str | None:
 
 def parse_amount(value: object) -> tuple[Fraction | None, str | None]:
     """``'13B'`` -> ``Fraction(13_000_000_000)``; negative amounts are refused."""
+    number: Fraction
     if isinstance(value, Fraction):
-        number: Fraction | None = value
+        number = value
     else:
         text = _scalar_text(value)
         if text is None or not text:

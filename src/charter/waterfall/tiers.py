@@ -11,6 +11,7 @@ the vectorised evaluator and the property tests check the rest.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -140,7 +141,7 @@ def _walk(wf: TierWaterfall, budget: Fraction | None) -> Iterator[tuple[_State, 
     With ``budget=None`` the walk ends at the open-ended final segment.
     """
     caps, capital = _caps(wf), _capital(wf)
-    state = _State(received={p: ZERO for p in wf.party_ids})
+    state = _State(received=dict.fromkeys(wf.party_ids, ZERO))
     while True:
         while state.tier < len(wf.tiers) and _tier_done(wf.tiers[state.tier], state, capital):
             state.tier += 1
@@ -158,11 +159,13 @@ def _walk(wf: TierWaterfall, budget: Fraction | None) -> Iterator[tuple[_State, 
         _pay(state, split, step)
 
 
+def _run(wf: TierWaterfall, budget: Fraction) -> _State:
+    """The state after distributing ``budget`` (the walk's last yielded state, then paid)."""
+    return deque(_walk(wf, budget), maxlen=1)[0][0]
+
+
 def evaluate_tiers(wf: TierWaterfall, amount: Fraction) -> Result:
-    state: _State | None = None
-    for state, _ in _walk(wf, amount):
-        pass
-    assert state is not None
+    state = _run(wf, amount)
     tiers: list[TierPaid] = []
     # an open-ended last tier leaves nothing for the residual: do not show an always-empty tier
     count = len(wf.tiers) + (1 if wf.tiers[-1].until else 0)
@@ -186,10 +189,7 @@ def evaluate_tiers(wf: TierWaterfall, amount: Fraction) -> Result:
 def marginal_split_tiers(wf: TierWaterfall, amount: Fraction) -> Split:
     """The split of the dollar just after ``amount`` (the right derivative of every payout)."""
     caps, capital = _caps(wf), _capital(wf)
-    final: _State | None = None
-    for final, _ in _walk(wf, amount):
-        pass
-    assert final is not None
+    final = _run(wf, amount)
     while final.tier < len(wf.tiers) and _tier_done(wf.tiers[final.tier], final, capital):
         final.tier += 1
         final.in_tier = ZERO
