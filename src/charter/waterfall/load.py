@@ -94,7 +94,7 @@ def load_waterfall(
     ctx = _Context(path=name, root=root, spec=spec, overrides=params, diags=diags)
     wf = _build(ctx)
     if ctx.diags:
-        return None, ctx.diags
+        return None, sorted(ctx.diags, key=lambda d: (d.source.line, d.source.column))
     return wf, []
 
 
@@ -266,7 +266,10 @@ def _build_tiers(
     target = target_raw or (residual or PRO_RATA)
     if target_raw is not None and target_raw != PRO_RATA:
         target = ctx.party(target_raw, ("capped_share_to",), ids, "capped_share_to") or PRO_RATA
-    for key, who in (("residual", residual), ("capped_share_to", target)):
+    checks = [("residual", residual)]
+    if spec.capped_share_to is not None:
+        checks.append(("capped_share_to", target))
+    for key, who in checks:
         if who in by_id and by_id[who].cap is not None:
             ctx.error(
                 (key,),

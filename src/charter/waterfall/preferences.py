@@ -121,7 +121,7 @@ def _better(wf: PreferenceWaterfall, cid: str, converted: frozenset[str], amount
     return with_c > without
 
 
-def _stable(wf: PreferenceWaterfall, converted: frozenset[str], amount: Lin) -> bool:
+def is_stable(wf: PreferenceWaterfall, converted: frozenset[str], amount: Lin) -> bool:
     return all(
         _better(wf, c.id, converted, amount) == (c.id in converted)
         for c in wf.classes
@@ -149,9 +149,16 @@ def conversions(wf: PreferenceWaterfall, amount: Lin) -> frozenset[str]:
     ids = [c.id for c in order]
     for size in range(len(ids) + 1):
         for combo in combinations(ids, size):
-            if _stable(wf, frozenset(combo), amount):
+            if is_stable(wf, frozenset(combo), amount):
                 return frozenset(combo)
     raise RuntimeError(f"no stable conversion decision in {wf.name} at {amount}")
+
+
+def allocate(
+    wf: PreferenceWaterfall, converted: frozenset[str], amount: Fraction
+) -> dict[str, Fraction]:
+    """Exact payouts for a given set of converted classes (whether or not it is stable)."""
+    return {cid: v.v for cid, v in _allocate(wf, converted, Lin(amount)).pay.items()}
 
 
 def allocate_lin(wf: PreferenceWaterfall, amount: Lin) -> tuple[dict[str, Lin], frozenset[str]]:
