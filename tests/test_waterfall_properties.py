@@ -3,6 +3,7 @@ waterfalls: conservation, monotonicity, caps, exact/compiled/vectorised agreemen
 exactly where the marginal split changes, and stable conversion decisions."""
 
 from fractions import Fraction
+from itertools import pairwise
 
 import numpy as np
 from hypothesis import HealthCheck, given, settings
@@ -152,7 +153,7 @@ def test_monotone__no_payout_falls_as_the_amount_rises(wf: Waterfall, data: st.D
     assert all(s >= 0 for slopes in curves.slopes for s in slopes)
     amounts = _amounts(data.draw, wf)
     results = [dict(evaluate(wf, a).payouts) for a in amounts]
-    for before, after in zip(results, results[1:], strict=False):
+    for before, after in pairwise(results):
         assert all(after[p] >= before[p] for p in before)
 
 
