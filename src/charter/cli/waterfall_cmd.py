@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from fractions import Fraction
 from pathlib import Path
 from typing import Annotated
@@ -12,6 +11,15 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from charter.cli.common import (
+    EXIT_INPUT,
+    EXIT_USAGE,
+    console,
+    err_console,
+    print_diagnostics,
+    print_json,
+    usage,
+)
 from charter.report import waterfall_render as render
 from charter.waterfall import (
     compile_curves,
@@ -30,7 +38,7 @@ CHART_SUFFIXES = (".png", ".svg")
 def _amount(text: str, option: str) -> Fraction:
     value, problem = parse_amount(text)
     if value is None:
-        raise typer.BadParameter(str(problem), param_hint=option)
+        usage(f"{option} {text}: {problem}")
     return value
 
 
@@ -39,9 +47,7 @@ def _overrides(pairs: list[str]) -> dict[str, str]:
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or not name.strip():
-            raise typer.BadParameter(
-                f"expected name=value (e.g. fcp_capital=5B), found '{pair}'", param_hint="--param"
-            )
+            usage(f"--param {pair}: expected name=value (e.g. fcp_capital=5B)")
         out[name.strip()] = value.strip()
     return out
 
@@ -50,7 +56,7 @@ def _print_wide(console: Console, table: Table) -> None:
     """Print at the table's natural width: amounts are never cut to an ellipsis."""
     width = console.measure(table, options=console.options.update_width(10_000)).maximum
     if width > console.width:
-        Console(width=width, soft_wrap=True).print(table)
+        Console(width=width, soft_wrap=True, highlight=False).print(table)
     else:
         console.print(table)
 
@@ -94,28 +100,21 @@ def register(app: typer.Typer) -> None:
             lo, hi = float(_amount(sweep[0], "--sweep")), float(_amount(sweep[1], "--sweep"))
             steps = sweep[2]
             if steps < 2 or hi <= lo:
-                raise typer.BadParameter(
-                    f"expected FROM < TO and at least 2 steps, found {sweep[0]} {sweep[1]} {steps}",
-                    param_hint="--sweep",
-                )
+                given = f"{sweep[0]} {sweep[1]} {steps}"
+                usage(f"--sweep {given}: expected FROM < TO and at least 2 steps")
         if chart is not None and chart.suffix.lower() not in CHART_SUFFIXES:
-            raise typer.BadParameter(
-                f"expected a .png or .svg file name, found '{chart}'", param_hint="--chart"
-            )
-        err = Console(stderr=True, soft_wrap=True)
+            usage(f"--chart {chart}: expected a .png or .svg file name")
         spec, _root, errors = read_spec(file)
         if spec is not None:
             unknown = unknown_overrides(spec, overrides)
             if unknown:
-                message = "; ".join(m.removeprefix(OVERRIDE + " ") for m in unknown)
-                raise typer.BadParameter(message, param_hint="--param")
+                usage("; ".join(unknown))
         wf, errors = load_waterfall(file, overrides)
         if wf is None:
-            for d in errors:
-                err.print(d.render(), markup=False, highlight=False)
-            usage = any(d.message.startswith(OVERRIDE) for d in errors)
-            raise typer.Exit(2 if usage else 1)
-        out = Console(soft_wrap=True)
+            print_diagnostics(errors)
+            from_cli = any(d.message.startswith(OVERRIDE) for d in errors)
+            raise typer.Exit(EXIT_USAGE if from_cli else EXIT_INPUT)
+        out = console
         document: dict[str, object] = {}
         results = [evaluate(wf, a) for a in exact_amounts]
         if results:
@@ -137,7 +136,7 @@ def register(app: typer.Typer) -> None:
                 steps = 2001
             if csv_path is not None:
                 render.write_csv(curves, csv_path, np.linspace(lo, hi, steps))
-                err.print(f"wrote {csv_path}")
+                err_console.print(f"wrote {csv_path}")
             if chart is not None:
                 names = (
                     {p.id: p.name for p in wf.parties}
@@ -147,6 +146,6 @@ def register(app: typer.Typer) -> None:
                 render.write_chart(
                     curves, chart, start=lo, stop=hi, steps=steps, title=wf.name, names=names
                 )
-                err.print(f"wrote {chart}")
+                err_console.print(f"wrote {chart}")
         if as_json:
-            typer.echo(json.dumps(document, indent=2))
+            print_json(document)

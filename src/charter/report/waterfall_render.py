@@ -27,6 +27,29 @@ def _names(wf: Waterfall) -> dict[str, str]:
     return {c.id: c.name for c in wf.classes}
 
 
+def party_names(wf: Waterfall) -> dict[str, str]:
+    """Party (or class) id -> display name."""
+    return _names(wf)
+
+
+def markdown_table(wf: Waterfall, result: Result, precision: int = 2) -> list[str]:
+    """The same table as :func:`result_table`, as Markdown lines (for reports)."""
+    names = _names(wf)
+    totals = rounded(result, precision)
+    tiers = [t for t in result.tiers if t.amount > 0]
+    lines = [
+        "| party | " + " | ".join(t.name for t in tiers) + " | total |",
+        "|---|" + "---:|" * (len(tiers) + 1),
+    ]
+    for party, exact in result.payouts:
+        cells = largest_remainder(
+            {str(i): dict(t.payouts)[party] for i, t in enumerate(tiers)}, exact, precision
+        )
+        row = [names.get(party, party), *(_money(cells[str(i)]) for i in range(len(tiers)))]
+        lines.append("| " + " | ".join([*row, _money(totals[party])]) + " |")
+    return lines
+
+
 def _exact_text(value: Fraction) -> str:
     if value.denominator == 1:
         return str(value.numerator)
