@@ -9,9 +9,12 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 from typer.testing import CliRunner
 
 from charter.cli import app
+from charter.report.waterfall_render import demo_section, markdown_table
+from charter.waterfall import evaluate, load_waterfall
 
 ROOT = Path(__file__).resolve().parent.parent / "examples"
 OPENAI = str(ROOT / "openai-2023" / "waterfall.yaml")
@@ -80,7 +83,11 @@ def test_breakpoints_json_lists_splits_after_each() -> None:
         "others": "1/4",
         "nonprofit": "0",
     }
-    assert [b["exact"] for b in doc["breakpoints"]][0] == "52000000000/3"
+    recouped = Fraction(13 * 10**9) / Fraction(3, 4)
+    microsoft_capped = recouped + Fraction(79 * 10**9) / Fraction(49, 100)
+    exact = [Fraction(b["exact"]) for b in doc["breakpoints"]]
+    assert exact[:2] == [recouped, microsoft_capped]
+    assert len(exact) == 3
     assert doc["breakpoints"][-1]["split"] == {
         "fcp": "0",
         "microsoft": "0",
@@ -157,3 +164,32 @@ def test_invalid_file_exits_1_with_located_errors(tmp_path: Path) -> None:
     assert err.splitlines()[0] == (
         f"{bad}:7:12: error: tier 'one': split adds up to 90%, expected 100%"
     )
+
+
+def test_markdown_table_rows_add_up() -> None:
+    wf, _ = load_waterfall(PE1)
+    assert wf is not None
+    lines = markdown_table(wf, evaluate(wf, 100))
+    assert lines[0] == (
+        "| party | return of capital | preferred return | GP catch-up | carried interest | total |"
+    )
+    assert lines[2] == "| Limited partner | 50.00 | 4.00 | 0.00 | 36.00 | 90.00 |"
+    assert lines[3] == "| General partner | 0.00 | 0.00 | 1.00 | 9.00 | 10.00 |"
+
+
+def test_demo_section_prints_tables_writes_the_chart_and_returns_markdown(tmp_path: Path) -> None:
+    console = Console(record=True, width=200)
+    lines = demo_section(OPENAI, tmp_path, console, amounts=["500B"])
+    assert (tmp_path / "waterfall.png").read_bytes().startswith(b"\x89PNG")
+    assert "![payouts and marginal shares](waterfall.png)" in lines
+    assert (
+        "| Microsoft | 13,000,000,000.00 | 79,000,000,000.00 | 0.00 | 92,000,000,000.00 |" in lines
+    )
+    assert "258,000,000,000.00" in console.export_text()
+
+
+def test_demo_section_reports_file_errors_as_markdown(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("waterfall: x\nparties: []\ntiers: []\n")
+    lines = demo_section(bad, tmp_path, Console(record=True))
+    assert f"{bad}:3:8: error: a waterfall needs at least one tier" in lines

@@ -15,9 +15,19 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from rich.console import Console
 from rich.table import Table
 
-from charter.waterfall import Curves, Result, TierWaterfall, Waterfall, largest_remainder
+from charter.waterfall import (
+    Curves,
+    Result,
+    TierWaterfall,
+    Waterfall,
+    compile_curves,
+    evaluate,
+    largest_remainder,
+    load_waterfall,
+)
 from charter.waterfall.money import format_money
 
 
@@ -263,3 +273,43 @@ def write_chart(
     fig.savefig(out, format=out.suffix.lstrip(".").lower() or "png")
     plt.close(fig)
     return out
+
+
+DEMO_AMOUNTS = ("10B", "100B", "250B", "500B")
+
+
+def demo_section(
+    path: str | Path,
+    out: str | Path,
+    console: Console,
+    amounts: Sequence[str] = DEMO_AMOUNTS,
+    params: dict[str, str] | None = None,
+) -> list[str]:
+    """For ``charter demo``: print the tables at a few amounts, write ``waterfall.png`` into
+    ``out``, and return the report's Markdown lines.  Errors in the file come back as lines too
+    (the demo goes on), so a broken waterfall never hides the governance report."""
+    wf, errors = load_waterfall(path, params)
+    lines = ["", "## Who gets what: the profit waterfall", ""]
+    if wf is None:
+        return (
+            [*lines, "The waterfall file has errors:", "", "```"]
+            + [e.render() for e in errors]
+            + ["```"]
+        )
+    curves = compile_curves(wf)
+    chart = write_chart(curves, Path(out) / "waterfall.png", title=wf.name, names=_names(wf))
+    lines += [f"`{path}`: {wf.name}.", ""]
+    for text in amounts:
+        result = evaluate(wf, text)
+        console.print(result_table(wf, result))
+        lines += [f"At {format_money(result.amount)}:", "", *markdown_table(wf, result), ""]
+    console.print(breakpoints_table(wf, curves))
+    lines += [
+        "Breakpoints (the marginal split changes): "
+        + ", ".join(format_money(b) for b in curves.breakpoints)
+        + ".",
+        "",
+        f"![payouts and marginal shares]({chart.name})",
+        "",
+    ]
+    return lines
