@@ -31,7 +31,10 @@ def payouts(wf: TierWaterfall | PreferenceWaterfall, amount: object) -> dict[str
     return dict(evaluate(wf, amount).payouts)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("path", sorted(ROOT.glob("*/*.yaml")), ids=lambda p: p.name)
+BUNDLED = [OPENAI, *sorted(ROOT.glob("funds/*.yaml")), *sorted(ROOT.glob("startups/*.yaml"))]
+
+
+@pytest.mark.parametrize("path", BUNDLED, ids=lambda p: p.name)
 def test_every_bundled_waterfall_loads_and_compiles(path: Path) -> None:
     wf = load(path)
     curves = compile_curves(wf)
