@@ -135,7 +135,9 @@ def register(app: typer.Typer) -> None:
                 lo, hi = render.default_range(curves)
                 steps = 2001
             if csv_path is not None:
-                render.write_csv(curves, csv_path, np.linspace(lo, hi, steps))
+                render.write_csv(
+                    curves, csv_path, np.linspace(lo, hi, steps), progress=steps > 200_000
+                )
                 err_console.print(f"wrote {csv_path}")
             if chart is not None:
                 names = (

@@ -7,7 +7,6 @@ ones.  Charts use matplotlib's Agg backend (no display needed) and label axes in
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
@@ -16,6 +15,7 @@ from typing import Any
 
 import numpy as np
 from rich.console import Console
+from rich.progress import Progress
 from rich.table import Table
 
 from charter.waterfall import (
@@ -193,24 +193,35 @@ def default_range(curves: Curves) -> tuple[float, float]:
     return 0.0, last * 1.25 if last > 0 else 1.0
 
 
-def write_csv(curves: Curves, path: str | Path, amounts: np.ndarray[Any, Any]) -> Path:
-    """amount, then each party's payout, then each party's marginal share, one row per amount."""
+def write_csv(
+    curves: Curves, path: str | Path, amounts: np.ndarray[Any, Any], *, progress: bool = False
+) -> Path:
+    """amount, then each party's payout, then each party's marginal share, one row per amount.
+
+    Written in blocks with numpy, 15 significant digits (the vectorised engine is good to
+    1e-9 anyway); ``progress`` shows a transient bar on stderr for long sweeps.
+    """
     out = Path(path)
-    pays = curves.evaluate(amounts)
-    shares = curves.shares(amounts)
-    with out.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(
-            ["amount"]
-            + [f"payout_{p}" for p in curves.parties]
-            + [f"share_{p}" for p in curves.parties]
-        )
-        for i, a in enumerate(amounts):
-            writer.writerow(
-                [repr(float(a))]
-                + [repr(float(pays[p][i])) for p in curves.parties]
-                + [repr(float(shares[p][i])) for p in curves.parties]
-            )
+    header = ",".join(
+        ["amount"]
+        + [f"payout_{p}" for p in curves.parties]
+        + [f"share_{p}" for p in curves.parties]
+    )
+    block = 200_000
+    with (
+        out.open("w", newline="", encoding="utf-8") as handle,
+        Progress(console=Console(stderr=True), transient=True, disable=not progress) as bar,
+    ):
+        handle.write(header + "\n")
+        task = bar.add_task(f"writing {out.name}", total=len(amounts))
+        for lo in range(0, len(amounts), block):
+            chunk = np.asarray(amounts[lo : lo + block], dtype=np.float64)
+            pays = curves.evaluate(chunk)
+            shares = curves.shares(chunk)
+            columns = [chunk, *(pays[p] for p in curves.parties)]
+            columns += [shares[p] for p in curves.parties]
+            np.savetxt(handle, np.column_stack(columns), delimiter=",", fmt="%.15g")
+            bar.advance(task, len(chunk))
     return out
 
 
