@@ -1,6 +1,9 @@
 """Invalid waterfall files get located errors that say what and where, all at once."""
 
+from fractions import Fraction
+
 from charter.waterfall import PreferenceWaterfall, TierWaterfall, load_waterfall
+from charter.waterfall.model import Receives
 
 TIERS = """\
 waterfall: t
@@ -177,4 +180,52 @@ def test_bad_yaml_and_missing_file_do_not_raise() -> None:
     assert wf is None
     assert [e.render() for e in errors] == [
         "/nonexistent/w.yaml:1:1: error: file not found\n    hint: check the path"
+    ]
+
+
+def _one_party(cap: str, until: str = "{distributed: 1}") -> str:
+    return f"""\
+waterfall: c
+parties:
+  - id: a
+    capital: 10
+    cap: {cap}
+  - id: r
+tiers:
+  - name: one
+    split: {{a: 100}}
+    until: {until}
+residual: r
+"""
+
+
+def test_caps_on_gross_or_on_profit_resolve_to_gross_receipts() -> None:
+    cases = {
+        "{amount: 50}": 50,
+        "{amount: 50, on: profit}": 60,
+        "{multiple: 100x}": 1000,
+        "{multiple: 100x, on: profit}": 1010,
+    }
+    for cap, gross in cases.items():
+        wf, errors = load_waterfall("w.yaml", text=_one_party(cap))
+        assert errors == []
+        assert isinstance(wf, TierWaterfall)
+        assert wf.parties[0].cap == gross
+
+
+def test_preferred_return_simple_or_compound() -> None:
+    compound = "{party: a, preferred_return: {rate: 8%, years: 2}}"
+    simple = "{party: a, preferred_return: {rate: 8%, years: 2.5, compounding: simple}}"
+    expected = {compound: Fraction("11.664"), simple: Fraction(12)}
+    for until, target in expected.items():
+        wf, errors = load_waterfall("w.yaml", text=_one_party("{amount: 1T}", until))
+        assert errors == []
+        assert isinstance(wf, TierWaterfall)
+        assert wf.tiers[0].until[0] == Receives(
+            party="a", amount=target, source=wf.tiers[0].until[0].source
+        )
+    fractional = "{party: a, preferred_return: {rate: 8%, years: 1.5}}"
+    assert rendered(_one_party("{amount: 1T}", fractional)) == [
+        "w.yaml:10:59: error: compound preferred return needs whole years to stay exact\n"
+        "    hint: use compounding: simple for fractional years, or round the holding period"
     ]
