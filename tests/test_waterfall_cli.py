@@ -193,3 +193,15 @@ def test_demo_section_reports_file_errors_as_markdown(tmp_path: Path) -> None:
     bad.write_text("waterfall: x\nparties: []\ntiers: []\n")
     lines = demo_section(bad, tmp_path, Console(record=True))
     assert f"{bad}:3:8: error: a waterfall needs at least one tier" in lines
+
+
+def test_charter_check_validates_waterfall_files(tmp_path: Path) -> None:
+    ok = CliRunner().invoke(app, ["check", OPENAI, PE1])
+    assert ok.exit_code == 0
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "waterfall: bad\nparties:\n  - id: a\ntiers:\n  - name: one\n    split: {b: 100}\n"
+    )
+    result = CliRunner().invoke(app, ["check", str(bad)])
+    assert result.exit_code == 1
+    assert f"{bad}:6:13: error: tier 'one' split: unknown party 'b'" in result.stderr

@@ -149,7 +149,9 @@ class _Context:
         got = self.raw(value, loc)
         return None if got is None else str(got[0])
 
-    def party(self, pid: str | None, loc: Loc, known: tuple[str, ...], what: str) -> str | None:
+    def party(
+        self, pid: str | None, loc: Loc, known: tuple[str, ...], what: str, *, key: bool = False
+    ) -> str | None:
         if pid is None:
             return None
         if pid not in known:
@@ -158,6 +160,7 @@ class _Context:
                 loc,
                 f"{what}: unknown party '{pid}'",
                 f"did you mean '{guess}'?" if guess else "parties: " + ", ".join(known),
+                key=key,
             )
             return None
         return pid
@@ -296,7 +299,8 @@ def _build_tier(
     split: list[tuple[str, Fraction]] = []
     ok = True
     for pid, raw in spec.split.items():
-        if ctx.party(pid, (*loc, "split", pid), ids, f"tier '{spec.name}' split") is None:
+        where = (*loc, "split", pid)
+        if ctx.party(pid, where, ids, f"tier '{spec.name}' split", key=True) is None:
             ok = False
             continue
         share = ctx.parse(raw, (*loc, "split", pid), parse_percent)
