@@ -21,6 +21,7 @@ from charter.model.kinds import ActKind, View
 from charter.power.board import board_power
 from charter.replay import Timeline, replay
 from charter.report.governance_render import state_table, status_text, verdict_panel
+from charter.report.waterfall_render import demo_section
 
 DEMO_PROFILES = ("openai-2016-reported", "delaware-nonstock", "delaware-stock", "roberts-rules")
 KEY_ACT = "remove-altman-ceo"
@@ -191,8 +192,15 @@ def run_demo(out: Path) -> int:
     return 0
 
 
-# Later sections (waterfall, control against economics) append themselves here, in order.
-EXTRA_SECTIONS: list[Any] = []
+def _waterfall_section(case: Case, out: Path) -> list[str]:
+    if case.charter.waterfall is None:
+        return []
+    console.print(Rule("[bold]6. The money: the reported 2023 waterfall[/bold]"))
+    return demo_section(Path(case.root) / case.charter.waterfall, out, console)
+
+
+# Sections after the governance ones, in order.
+EXTRA_SECTIONS: list[Any] = [_waterfall_section]
 
 
 def register(app: typer.Typer) -> None:
