@@ -274,11 +274,11 @@ def test_power__microsoft_has_no_vote_but_three_quarters_of_the_first_profits(
 ) -> None:
     r = client.get(f"/orgs/{ORG}/power")
     table = r.text[r.text.index('id="h-ctl"') :]
-    row = table[table.index("<th scope=\"row\">Microsoft") :]
+    row = table[table.index('<th scope="row">Microsoft') :]
     cells = re.findall(r"<td>([\d.]+%)</td>", row[: row.index("</tr>")])
     assert cells[0] == "0.0%"  # votes
     assert cells[-2] == "75.0%"  # the first dollar
-    nonprofit = table[table.index("<th scope=\"row\">OpenAI, Inc. (nonprofit)") :]
+    nonprofit = table[table.index('<th scope="row">OpenAI, Inc. (nonprofit)') :]
     assert re.findall(r"<td>([\d.]+%)</td>", nonprofit)[0] == "100.0%"
 
 
@@ -303,7 +303,10 @@ def test_static__serves_htmx_and_nothing_else(client: TestClient) -> None:
 def test_extra_nav__the_service_can_add_portal_and_audit() -> None:
     app = create_app(
         DirectoryCaseSource([CASE]),
-        extra_nav=[NavLink(label="Portal", href="/portal/{org}"), NavLink(label="Audit", href="/audit")],
+        extra_nav=[
+            NavLink(label="Portal", href="/portal/{org}"),
+            NavLink(label="Audit", href="/audit"),
+        ],
     )
     html = TestClient(app).get(f"/orgs/{ORG}/structure").text
     assert f'<a href="/portal/{ORG}">Portal</a>' in html

@@ -229,7 +229,7 @@ def _control_chart(parties: Sequence[PartyControl], columns: Sequence[str]) -> M
         width=label_w + plot_w + 60,
         height=h,
         title="Control against economics",
-        desc="For each party: its share of the controlling votes (first bar, dark) and its share "
+        desc="For each party: its share of the controlling votes (first bar) and its share "
         "of the money at several amounts and at the margin. The table gives the numbers.",
     )
     for k, col in enumerate(columns):
@@ -237,7 +237,7 @@ def _control_chart(parties: Sequence[PartyControl], columns: Sequence[str]) -> M
         ly = 20 + (k // 3) * 16
         svg.rect(lx, ly - 10, 12, 12, fill=PALETTE[k % len(PALETTE)])
         svg.text(lx + 16, ly, col, font_size=11)
-    y = top
+    y = float(top)
     for party in parties:
         values: list[Fraction] = [party.votes, *(s for _, s in party.at), party.first, party.margin]
         name = wrap(party.name, label_w - 12, 12)
