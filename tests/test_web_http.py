@@ -327,3 +327,20 @@ def test_directory_source__reloads_an_edited_case_and_shows_load_errors(tmp_path
     assert r.status_code == 422
     assert "acme does not load" in r.text
     assert "charter.yaml:" in r.text
+
+
+@pytest.mark.parametrize(
+    ("typed", "value"),
+    [("100B", Fraction(10**11)), ("$2.5M", Fraction(2_500_000)), ("1,000", Fraction(1000))],
+)
+def test_amount_without_the_engine__suffixes_still_parse(typed: str, value: Fraction) -> None:
+    from charter.web.routes import _plain_amount
+
+    assert _plain_amount(typed) == value
+
+
+@pytest.mark.parametrize("typed", ["lots", "-5B", ""])
+def test_amount_without_the_engine__nonsense_is_refused(typed: str) -> None:
+    from charter.web.routes import _plain_amount
+
+    assert _plain_amount(typed) is None

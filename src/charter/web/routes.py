@@ -400,14 +400,23 @@ def create_router(source: CaseSource, *, extra_nav: Sequence[NavLink] = ()) -> A
 
 
 def _amount(text: str) -> Fraction | None:
-    """An amount as typed (``13B``, ``2.5e9``), using the waterfall's parser when present."""
+    """An amount as typed (``13B``, ``2.5e9``), by the waterfall's parser when it is installed."""
     try:
         from charter.waterfall.money import parse_amount
     except ImportError:
-        try:
-            value = Fraction(text)
-        except (ValueError, ZeroDivisionError):
-            return None
-        return value if value >= 0 else None
+        return _plain_amount(text)
     parsed, _ = parse_amount(text)
     return parsed
+
+
+def _plain_amount(text: str) -> Fraction | None:
+    scales = {"K": 10**3, "M": 10**6, "B": 10**9, "T": 10**12}
+    cleaned = text.strip().lstrip("$").replace(",", "").replace("_", "")
+    scale = scales.get(cleaned[-1:].upper(), 1)
+    if scale != 1:
+        cleaned = cleaned[:-1]
+    try:
+        value = Fraction(cleaned) * scale
+    except (ValueError, ZeroDivisionError):
+        return None
+    return value if value >= 0 else None
