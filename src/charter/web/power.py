@@ -15,6 +15,8 @@ from markupsafe import Markup
 from charter.model.case import Case
 from charter.model.state import State
 from charter.power.board import ActPower
+from charter.report.control import control_vs_economics as control_vs_economics_report
+from charter.report.control import load_for_report
 from charter.web.money import COMPARE_AT, money, pct
 from charter.web.source import WaterfallText
 from charter.web.svg import PALETTE, Svg, wrap
@@ -153,60 +155,33 @@ class ControlTable:
 def control_vs_economics(
     case: Case, state: State, wf_text: WaterfallText | None, amount: Fraction
 ) -> ControlTable | None:
-    """Each waterfall party's share of the votes that control the paying entity, beside its
-    share of the money.  Votes: a party whose charter interest says ``voting: true`` (or that is
-    the entity the board governs) controls through that board; the others hold no vote."""
+    """The core's control-against-economics report (``report.control``), laid out for the page:
+    money at a few amounts, the first dollar, and the next dollar after the chosen amount."""
     if wf_text is None:
         return None
-    try:
-        from charter.waterfall import compile_curves, marginal_split
-        from charter.waterfall.load import load_waterfall, read_spec
-    except ImportError:
+    loaded, _ = load_for_report(wf_text.label, {}, text=wf_text.text)
+    if loaded is None:
         return None
-    wf, _ = load_waterfall(wf_text.label, {}, text=wf_text.text)
-    spec, _, _ = read_spec(wf_text.label, wf_text.text)
-    if wf is None or spec is None:
-        return None
-    curves = compile_curves(wf)
-    entity_of = {p.id: p.entity for p in spec.parties or ()}
-    names = {p.id: p.name or p.id for p in spec.parties or ()}
-    interests = {x.waterfall_party: x for x in case.charter.interests if x.waterfall_party}
-    board_entity = case.charter.board.entity
-    voters: dict[str, str] = {}
-    silent: dict[str, str] = {}
-    for p in curves.parties:
-        x = interests.get(p)
-        entity = x.holder if x is not None else entity_of.get(p)
-        if (x is not None and x.voting) or entity == board_entity:
-            voters[p] = f"through the board of {board_entity} ({len(state.directors)} directors)"
-        elif x is not None:
-            silent[p] = f"{x.kind}: no vote"
-        else:
-            silent[p] = "no voting interest recorded"
     amounts = list(COMPARE_AT)
+    report = control_vs_economics_report(case, state, loaded, amounts=amounts, margins=[amount])
     columns = (
         "votes",
         *(f"money at {money(a)}" for a in amounts),
         "first dollar",
         f"next dollar after {money(amount)}",
     )
-    first = marginal_split(curves, Fraction(0))
-    margin = marginal_split(curves, amount)
-    exact = {a: curves.exact(a) for a in amounts}
-    parties = []
-    for p in curves.parties:
-        votes = Fraction(1, len(voters)) if p in voters else Fraction(0)
-        parties.append(
-            PartyControl(
-                id=p,
-                name=names.get(p, p),
-                votes=votes,
-                why=voters.get(p) or silent.get(p, ""),
-                at=tuple((money(a), exact[a][p] / a) for a in amounts),
-                first=first[p],
-                margin=margin[p],
-            )
+    parties = [
+        PartyControl(
+            id=p.id,
+            name=p.name,
+            votes=p.votes,
+            why=p.why,
+            at=tuple((money(a), share) for a, share in p.money),
+            first=p.first,
+            margin=p.margin[0][1],
         )
+        for p in report.parties
+    ]
     return ControlTable(
         columns=columns,
         parties=tuple(parties),
