@@ -182,6 +182,8 @@ class _Meeting:
     withheld: frozenset[str]
     source: Source
     objections_complete: bool = True
+    messages_before: tuple[tuple[str, str, str], ...] = ()
+    """Private messages sent before it opened (kept to say they were not notices)."""
     attended: set[str] = field(default_factory=set)
     objected: set[str] = field(default_factory=set)
     objection_unknown: set[str] = field(default_factory=set)
@@ -208,7 +210,8 @@ class _Fold:
         self.initial = self.jure
         self.meetings: dict[str, _Meeting] = {}
         self.notices: dict[str, list[tuple[str, dt.datetime, str, bool | None]]] = {}
-        self.messages: list[tuple[str, str, str, dt.datetime]] = []
+        self.messages: list[tuple[str, str, str]] = []
+        self._messages_frozen: tuple[tuple[str, str, str], ...] = ()
         self.interests: dict[str, set[str]] = {}
         self.consents: dict[str, _Consent] = {}
         self.pending: list[tuple[dt.datetime, int, str, Callable[[State], State]]] = []
@@ -251,7 +254,7 @@ class _Fold:
                     )
             case PrivateMessage():
                 for person in ev.to:
-                    self.messages.append((ev.from_, person, ev.channel.value, entry.at))
+                    self.messages.append((ev.from_, person, ev.channel.value))
             case MeetingOpened():
                 present = None if is_unknown(ev.present) else set(ev.present)
                 self.meetings[ev.meeting] = _Meeting(
@@ -267,6 +270,7 @@ class _Fold:
                     not_notified=frozenset(ev.not_notified),
                     withheld=frozenset(ev.purpose_withheld_from),
                     objections_complete=ev.objections == "complete",
+                    messages_before=self.frozen_messages(),
                     source=entry.source,
                     attended=set(present or ()),
                 )
@@ -309,7 +313,6 @@ class _Fold:
         if meeting_id is None or meeting_id not in self.meetings:
             return None
         m = self.meetings[meeting_id]
-        messages = tuple((f, t, ch) for f, t, ch, when in self.messages if when <= m.opened_at)
         return MeetingFacts(
             id=m.id,
             type=m.type,
@@ -329,9 +332,16 @@ class _Fold:
             notices_complete=m.notices_complete,
             not_notified=m.not_notified,
             purpose_withheld_from=m.withheld,
-            private_messages=messages,
+            private_messages=m.messages_before,
             source=m.source,
         )
+
+    def frozen_messages(self) -> tuple[tuple[str, str, str], ...]:
+        """The messages so far as a tuple, rebuilt only when one was added: in a long journal
+        every meeting shares it instead of copying the list."""
+        if len(self._messages_frozen) != len(self.messages):
+            self._messages_frozen = tuple(self.messages)
+        return self._messages_frozen
 
     def unrecorded_meeting(self, entry: Entry) -> MeetingFacts:
         """An act recorded without its meeting may still have been taken at one: every fact
