@@ -225,3 +225,24 @@ def test_errors_are_clear() -> None:
         weighted_indices(["0.0000000001", "1"], 1)
     with pytest.raises(GameError, match=r"weight of player 1 'x' is not a number"):
         weighted_indices(["x"], 1)
+
+
+@pytest.mark.parametrize(
+    ("weights", "quota"),
+    [
+        ([1] * 60, 59),  # winning is the thin tail: 1 - (1 - tiny) must not cancel to 0
+        ([1] * 60, 3),
+        ([1, 2, 3] * 60 + [200], 250),  # a near-dictator: the others' swings are ~1e-7
+        ([1] * 300, 290),
+    ],
+)
+def test_float_path__tiny_probabilities_keep_their_relative_precision(
+    weights: list[int], quota: int
+) -> None:
+    fast = weighted_indices(weights, quota, exact=False, shapley="skip")
+    exact = weighted_indices(weights, quota, exact=True, shapley="skip")
+    for f, e in zip(fast.players, exact.players, strict=True):
+        for name in ("banzhaf_absolute", "coleman_prevent", "coleman_initiate"):
+            want = float(getattr(e, name))
+            assert want > 0
+            assert abs(getattr(f, name) - want) <= 1e-9 * want, (name, f.weight)

@@ -318,29 +318,55 @@ def _exact_shapley_counts(
 # Float: the same tables in float64
 
 
-def _float_banzhaf(active: Sequence[int], q: int) -> tuple[float, dict[int, float]]:
-    """(probability a random coalition loses, swing probability of each weight class).
+def _float_banzhaf(active: Sequence[int], q: int) -> tuple[float, float, dict[int, float]]:
+    """(probability a random coalition loses, that it wins, swing probability of each class).
 
-    The table holds probabilities (counts / 2^j), so it never overflows; a member's swing
-    probability over the other n-1 players is the Penrose (absolute Banzhaf) index.
+    A member swings when the others weigh in [q - w, q); by complementing coalitions that is
+    the same window under the dual quota W - q + 1.  Whichever quota is lower puts the window
+    in the thin lower tail of the distribution, where the prefix sums below are small and the
+    float64 sums keep their relative precision (no 1 - (1 - tiny) cancellation).
+    """
+    total = sum(active)
+    dual = total - q + 1
+    if dual < q:
+        win_p, swings = _float_tail(active, dual)
+        return 1.0 - win_p, win_p, swings
+    lose_p, swings = _float_tail(active, q)
+    return lose_p, 1.0 - lose_p, swings
+
+
+def _float_tail(active: Sequence[int], q: int) -> tuple[float, dict[int, float]]:
+    """(probability a random coalition weighs less than q, swing probability per class).
+
+    The table counts coalitions by weight below the quota; it is scaled by powers of two only
+    when it grows large (exact in floating point), so the final table holds probabilities and
+    never overflows.  A member's swing probability over the other n-1 players is the Penrose
+    (absolute Banzhaf) index.
     """
     table = np.zeros(q, dtype=np.float64)
     table[0] = 1.0
+    pending = 0  # halvings owed to the table
     for w in active:
         if w < q:
             table[w:] += table[: q - w]
-        table *= 0.5
-    # Removal: table = (E + x^w E) / 2, so E[x] = 2 table[x] - E[x - w]: a recurrence along
-    # x = a*w + r, run for all r at once as a signed cumulative sum (the same rounding).
+        pending += 1
+        if pending == 512:  # 2^512 is far below the float64 limit
+            table *= 2.0**-512
+            pending = 0
+    table *= 2.0**-pending
+    # Removal without rebuilding: the table is (E + x^w E) / 2 for E the table without one
+    # player of weight w, so E[x] = 2 T[x] - E[x - w], and the swing window sums to
+    #     sum_{x in [q-w, q)} E[x] = 2 * sum_{j < q} T[q-1-j] * (-1)^(j // w):
+    # an alternating sum of block sums of the reversed table.  Local densities (not prefix
+    # sums, which are near 1 in the bulk) keep small swing probabilities precise.
+    reverse = 2.0 * table[::-1]
     swings: dict[int, float] = {}
     for w in _classes(active):
         blocks = -(-q // w)
         padded = np.zeros(blocks * w, dtype=np.float64)
-        padded[:q] = 2.0 * table
-        grid = padded.reshape(blocks, w)
-        signs = np.where(np.arange(blocks) % 2 == 0, 1.0, -1.0)[:, None]
-        removed = (np.cumsum(grid * signs, axis=0) * signs).reshape(-1)[:q]
-        swings[w] = float(removed[max(0, q - w) :].sum())
+        padded[:q] = reverse
+        sums = padded.reshape(blocks, w).sum(axis=1)
+        swings[w] = float(sums[0::2].sum() - sums[1::2].sum())
     return float(table.sum()), swings
 
 
@@ -526,8 +552,7 @@ def weighted_indices(
             minimal_winning_coalitions=minimal_count,
             minimal_winning_list=listing,
         )
-    lose_p, swing_p = _float_banzhaf(active, q)
-    win_p = 1.0 - lose_p
+    lose_p, win_p, swing_p = _float_banzhaf(active, q)
     absolute = [swing_p[w] if w > 0 else 0.0 for w in game.int_weights]
     total = math.fsum(absolute)
     for name, dec, w, bz in zip(game.names, game.weights, game.int_weights, absolute, strict=True):
