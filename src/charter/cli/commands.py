@@ -6,6 +6,7 @@ import typer
 
 
 def register(app: typer.Typer) -> None:
-    from charter.cli import governance_cmd
+    from charter.cli import governance_cmd, store_cmd
 
     governance_cmd.register(app)
+    store_cmd.register(app)
