@@ -1,0 +1,417 @@
+"""The event store: one append-only log per organisation, in SQLite (default) or PostgreSQL.
+
+Why each row carries its leaf hash and the tree head after it: the leaf hash (of the entry's
+canonical bytes, :func:`charter.store.canonical.entry_bytes`) tells an edited payload; the running
+tree head tells a row whose leaf hash was rewritten too; seq contiguity tells a deleted or
+inserted row; signed checkpoints (kept here and in files elsewhere) tell a truncated or wholly
+rewritten log.  ``charter.store.verify`` reads that evidence.
+
+Appends are serialised per database on SQLite (``BEGIN IMMEDIATE``: the write lock is taken before
+the head is read) and per organisation on PostgreSQL (``SELECT … FOR UPDATE`` on the
+organisation's row, which holds the head), so seq numbers have no gaps and no duplicates; an
+append returns only after its transaction committed (SQLite with ``synchronous=FULL`` in WAL
+mode, PostgreSQL with ``synchronous_commit=on``), so an acknowledged event is durable.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import event as sa_event
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.pool import ConnectionPoolEntry
+
+from charter.store.canonical import canonical_event, entry_bytes
+from charter.store.checkpoint import Checkpoint, sign_checkpoint, utc_now
+from charter.store.merkle import EMPTY_ROOT, Frontier, MerkleTree, leaf_hash
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+MAX_ORG_LENGTH = 200
+
+metadata = sa.MetaData()
+orgs = sa.Table(
+    "orgs",
+    metadata,
+    sa.Column("name", sa.String(MAX_ORG_LENGTH), primary_key=True),
+    sa.Column("created_at", sa.String(32), nullable=False),
+    sa.Column("size", sa.BigInteger, nullable=False),
+    sa.Column("root", sa.LargeBinary(32), nullable=False),
+    sa.Column("frontier", sa.LargeBinary, nullable=False),
+)
+events = sa.Table(
+    "events",
+    metadata,
+    sa.Column("org", sa.String(MAX_ORG_LENGTH), sa.ForeignKey("orgs.name"), primary_key=True),
+    sa.Column("seq", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("recorded_at", sa.String(32), nullable=False),
+    sa.Column("payload", sa.Text, nullable=False),
+    sa.Column("leaf_hash", sa.LargeBinary(32), nullable=False),
+    sa.Column("tree_root", sa.LargeBinary(32), nullable=False),
+)
+checkpoints = sa.Table(
+    "checkpoints",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("org", sa.String(MAX_ORG_LENGTH), sa.ForeignKey("orgs.name"), nullable=False),
+    sa.Column("size", sa.BigInteger, nullable=False),
+    sa.Column("root", sa.LargeBinary(32), nullable=False),
+    sa.Column("timestamp", sa.String(32), nullable=False),
+    sa.Column("key_id", sa.String(64), nullable=False),
+    sa.Column("public_key", sa.LargeBinary(32), nullable=False),
+    sa.Column("signature", sa.LargeBinary(64), nullable=False),
+)
+
+
+class StoreError(Exception):
+    """The store cannot be opened or used (bad URL, no database, unreachable server)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StoredEvent:
+    """One row of a log, exactly as stored (a tampered row is reported, never repaired)."""
+
+    org: str
+    seq: int
+    recorded_at: str
+    payload: str
+    leaf_hash: bytes
+    tree_root: bytes
+
+    @property
+    def event(self) -> dict[str, Any]:
+        """The event as the journal serializer produced it (parsed from the canonical text)."""
+        value = json.loads(self.payload)
+        if not isinstance(value, dict):
+            raise ValueError(f"{self.org} seq {self.seq}: the payload is not a JSON object")
+        return value
+
+    def entry_bytes(self) -> bytes:
+        return entry_bytes(self.org, self.seq, self.recorded_at, self.payload)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TreeHead:
+    """The size and Merkle root of a log as its organisation row records them."""
+
+    org: str
+    size: int
+    root: bytes
+
+
+def normalize_url(url: str) -> str:
+    """A SQLAlchemy URL from what a person types: a bare path means a SQLite file."""
+    if "://" not in url:
+        return f"sqlite:///{Path(url).expanduser().resolve()}"
+    if url.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def _sqlite_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+    # Take transactions out of the driver's hands so that "begin" below can say IMMEDIATE.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    for pragma in (
+        "PRAGMA journal_mode=WAL",
+        "PRAGMA synchronous=FULL",
+        "PRAGMA foreign_keys=ON",
+        "PRAGMA busy_timeout=60000",
+    ):
+        cursor.execute(pragma)
+    cursor.close()
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    # A writer takes the write lock before it reads the head: no two appends see the same size.
+    # Readers take a plain (deferred) snapshot and never block writers in WAL mode.
+    read_only = connection.get_execution_options().get("charter_read", False)
+    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+def _postgres_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+    autocommit = dbapi_connection.autocommit
+    dbapi_connection.autocommit = True
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO on")
+    dbapi_connection.autocommit = autocommit
+
+
+def _check_org(org: str) -> None:
+    if not isinstance(org, str) or not org or len(org) > MAX_ORG_LENGTH:
+        raise ValueError(f"an organisation is a non-empty string of at most {MAX_ORG_LENGTH}")
+
+
+def _row_event(row: Any) -> StoredEvent:
+    return StoredEvent(
+        org=row.org,
+        seq=int(row.seq),
+        recorded_at=row.recorded_at,
+        payload=row.payload,
+        leaf_hash=bytes(row.leaf_hash),
+        tree_root=bytes(row.tree_root),
+    )
+
+
+def _row_checkpoint(row: Any) -> Checkpoint:
+    return Checkpoint(
+        org=row.org,
+        size=int(row.size),
+        root=bytes(row.root),
+        timestamp=row.timestamp,
+        key_id=row.key_id,
+        public_key=bytes(row.public_key),
+        signature=bytes(row.signature),
+    )
+
+
+class EventStore:
+    """Append-only event logs per organisation.  Thread-safe: one engine, a session per call."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @property
+    def dialect(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return self.engine.dialect.name
+
+    @classmethod
+    def open(cls, url: str, *, create: bool = True) -> EventStore:
+        """Open (and migrate to the latest schema) the store at ``url``.
+
+        ``url`` is a SQLAlchemy URL (``sqlite:///path``, ``postgresql+psycopg://…``; a plain
+        ``postgresql://`` gets psycopg 3) or a bare file path for SQLite.  With ``create=False`` a
+        SQLite file must already exist (``verify`` must not conjure an empty, clean-looking log).
+        Raises :class:`StoreError` with a sentence a person can act on.
+        """
+        full = normalize_url(url)
+        try:
+            parsed = sa.make_url(full)
+        except ArgumentError as error:
+            raise StoreError(f"not a database URL: {url!r}") from error
+        backend = parsed.get_backend_name()
+        if backend == "sqlite":
+            database = parsed.database or ""
+            if database in ("", ":memory:"):
+                raise StoreError("an in-memory SQLite store would vanish: give a file path")
+            if not create and not Path(database).exists():
+                raise StoreError(f"no database at {database}")
+            if create:
+                Path(database).parent.mkdir(parents=True, exist_ok=True)
+        elif backend != "postgresql":
+            raise StoreError(f"unsupported database {backend!r}: use sqlite or postgresql")
+        try:
+            engine = sa.create_engine(parsed, pool_pre_ping=backend == "postgresql")
+        except (ArgumentError, NoSuchModuleError) as error:
+            raise StoreError(f"cannot use {url!r}: {error}") from error
+        if backend == "sqlite":
+            sa_event.listen(engine, "connect", _sqlite_connect)
+            sa_event.listen(engine, "begin", _sqlite_begin)
+        else:
+            sa_event.listen(engine, "connect", _postgres_connect)
+        store = cls(engine)
+        try:
+            store._migrate()
+        except OperationalError as error:
+            engine.dispose()
+            reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+            raise StoreError(f"cannot open {parsed.render_as_string()}: {reason}") from error
+        return store
+
+    def _migrate(self) -> None:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        with self.engine.begin() as connection:
+            if self.dialect == "postgresql":
+                # Two processes opening a fresh database must not both create the tables.
+                connection.exec_driver_sql("SELECT pg_advisory_xact_lock(6962)")
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+
+    def _read(self) -> Connection:
+        return self.engine.connect().execution_options(charter_read=True)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> EventStore:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    # -- writing ---------------------------------------------------------------------------------
+
+    def _insert_org(self, connection: Connection, org: str) -> None:
+        values = {
+            "name": org,
+            "created_at": utc_now(),
+            "size": 0,
+            "root": EMPTY_ROOT,
+            "frontier": b"",
+        }
+        if self.dialect == "postgresql":
+            connection.execute(postgresql.insert(orgs).values(values).on_conflict_do_nothing())
+        else:
+            connection.execute(sqlite.insert(orgs).values(values).on_conflict_do_nothing())
+
+    def append(self, org: str, event: dict[str, Any]) -> StoredEvent:
+        """Append one event to ``org``'s log (created on first use); returns after commit."""
+        return self.append_many(org, [event])[0]
+
+    def append_many(self, org: str, batch: Iterable[dict[str, Any]]) -> list[StoredEvent]:
+        """Append events in order in one transaction: all are durable or none is."""
+        _check_org(org)
+        payloads = [canonical_event(e) for e in batch]
+        stored: list[StoredEvent] = []
+        with self.engine.begin() as connection:
+            self._insert_org(connection, org)
+            head = connection.execute(
+                sa.select(orgs.c.size, orgs.c.frontier).where(orgs.c.name == org).with_for_update()
+            ).one()
+            frontier = Frontier.from_bytes(int(head.size), bytes(head.frontier))
+            rows = []
+            for payload in payloads:
+                seq = frontier.size + 1
+                recorded_at = utc_now()
+                leaf = leaf_hash(entry_bytes(org, seq, recorded_at, payload))
+                frontier = frontier.append(leaf)
+                item = StoredEvent(
+                    org=org,
+                    seq=seq,
+                    recorded_at=recorded_at,
+                    payload=payload,
+                    leaf_hash=leaf,
+                    tree_root=frontier.root(),
+                )
+                stored.append(item)
+                rows.append(
+                    {
+                        "org": org,
+                        "seq": seq,
+                        "recorded_at": recorded_at,
+                        "payload": payload,
+                        "leaf_hash": leaf,
+                        "tree_root": item.tree_root,
+                    }
+                )
+            if rows:
+                connection.execute(events.insert(), rows)
+                connection.execute(
+                    orgs.update()
+                    .where(orgs.c.name == org)
+                    .values(size=frontier.size, root=frontier.root(), frontier=frontier.to_bytes())
+                )
+        return stored
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    def orgs(self) -> list[str]:
+        """Every organisation with a log, by name."""
+        with self._read() as connection:
+            return list(connection.scalars(sa.select(orgs.c.name).order_by(orgs.c.name)))
+
+    def has_org(self, org: str) -> bool:
+        with self._read() as connection:
+            found = connection.scalar(sa.select(orgs.c.name).where(orgs.c.name == org))
+            return found is not None
+
+    def tree_head(self, org: str) -> TreeHead:
+        """The head recorded on the organisation's row (``charter verify`` recomputes it)."""
+        with self._read() as connection:
+            row = connection.execute(
+                sa.select(orgs.c.size, orgs.c.root).where(orgs.c.name == org)
+            ).one_or_none()
+        if row is None:
+            return TreeHead(org=org, size=0, root=EMPTY_ROOT)
+        return TreeHead(org=org, size=int(row.size), root=bytes(row.root))
+
+    def iter_events(self, org: str, upto: int | None = None) -> Iterator[StoredEvent]:
+        """Stream ``org``'s rows in seq order (as stored, tampered or not), up to seq ``upto``."""
+        query = sa.select(events).where(events.c.org == org)
+        if upto is not None:
+            query = query.where(events.c.seq <= upto)
+        query = query.order_by(events.c.seq)
+        with self._read() as connection:
+            result = connection.execution_options(yield_per=5000).execute(query)
+            for row in result:
+                yield _row_event(row)
+
+    def events(self, org: str, upto: int | None = None) -> list[StoredEvent]:
+        """``org``'s events in seq order, up to and including seq ``upto``."""
+        return list(self.iter_events(org, upto))
+
+    def merkle_tree(self, org: str, upto: int | None = None) -> MerkleTree:
+        """The tree over the stored leaf hashes (for proofs served to others)."""
+        return MerkleTree(e.leaf_hash for e in self.iter_events(org, upto))
+
+    def inclusion_proof(self, org: str, seq: int, size: int | None = None) -> tuple[bytes, ...]:
+        """Audit path of event ``seq`` (1-based) in the tree of the first ``size`` events."""
+        return self.merkle_tree(org, size).inclusion_proof(seq - 1, size)
+
+    def consistency_proof(
+        self, org: str, old_size: int, new_size: int | None = None
+    ) -> tuple[bytes, ...]:
+        return self.merkle_tree(org, new_size).consistency_proof(old_size, new_size)
+
+    # -- checkpoints -----------------------------------------------------------------------------
+
+    def checkpoint(self, org: str, key: Any) -> Checkpoint:
+        """Sign the organisation's current head with ``key`` (ed25519) and keep the checkpoint.
+
+        The head is recomputed from the stored leaf hashes, not read from the organisation row,
+        so that a checkpoint commits to the rows themselves.  Callers that must not bless a
+        tampered log run :func:`charter.store.verify.verify_log` first (``charter checkpoint``
+        does).
+        """
+        tree = self.merkle_tree(org)
+        signed = sign_checkpoint(key, org, len(tree), tree.root())
+        self.add_checkpoint(signed)
+        return signed
+
+    def add_checkpoint(self, signed: Checkpoint) -> None:
+        with self.engine.begin() as connection:
+            self._insert_org(connection, signed.org)
+            connection.execute(
+                checkpoints.insert().values(
+                    org=signed.org,
+                    size=signed.size,
+                    root=signed.root,
+                    timestamp=signed.timestamp,
+                    key_id=signed.key_id,
+                    public_key=signed.public_key,
+                    signature=signed.signature,
+                )
+            )
+
+    def checkpoints(self, org: str) -> list[Checkpoint]:
+        """The checkpoints kept for ``org``, oldest first."""
+        with self._read() as connection:
+            rows = connection.execute(
+                sa.select(checkpoints).where(checkpoints.c.org == org).order_by(checkpoints.c.id)
+            )
+            return [_row_checkpoint(row) for row in rows]
+
+
+def open_store(url: str, *, create: bool = True) -> EventStore:
+    """Same as :meth:`EventStore.open`."""
+    return EventStore.open(url, create=create)
+
+
+__all__: Sequence[str] = (
+    "EventStore",
+    "StoreError",
+    "StoredEvent",
+    "TreeHead",
+    "normalize_url",
+    "open_store",
+)
