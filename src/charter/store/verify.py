@@ -115,7 +115,9 @@ def _span(first: int, last: int) -> str:
 
 
 def _classify_rows(org: str, events: Sequence[StoredEvent]) -> list[_Row]:
-    rows = [_Row(event=e, computed=leaf_hash(e.entry_bytes()), origin=None) for e in events]
+    rows = [
+        _Row(event=e, computed=leaf_hash(e.entry_bytes()), origin=None) for e in events
+    ]
     failing = [r.event.seq for r in rows if r.computed != r.event.leaf_hash]
     present = {r.event.seq for r in rows}
     top = max(present, default=0)
