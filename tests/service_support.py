@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
 from charter.load.case import load_case
@@ -48,6 +49,7 @@ events:
     text: the board portal opens
 """
 DIRECTORS = ("ana", "ben", "cleo", "dan", "eve")
+FAST_ARGON2 = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)  # still argon2id
 START = dt.datetime(2026, 2, 2, 9, 0, tzinfo=dt.UTC)
 
 
@@ -88,7 +90,12 @@ class Portal:
         return self.as_(username).post(path, json=body if body is not None else {})
 
     def add(
-        self, username: str, org: str, role: str, person: str | None = None, email: str | None = None
+        self,
+        username: str,
+        org: str,
+        role: str,
+        person: str | None = None,
+        email: str | None = None,
     ) -> None:
         accounts = self.app.state.accounts
         if accounts.by_username(username) is None:
@@ -98,7 +105,9 @@ class Portal:
         accounts.grant(username, org, role, person)
 
     # a meeting, ready to vote on: called by the chair, noticed, opened with everyone present
-    def meeting(self, org: str = "acme", present: tuple[str, ...] = DIRECTORS, notice: bool = True) -> str:
+    def meeting(
+        self, org: str = "acme", present: tuple[str, ...] = DIRECTORS, notice: bool = True
+    ) -> str:
         called = self.post("ana", f"/api/orgs/{org}/meetings", {"meeting": "m1", "purpose": "ceo"})
         assert called.status_code == 201, called.json()
         if notice:
@@ -110,7 +119,11 @@ class Portal:
         return "m1"
 
     def motion(self, org: str = "acme", ident: str = "mo1", **act: Any) -> str:
-        body = {"id": ident, "act": "remove-officer", "subject": {"person": "frank", "office": "ceo"}}
+        body = {
+            "id": ident,
+            "act": "remove-officer",
+            "subject": {"person": "frank", "office": "ceo"},
+        }
         body.update(act)
         proposed = self.post("ana", f"/api/orgs/{org}/meetings/m1/motions", body)
         assert proposed.status_code == 201, proposed.json()
@@ -133,7 +146,8 @@ def make_portal(
     import_case(store, case, acme)
     import_case(store, case, globex)
     clock = Clock()
-    app = create_app(ServiceConfig(db=url, smtp=smtp, clock=clock), store=store)
+    config = ServiceConfig(db=url, smtp=smtp, clock=clock, password_hasher=FAST_ARGON2)
+    app = create_app(config, store=store)
     portal = Portal(app=app, store=store, clock=clock)
     for person in (*DIRECTORS, "frank"):
         portal.add(person, acme, "director", person, email=f"{person}@acme.test")

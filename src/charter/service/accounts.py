@@ -70,7 +70,6 @@ tokens = sa.Table(
 )
 
 _HASHER = PasswordHasher()  # argon2id with the library's (RFC 9106 low-memory) parameters
-_DUMMY = _HASHER.hash("charter: equalise the time of unknown usernames")
 
 
 def _digest(token: str) -> str:
@@ -130,8 +129,10 @@ class AccountError(ValueError):
 class Accounts:
     """The service's account tables; thread-safe (a connection per call)."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, hasher: PasswordHasher | None = None) -> None:
         self.engine = engine
+        self.hasher = hasher or _HASHER
+        self._dummy = self.hasher.hash("charter: equalise the time of unknown usernames")
 
     def _read(self) -> sa.Connection:
         # The store's SQLite engine takes the write lock at BEGIN unless told a read is a read.
@@ -160,7 +161,7 @@ class Accounts:
                 connection.execute(
                     accounts.insert().values(
                         username=username,
-                        password_hash=_HASHER.hash(password),
+                        password_hash=self.hasher.hash(password),
                         email=email,
                         created_at=_now().isoformat(),
                     )
@@ -245,10 +246,10 @@ class Accounts:
             ).one_or_none()
             if row is None:
                 with contextlib.suppress(VerificationError):  # take as long as for a real one
-                    _HASHER.verify(_DUMMY, password)
+                    self.hasher.verify(self._dummy, password)
                 return None
             try:
-                _HASHER.verify(row.password_hash, password)
+                self.hasher.verify(row.password_hash, password)
             except (VerificationError, InvalidHashError):
                 return None
             if row.totp_secret is not None and not (
@@ -270,13 +271,13 @@ class Accounts:
                 sa.select(accounts.c.password_hash).where(accounts.c.id == account_id)
             )
             try:
-                _HASHER.verify(current or "", old)
+                self.hasher.verify(current or "", old)
             except (VerificationError, InvalidHashError):
                 return False
             connection.execute(
                 accounts.update()
                 .where(accounts.c.id == account_id)
-                .values(password_hash=_HASHER.hash(new))
+                .values(password_hash=self.hasher.hash(new))
             )
             connection.execute(sessions.delete().where(sessions.c.account_id == account_id))
         return True

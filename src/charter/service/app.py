@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
 
+from argon2 import PasswordHasher
 from fastapi import Depends, FastAPI, Form, Query, Request, Response
 from fastapi import Path as PathParam
 from fastapi.encoders import jsonable_encoder
@@ -60,6 +61,8 @@ class ServiceConfig:
     max_body_bytes: int = 64 * 1024
     title: str = "Charter board service"
     demo_notes: tuple[str, ...] = field(default=())
+    password_hasher: PasswordHasher | None = None
+    """argon2id with the library's defaults unless given (tests pass cheaper parameters)."""
 
 
 class RateLimiter:
@@ -175,7 +178,7 @@ Auth = Annotated[Principal, Depends(principal)]
 def create_app(config: ServiceConfig, *, store: EventStore | None = None) -> FastAPI:
     """The service over the store at ``config.db`` (opened and migrated here unless given)."""
     store = store or EventStore.open(config.db)
-    accounts = Accounts(store.engine)
+    accounts = Accounts(store.engine, config.password_hasher)
     accounts.migrate()
     mailer = Mailer(config.smtp, accounts.email_of)
     board = Board(store, clock=config.clock, mailer=mailer)

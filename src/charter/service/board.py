@@ -506,8 +506,11 @@ class Board:
         case, timeline, verdicts, records = self._candidate(view, events)
         if timeline.diagnostics:
             raise Refused(403, "refused", timeline.diagnostics[0].message)
-        found = [d for v in verdicts for d in defects(v)]
-        body = {"verdicts": [_verdict_json(v) for v in verdicts]}
+        # a consent still short of signatures is judged "not adopted" at the end of a replay:
+        # that is where it stands, not a defect of this signature
+        final = [v for v in verdicts if v.declared != "not adopted"]
+        found = [d for v in final for d in defects(v)]
+        body = {"verdicts": [_verdict_json(v) for v in final]}
         if found and not confirm:
             raise NeedsConfirmation(
                 409,
@@ -678,9 +681,9 @@ class Board:
     def close_meeting(self, org: str, account: Account, meeting: str) -> dict[str, Any]:
         with self.locked(org) as view:
             now = self.now(view)
-            info = self._meeting(view, meeting, open_=True)
             if not account.roles(org) & WRITERS:
                 self._director(view, self._person(view, account, None), now, "close a meeting")
+            info = self._meeting(view, meeting, open_=True)
             still = [m.id for m in view.motions.values() if m.meeting == meeting and not m.closed]
             if still:
                 raise Refused(
@@ -694,8 +697,8 @@ class Board:
     ) -> dict[str, Any]:
         with self.locked(org) as view:
             now = self.now(view)
-            info = self._meeting(view, meeting, open_=True)
             person = self._person(view, account, body.person)
+            info = self._meeting(view, meeting, open_=True)
             if join and person in info.present:
                 raise Refused(409, "already-present", f"{person} is already at '{meeting}'")
             if not join and person not in info.present:
@@ -712,9 +715,9 @@ class Board:
     ) -> dict[str, Any]:
         with self.locked(org) as view:
             now = self.now(view)
-            info = self._meeting(view, meeting, open_=True)
             person = self._person(view, account, body.person)
             self._director(view, person, now, "object to the meeting")
+            info = self._meeting(view, meeting, open_=True)
             event = Objection(
                 kind="objection",
                 at=now,
@@ -732,9 +735,9 @@ class Board:
     ) -> dict[str, Any]:
         with self.locked(org) as view:
             now = self.now(view)
-            self._meeting(view, meeting, open_=True)
             person = self._person(view, account, None)
             self._director(view, person, now, "propose a motion")
+            self._meeting(view, meeting, open_=True)
             ident = self._fresh_id(view, body.id, "motion", view.ids | set(view.meetings))
             spec = self._spec(view, body, ident)
             act = spec.model_dump(mode="json", exclude_defaults=True)
@@ -783,9 +786,9 @@ class Board:
     ) -> dict[str, Any]:
         with self.locked(org) as view:
             now = self.now(view)
-            info = self._open_motion(view, motion)
             person = self._person(view, account, None)
             self._director(view, person, now, "vote")
+            info = self._open_motion(view, motion)
             if person in info.votes:
                 raise Refused(
                     409,
@@ -825,11 +828,11 @@ class Board:
     ) -> dict[str, Any]:
         with self.locked(org) as view:
             now = self.now(view)
-            info = self._open_motion(view, motion)
-            meeting = self._meeting(view, info.meeting, open_=True)
             if not account.roles(org) & WRITERS:
                 person = self._person(view, account, None)
                 self._director(view, person, now, "close a motion")
+            info = self._open_motion(view, motion)
+            meeting = self._meeting(view, info.meeting, open_=True)
             state = self.state(view, now)
             votes = dict(info.votes)
             for person in sorted(state.directors):
@@ -882,10 +885,10 @@ class Board:
     ) -> dict[str, Any]:
         with self.locked(org) as view:
             now = self.now(view)
-            if consent not in view.consents:
-                raise _not_found("consent", consent)
             person = self._person(view, account, None)
             self._director(view, person, now, "sign a written consent")
+            if consent not in view.consents:
+                raise _not_found("consent", consent)
             if person in view.consents[consent]:
                 raise Refused(409, "already-signed", f"{person} already signed '{consent}'")
             event = ConsentSigned(kind="consent-signed", at=now, consent=consent, by=person)
