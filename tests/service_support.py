@@ -267,7 +267,7 @@ def postgres_url() -> str | None:
         with engine.begin() as connection:
             connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
         engine.dispose()
-    except Exception:  # noqa: BLE001 - any failure to reach the server means: skip
+    except Exception:  # any failure to reach the server means: skip
         return None
     return f"{base}?options=-csearch_path%3D{schema}"
 

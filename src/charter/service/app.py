@@ -121,24 +121,33 @@ class BodyLimit:
             await too_big(scope, receive, send)
             return
         seen = 0
+        exceeded = False
+        started = False
 
         async def limited() -> MutableMapping[str, Any]:
-            nonlocal seen
+            nonlocal seen, exceeded
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.limit:
-                    raise _TooLarge
+                    exceeded = True  # the app sees the client go away; we answer for it
+                    return {"type": "http.disconnect"}
             return message
 
+        async def guarded(message: MutableMapping[str, Any]) -> None:
+            nonlocal started
+            if exceeded:
+                return
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
         try:
-            await self.app(scope, limited, send)
-        except _TooLarge:
+            await self.app(scope, limited, guarded)
+        except Exception:
+            if not exceeded:
+                raise
+        if exceeded and not started:
             await too_big(scope, receive, send)
-
-
-class _TooLarge(Exception):
-    pass
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
