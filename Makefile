@@ -12,6 +12,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The browser tests drive Debian's Chromium (never a downloaded browser). Installing it needs
+# root; where that is impossible the browser tests skip and say why.
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	-@if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo -n"; fi; \
+	  $$SUDO apt-get install -y -q chromium >/dev/null 2>&1 || \
+	  ($$SUDO apt-get update -q >/dev/null 2>&1 && $$SUDO apt-get install -y -q chromium >/dev/null 2>&1) || \
+	  echo "note: could not install Debian's chromium; browser tests will be skipped"
+
 demo: $(STAMP)
 	$(BIN)/charter demo --out reports/demo
 
@@ -22,9 +31,9 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check src tests benchmarks
 
 typecheck: $(STAMP)
-	$(BIN)/mypy src/charter/model src/charter/load src/charter/rules src/charter/replay src/charter/waterfall src/charter/power
+	$(BIN)/mypy src/charter/model src/charter/load src/charter/rules src/charter/replay src/charter/waterfall src/charter/power src/charter/store
 
-pytest: $(STAMP)
+pytest: $(STAMP) $(CHROMIUM)
 	$(BIN)/pytest -q
 
 serve: $(STAMP)

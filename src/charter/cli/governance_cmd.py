@@ -22,6 +22,8 @@ from charter.cli.common import parse_time as _parse_time
 from charter.load.canonical import format_entries
 from charter.load.case import CHARTER_FILE, load_case, load_charter, load_journal_file, sort_entries
 from charter.load.checkers import check_path
+from charter.load.located import did_you_mean
+from charter.load.profiles import shipped_profiles
 from charter.model.case import Case
 from charter.model.kinds import View
 from charter.replay import Timeline, replay
@@ -51,10 +53,29 @@ def load_or_exit(case_dir: Path, bylaws: str | None, extra: list[Path] | None) -
     for path in extra or []:
         if not path.exists():
             usage(f"no such file: {path}", "--with takes a journal file")
+    if bylaws is not None:
+        bylaws = _profile_ref(bylaws, case_dir)
     case, diagnostics = load_case(case_dir, bylaws=bylaws, extra=extra or [])
     if case is None:
         fail(diagnostics)
     return case
+
+
+def _profile_ref(ref: str, case_dir: Path) -> str:
+    """--bylaws names a shipped profile or a file; a file path is taken relative to the working
+    directory (like every other path on the command line), then to the case directory."""
+    if ref in shipped_profiles():
+        return ref
+    for candidate in (Path(ref), case_dir / ref):
+        if candidate.is_file():
+            return str(candidate.resolve())
+    guess = did_you_mean(ref, shipped_profiles())
+    usage(
+        f"unknown bylaws profile '{ref}'",
+        f"did you mean '{guess}'?"
+        if guess
+        else "use a shipped profile (" + ", ".join(shipped_profiles()) + ") or a profile file",
+    )
 
 
 def replay_or_exit(case: Case) -> Timeline:

@@ -14,6 +14,14 @@ from typing import Annotated
 import typer
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from charter.store.checkpoint import (
     Checkpoint,
@@ -52,7 +60,7 @@ def key_path(option: Path | None) -> Path:
 
 
 def _fail(message: str) -> typer.Exit:
-    Console(stderr=True, highlight=False).print(f"error: {message}", markup=False)
+    typer.echo(f"error: {message}", err=True)
     return typer.Exit(1)
 
 
@@ -64,7 +72,8 @@ def _open(db: str) -> EventStore:
 
 
 def _summary(report: VerifyReport) -> str:
-    head = f"{report.org}: {report.size} events, root {report.root.hex()}"
+    noun = "event" if report.size == 1 else "events"
+    head = f"{report.org}: {report.size} {noun}, root {report.root.hex()}"
     if not report.ok:
         count = len(report.findings)
         return f"{head}: FAILED ({count} problem{'s' if count != 1 else ''})"
@@ -114,12 +123,25 @@ def register(app: typer.Typer) -> None:
                 listed = ", ".join(known) if known else "none"
                 raise _fail(f"no organisation {org!r} in the store (known: {listed})")
             chosen = [org] if org is not None else known
-            console = Console(stderr=True)
             reports = []
-            for name in chosen:
-                with console.status(f"verifying {name}…"):
+            with Progress(
+                TextColumn("verifying {task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=Console(stderr=True),
+                transient=True,
+            ) as bar:
+                for name in chosen:
+                    task = bar.add_task(name, total=store.tree_head(name).size or None)
                     cp = saved if saved is not None and saved.org == name else None
-                    reports.append(verify_log(store, name, cp, trusted_key=trusted))
+
+                    def advance(done: int, task: TaskID = task) -> None:
+                        bar.update(task, completed=done)
+
+                    reports.append(
+                        verify_log(store, name, cp, trusted_key=trusted, progress=advance)
+                    )
         finally:
             store.close()
         ok = all(r.ok for r in reports)

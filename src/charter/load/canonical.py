@@ -2,7 +2,8 @@
 
 ``charter fmt`` prints it, the event store keeps each event as canonical JSON of the same dict,
 and ``charter export`` writes it back - so import then export is byte-identical to ``fmt``.
-Canonical means: events in the replay's total order, every time with its UTC offset, keys in the
+The store hashes each event as canonical JSON (charter.store.canonical). Canonical means:
+events in the replay's total order, every time with its UTC offset, keys in the
 schema's order, defaults omitted, lists of names in flow style.
 """
 
@@ -33,15 +34,10 @@ def event_dict(event: Event, at: dt.datetime) -> dict[str, Any]:
     ordered["at"] = at.isoformat()
     data.pop("at", None)
     ordered["kind"] = data.pop("kind", event.kind)
-    tail = {k: data.pop(k) for k in ("source", "note") if k in data}
+    tail: dict[str, Any] = {k: data.pop(k) for k in ("source", "note") if k in data}
     ordered.update(data)
     ordered.update(tail)
     return ordered
-
-
-def canonical_json(data: Mapping[str, Any]) -> str:
-    """Sorted keys, no insignificant whitespace, UTF-8 text: the bytes that get hashed."""
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def event_from_json(text: str | Mapping[str, Any]) -> tuple[Event, dt.datetime]:

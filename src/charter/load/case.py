@@ -20,10 +20,13 @@ from charter.model.charter import CharterFile
 from charter.model.journal import (
     KIND_RANK,
     ActSpec,
+    ConsentAdopted,
     ConsentCirculated,
     ConsentSigned,
     Event,
     JournalFile,
+    MeetingClosed,
+    MeetingOpened,
     Motion,
 )
 from charter.model.kinds import ActKind
@@ -463,7 +466,7 @@ def _check_journal(
                 out.extend(
                     _check_act(act, (*base, "acts", j), data, path, bylaws, profiles, case_dir)
                 )
-        if isinstance(ev, ConsentSigned) and ev.consent not in consents:
+        if isinstance(ev, ConsentSigned | ConsentAdopted) and ev.consent not in consents:
             out.append(
                 _unknown_ref(
                     locate(data, (*base, "consent"), path),
@@ -471,6 +474,72 @@ def _check_journal(
                     ev.consent,
                     consents,
                     " with a 'consent-circulated' event",
+                )
+            )
+    out.extend(_check_sequence(entries, datas))
+    return out
+
+
+def _meeting_ref(ev: Event) -> str | None:
+    """The meeting an event happens at, if it must already be open."""
+    if ev.kind in ("joined", "left", "objection", "meeting-closed"):
+        return getattr(ev, "meeting", None)
+    if isinstance(ev, Motion) and ev.form in ("meeting", "unknown"):
+        return ev.meeting
+    return None
+
+
+def _check_sequence(entries: Sequence[Entry], datas: dict[str, Any]) -> list[Diagnostic]:
+    """References must point back in time: nobody joins, votes at or closes a meeting before it
+    opens or after it closed, and nobody signs or adopts a consent before it is circulated.
+    Checked in replay's total order, so the fold can rely on it."""
+    out: list[Diagnostic] = []
+    opened: dict[str, Entry] = {}
+    closed: dict[str, Entry] = {}
+    circulated: set[str] = set()
+    later_meetings = {e.event.meeting for e in entries if isinstance(e.event, MeetingOpened)}
+    later_consents = {e.event.consent for e in entries if isinstance(e.event, ConsentCirculated)}
+    for entry in sort_entries(entries):
+        ev, path = entry.event, entry.source.path
+        data = datas[path]
+        base: tuple[str | int, ...] = ("events", entry.position)
+        if isinstance(ev, MeetingOpened):
+            opened[ev.meeting] = entry
+            closed.pop(ev.meeting, None)
+        elif isinstance(ev, ConsentCirculated):
+            circulated.add(ev.consent)
+        meeting = _meeting_ref(ev)
+        if meeting is not None and meeting in later_meetings:
+            where = locate(data, (*base, "meeting"), path)
+            if meeting not in opened:
+                out.append(
+                    _err(
+                        where,
+                        f"meeting '{meeting}' has not opened yet at {entry.at.isoformat()}",
+                        "a 'meeting-opened' event must come first (check the times)",
+                    )
+                )
+            elif meeting in closed:
+                out.append(
+                    _err(
+                        where,
+                        f"meeting '{meeting}' already closed at "
+                        f"{closed[meeting].at.isoformat()} ({closed[meeting].source})",
+                        "move the event before the meeting closes, or open a new meeting",
+                    )
+                )
+        if isinstance(ev, MeetingClosed):
+            closed[ev.meeting] = entry
+        if (
+            isinstance(ev, ConsentSigned | ConsentAdopted)
+            and ev.consent in later_consents
+            and ev.consent not in circulated
+        ):
+            out.append(
+                _err(
+                    locate(data, (*base, "consent"), path),
+                    f"consent '{ev.consent}' has not been circulated yet at {entry.at.isoformat()}",
+                    "a 'consent-circulated' event must come first (check the times)",
                 )
             )
     return out

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from charter.model.source import Diagnostic, Source
 
@@ -64,7 +65,50 @@ def read_yaml(path: str | Path, text: str | None = None) -> tuple[Any, list[Diag
         ]
     except YAMLError as exc:
         return None, [_file_error(name, f"invalid YAML: {exc}", None)]
+    except ValueError as exc:
+        # ruamel builds datetimes itself and raises a bare ValueError, without a position, for
+        # a timestamp that matches its pattern but names no real instant (2023-02-30, 25:00).
+        return None, _bad_timestamps(name, text) or [
+            _file_error(name, f"invalid YAML: {exc}", None)
+        ]
     return data, []
+
+
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+
+
+def _bad_timestamps(path: str, text: str) -> list[Diagnostic]:
+    """Every timestamp scalar that cannot be built, located (the node graph keeps marks)."""
+    yaml = _yaml()
+    try:
+        root = yaml.compose(text)
+    except YAMLError:
+        return []
+    out: list[Diagnostic] = []
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ScalarNode):
+            tag = getattr(node.tag, "value", node.tag)
+            if tag != _TIMESTAMP_TAG:
+                continue
+            try:
+                yaml.constructor.construct_yaml_timestamp(node)
+            except ValueError as exc:
+                mark = node.start_mark
+                out.append(
+                    Diagnostic(
+                        source=Source(path=path, line=mark.line + 1, column=mark.column + 1),
+                        message=f"impossible date or time '{node.value}': {exc}",
+                        hint="use a real calendar date and a time from 00:00:00 to 23:59:59",
+                    )
+                )
+        elif isinstance(node, MappingNode):
+            for key, value in reversed(node.value):
+                stack.extend((value, key))
+        elif isinstance(node, SequenceNode):
+            stack.extend(reversed(node.value))
+    return out
 
 
 def _after(text: str, marker: str) -> str:
@@ -250,7 +294,7 @@ def _diagnostic(model: type[BaseModel], root: Any, path: str, err: Any) -> Diagn
         guess = did_you_mean(str(tag), choices)
         msg = f"unknown kind '{tag}'"
         hint = f"did you mean '{guess}'?" if guess else f"allowed: {expected}"
-    elif "|" in msg and ":" in msg:
+    elif " | " in msg:
         msg, _, hint = msg.partition("|")
         msg, hint = msg.strip(), hint.strip()
     return Diagnostic(source=source, message=f"{where}: {msg}", hint=hint)

@@ -6,7 +6,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from charter.load.located import did_you_mean, plain, read_yaml, validate
+from charter.load.located import did_you_mean, locate, plain, read_yaml, validate
 from charter.model.bylaws import Bylaws, apply_amendment
 from charter.model.source import Diagnostic, Source
 
@@ -86,7 +86,10 @@ def _raw(
                 ],
             )
         base, _, errs = _raw(
-            parent, relative_to=Path(label).parent, where=None, seen=(*seen, parent)
+            parent,
+            relative_to=Path(label).parent,
+            where=locate(data, ("extends",), label),
+            seen=(*seen, parent),
         )
         if errs:
             return None, label, errs

@@ -12,7 +12,7 @@ import math
 from fractions import Fraction
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from charter.model.kinds import ActKind, Channel
 
@@ -206,6 +206,8 @@ class Bylaws(_Frozen):
             return self.director_removal.threshold
         if act is ActKind.REMOVE_OFFICER and self.officer_removal.threshold is not None:
             return self.officer_removal.threshold
+        if act is ActKind.ELECT_DIRECTOR and self.director_election.threshold is not None:
+            return self.director_election.threshold
         return self.thresholds.get("default", Threshold())
 
 
@@ -224,5 +226,10 @@ def apply_amendment(bylaws: Bylaws, settings: dict[str, Any]) -> tuple[Bylaws | 
         node[parts[-1]] = value
     try:
         return Bylaws.model_validate(data), None
-    except ValueError as exc:
-        return None, str(exc).splitlines()[0]
+    except ValidationError as exc:
+        # The first line of str(exc) is only "1 validation error for Bylaws": say which
+        # parameter and why, without the " | hint" suffix of our own validators.
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"])
+        msg = str(err["msg"]).removeprefix("Value error, ").split(" | ")[0]
+        return None, f"{where}: {msg}"

@@ -10,9 +10,9 @@ noticed special meeting called by S, written consent, or informal action without
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 from charter.model.bylaws import Bylaws
@@ -20,6 +20,7 @@ from charter.model.journal import ActSpec, Subject
 from charter.model.kinds import BOARD_ACTS, ActKind, Channel, Status, Vote
 from charter.model.source import Source
 from charter.model.state import State
+from charter.power.simple_games import SimpleGame
 from charter.rules import apply, rules_for
 from charter.rules.base import ActContext, Form, MeetingFacts
 
@@ -38,6 +39,7 @@ class ActPower:
     """Why no coalition of directors can pass it (e.g. no authority), if none can."""
     minimal_winning: tuple[tuple[str, ...], ...]
     swings: dict[str, int]
+    shapley_shubik: dict[str, Fraction]
     veto_players: tuple[str, ...]
 
     def without(self, excluded: Iterable[str]) -> tuple[tuple[str, ...], ...]:
@@ -60,6 +62,7 @@ class ActPower:
             "banzhaf_normalized": {
                 p: (s / total if total else 0.0) for p, s in self.swings.items()
             },
+            "shapley_shubik": {p: float(v) for p, v in self.shapley_shubik.items()},
         }
         excluded = list(excluded)
         if excluded:
@@ -208,44 +211,18 @@ def winning_predicate(
     return is_winning, spec, used
 
 
-def minimal_winning(
-    players: list[str], is_winning: Callable[[frozenset[str]], bool]
-) -> list[tuple[str, ...]]:
-    winners: list[frozenset[str]] = []
-    for size in range(1, len(players) + 1):
-        for combo in itertools.combinations(players, size):
-            s = frozenset(combo)
-            if any(w <= s for w in winners):
-                continue
-            if is_winning(s):
-                winners.append(s)
-    return [tuple(sorted(w)) for w in winners]
-
-
-def swings(players: list[str], is_winning: Callable[[frozenset[str]], bool]) -> dict[str, int]:
-    counts = dict.fromkeys(players, 0)
-    for size in range(1, len(players) + 1):
-        for combo in itertools.combinations(players, size):
-            s = frozenset(combo)
-            if not is_winning(s):
-                continue
-            for p in combo:
-                if not is_winning(s - {p}):
-                    counts[p] += 1
-    return counts
-
-
 def act_power(
     act: ActKind, state: State, at: dt.datetime, subject: Subject | None = None
 ) -> ActPower:
     players = sorted(state.directors)
     is_winning, spec, used = winning_predicate(act, state, at, subject)
-    mwc = minimal_winning(players, is_winning)
-    sw = swings(players, is_winning) if len(players) <= 16 else {}
-    veto = tuple(p for p in players if mwc and all(p in c for c in mwc))
-    blocked = None
-    if not mwc:
-        blocked = _why_blocked(spec, state, at)
+    game = SimpleGame.from_predicate(players, is_winning)
+    mwc = sorted(
+        (tuple(sorted(c)) for c in game.minimal_winning_coalitions()), key=lambda c: (len(c), c)
+    )
+    banzhaf = game.banzhaf()
+    shapley = game.shapley_shubik()
+    blocked = None if mwc else _why_blocked(spec, state, at)
     return ActPower(
         act=act,
         subject=spec.subject,
@@ -253,8 +230,9 @@ def act_power(
         notice_needed=state.bylaws.notice.special.required,
         blocked_by=blocked,
         minimal_winning=tuple(mwc),
-        swings=sw,
-        veto_players=veto,
+        swings={p: banzhaf[p].swings for p in players},
+        shapley_shubik={p: shapley[p] for p in players},
+        veto_players=tuple(sorted(game.veto_players())) if mwc else (),
     )
 
 

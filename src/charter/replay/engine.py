@@ -401,6 +401,22 @@ class _Fold:
         if de_facto:
             self.facto = apply_act(self.facto, spec, at, self.profiles)
 
+    def take_effect_later(
+        self, spec: ActSpec, status: Status, at: dt.datetime, when: dt.datetime | None
+    ) -> None:
+        """An act whose effect is deferred (a consent made effective later, DGCL §141(f))
+        changes the state at ``when``, not when it was adopted."""
+        if when is None or when <= at:
+            self.take_effect(spec, status, at if when is None else when, True)
+            return
+
+        def effect(state: State) -> State:
+            return apply_act(state, spec, when, self.profiles)
+
+        if status in APPLIES_DE_JURE:
+            self.schedule(when, "jure", effect)
+        self.schedule(when, "facto", effect)
+
     def motion(self, entry: Entry, ev: Motion) -> None:
         votes = None if is_unknown(ev.votes) else dict(ev.votes)  # type: ignore[arg-type]
         if votes:
@@ -449,7 +465,7 @@ class _Fold:
             for spec, checks in results:
                 status = status_of(checks)
                 self.record(entry, spec, status, checks, (), "written-consent", "adopted")
-                self.take_effect(spec, status, self._effective(c) or entry.at, True)
+                self.take_effect_later(spec, status, entry.at, self._effective(c))
 
     def _effective(self, c: _Consent) -> dt.datetime | None:
         value = c.event.effective_at
@@ -474,7 +490,7 @@ class _Fold:
             status = status_of(checks)
             missing = missing_of(checks) if status is Status.CONDITIONAL else ()
             self.record(entry, spec, status, checks, missing, "written-consent", "adopted")
-            self.take_effect(spec, status, entry.at, True)
+            self.take_effect_later(spec, status, entry.at, self._effective(c))
 
     def unfinished_consents(self) -> None:
         for c in self.consents.values():

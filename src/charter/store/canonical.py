@@ -47,10 +47,17 @@ def entry_bytes(org: str, seq: int, recorded_at: str, payload: str) -> bytes:
         '{"event":'
         + payload
         + ',"org":'
-        + canonical_json(org)
+        + _json_string(org)
         + ',"recorded_at":'
-        + canonical_json(recorded_at)
+        + _json_string(recorded_at)
         + ',"seq":'
         + str(seq)
         + "}"
     ).encode("utf-8")
+
+
+def _json_string(text: str) -> str:
+    """``canonical_json(text)`` for a string, without json.dumps for the common plain case."""
+    if text.isascii() and text.isprintable() and '"' not in text and "\\" not in text:
+        return '"' + text + '"'
+    return canonical_json(text)

@@ -24,6 +24,7 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import event as sa_event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
@@ -365,7 +366,7 @@ class EventStore:
 
     # -- checkpoints -----------------------------------------------------------------------------
 
-    def checkpoint(self, org: str, key: Any) -> Checkpoint:
+    def checkpoint(self, org: str, key: Ed25519PrivateKey) -> Checkpoint:
         """Sign the organisation's current head with ``key`` (ed25519) and keep the checkpoint.
 
         The head is recomputed from the stored leaf hashes, not read from the organisation row,

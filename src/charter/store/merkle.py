@@ -152,7 +152,9 @@ def tree_root(leaves: Sequence[bytes]) -> bytes:
     return frontier.root()
 
 
-def inclusion_proof(leaves: Sequence[bytes], index: int, size: int | None = None) -> tuple[bytes, ...]:
+def inclusion_proof(
+    leaves: Sequence[bytes], index: int, size: int | None = None
+) -> tuple[bytes, ...]:
     """Audit path for leaf ``index`` (0-based) in the tree of the first ``size`` leaves."""
     n = len(leaves) if size is None else size
     return MerkleTree(leaves[:n]).inclusion_proof(index)

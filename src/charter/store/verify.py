@@ -24,7 +24,7 @@ checkpoint kept elsewhere: that is what ``charter checkpoint --out FILE`` is for
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,10 +33,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from charter.store.canonical import entry_bytes
 from charter.store.checkpoint import Checkpoint
 from charter.store.db import EventStore, StoredEvent, TreeHead
-from charter.store.merkle import Frontier, MerkleTree, leaf_hash, verify_consistency
+from charter.store.merkle import Frontier, MerkleTree, leaf_hash, tree_root, verify_consistency
 
 MAX_CANDIDATES = 64
 """How many other seqs a mismatching row is tried under, beyond seq - 1 and seq + 1."""
+PROGRESS_STEP = 5000
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -105,35 +106,54 @@ class VerifyReport:
 
 @dataclass(slots=True)
 class _Row:
-    event: StoredEvent
+    """What verification keeps of a row: its hashes, and its bytes only if they do not match."""
+
+    seq: int
+    leaf_hash: bytes  # as stored
+    tree_root: bytes  # as stored
     computed: bytes  # leaf hash of the row's bytes as stored, under its current seq
     origin: int | None  # the seq under which the row's bytes match its stored leaf hash
+    event: StoredEvent | None  # kept only when ``computed`` differs from ``leaf_hash``
 
 
 def _span(first: int, last: int) -> str:
     return f"seq {first}" if first == last else f"seqs {first}..{last}"
 
 
-def _classify_rows(org: str, events: Sequence[StoredEvent]) -> list[_Row]:
-    rows = [
-        _Row(event=e, computed=leaf_hash(e.entry_bytes()), origin=None) for e in events
-    ]
-    failing = [r.event.seq for r in rows if r.computed != r.event.leaf_hash]
-    present = {r.event.seq for r in rows}
+def _classify_rows(
+    org: str, events: Iterable[StoredEvent], progress: Callable[[int], None] | None
+) -> list[_Row]:
+    rows = []
+    for e in events:
+        computed = leaf_hash(e.entry_bytes())
+        intact = computed == e.leaf_hash
+        rows.append(
+            _Row(
+                seq=e.seq,
+                leaf_hash=e.leaf_hash,
+                tree_root=e.tree_root,
+                computed=e.leaf_hash if intact else computed,  # share the bytes when equal
+                origin=e.seq if intact else None,
+                event=None if intact else e,
+            )
+        )
+        if progress is not None and len(rows) % PROGRESS_STEP == 0:
+            progress(len(rows))
+    failing = [r.seq for r in rows if r.event is not None]
+    present = {r.seq for r in rows}
     top = max(present, default=0)
     gaps = [s for s in range(1, top + 1) if s not in present][:MAX_CANDIDATES]
     others = (failing[:MAX_CANDIDATES] + gaps)[: 2 * MAX_CANDIDATES]
     for row in rows:
-        e = row.event
-        if row.computed == e.leaf_hash:
-            row.origin = e.seq
+        kept = row.event
+        if kept is None:
             continue
-        tried = {e.seq}
-        for q in (e.seq + 1, e.seq - 1, *others, top + 1):
+        tried = {kept.seq}
+        for q in (kept.seq + 1, kept.seq - 1, *others, top + 1):
             if q < 1 or q in tried:
                 continue
             tried.add(q)
-            if leaf_hash(entry_bytes(org, q, e.recorded_at, e.payload)) == e.leaf_hash:
+            if leaf_hash(entry_bytes(org, q, kept.recorded_at, kept.payload)) == kept.leaf_hash:
                 row.origin = q
                 break
     return rows
@@ -144,7 +164,7 @@ def _runs(rows: Sequence[_Row], shift: int) -> list[tuple[int, int]]:
     runs: list[tuple[int, int]] = []
     start: int | None = None
     for i, row in enumerate(rows):
-        moved = row.origin is not None and row.origin == row.event.seq + shift
+        moved = row.origin is not None and row.origin == row.seq + shift
         if moved and start is None:
             start = i
         if not moved and start is not None:
@@ -155,8 +175,8 @@ def _runs(rows: Sequence[_Row], shift: int) -> list[tuple[int, int]]:
     return runs
 
 
-def _row_findings(rows: Sequence[_Row]) -> tuple[list[Finding], int, int]:
-    """Findings from leaves and seqs; returns them, rows deleted and rows inserted."""
+def _row_findings(rows: Sequence[_Row]) -> tuple[list[Finding], set[int], int, int]:
+    """Findings from leaves and seqs: them, the rows they explain, rows deleted and inserted."""
     found: list[Finding] = []
     explained: set[int] = set()  # row indexes already told by a finding
     origins: dict[int, int] = {}
@@ -166,7 +186,7 @@ def _row_findings(rows: Sequence[_Row]) -> tuple[list[Finding], int, int]:
     deleted = inserted = 0
 
     for first, last in _runs(rows, +1):
-        seq = rows[first].event.seq
+        seq = rows[first].seq
         if origins.get(seq, 0) == 0:
             count = last - first + 1
             found.append(
@@ -184,7 +204,7 @@ def _row_findings(rows: Sequence[_Row]) -> tuple[list[Finding], int, int]:
         if first == 0:
             continue
         foreign = rows[first - 1]
-        seq = foreign.event.seq
+        seq = foreign.seq
         if foreign.origin is None or (foreign.origin == seq and origins.get(seq, 0) > 1):
             count = last - first + 1
             found.append(
@@ -201,7 +221,7 @@ def _row_findings(rows: Sequence[_Row]) -> tuple[list[Finding], int, int]:
 
     expected = 1
     for i, row in enumerate(rows):
-        e = row.event
+        e = row
         if e.seq > expected and not any(j in explained for j in (i - 1, i)):
             found.append(
                 Finding(
@@ -242,19 +262,21 @@ def _row_findings(rows: Sequence[_Row]) -> tuple[list[Finding], int, int]:
                     message=f"this record was recorded at seq {row.origin}",
                 )
             )
-    return found, deleted, inserted
+    return found, explained, deleted, inserted
 
 
-def _chain_findings(rows: Sequence[_Row]) -> tuple[list[Finding], Frontier, bool]:
+def _chain_findings(
+    rows: Sequence[_Row], explained: set[int]
+) -> tuple[list[Finding], Frontier, bool]:
     """Check recorded tree heads up to the first row out of place.
 
     Returns the findings, the frontier over the stored leaves checked, and whether every row
     was checked (no row out of place, no head mismatch).
     """
     frontier = Frontier()
-    for row in rows:
-        e = row.event
-        if e.seq != frontier.size + 1 or row.origin not in (None, e.seq):
+    for i, row in enumerate(rows):
+        e = row
+        if i in explained or e.seq != frontier.size + 1 or row.origin not in (None, e.seq):
             return [], frontier, False
         frontier = frontier.append(e.leaf_hash)
         if frontier.root() != e.tree_root:
@@ -331,24 +353,29 @@ def _checkpoint_findings(
 
 def verify_events(
     org: str,
-    events: Sequence[StoredEvent],
+    events: Iterable[StoredEvent],
     *,
     head: TreeHead | None = None,
     checkpoints: Sequence[tuple[str, Checkpoint]] = (),
     trusted_key: Ed25519PublicKey | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> VerifyReport:
     """Verify rows (in seq order) against their own hashes, a head and checkpoints.
 
     Pure: the store is only read by :func:`verify_log`, so the rules here are testable on lists.
+    ``progress`` is called with the number of rows hashed so far, every few thousand rows.
     """
-    rows = _classify_rows(org, events)
-    findings, deleted, inserted = _row_findings(rows)
-    chain, frontier, complete = _chain_findings(rows)
+    rows = _classify_rows(org, events, progress)
+    findings, explained, deleted, inserted = _row_findings(rows)
+    chain, frontier, complete = _chain_findings(rows, explained)
     findings += chain
-    tree = MerkleTree(row.computed for row in rows)
+    # The tree of the rows as they are now; its inner nodes are kept only for consistency proofs.
+    tree = MerkleTree(row.computed for row in rows) if checkpoints else None
+    root = tree.root() if tree is not None else tree_root([row.computed for row in rows])
     n = len(rows)
-    # The size the log should have given what was found missing or foreign.
-    expected = n + deleted - inserted
+    # The size the log should have, given the rows found missing or foreign: a head or a
+    # checkpoint that records more than that (and more than there are rows) was truncated.
+    expected = max(n, n + deleted - inserted)
     claims: list[tuple[int, str]] = []
     if head is not None:
         if complete and head.size == n and head.root != frontier.root():
@@ -366,13 +393,13 @@ def verify_events(
                 Finding(
                     kind="inserted",
                     seq=head.size + 1,
-                    message=f"{_span(head.size + 1, n)} are not part of the log: the "
-                    f"organisation's head records {head.size} events",
+                    message=f"{_span(head.size + 1, n)} {'is' if n == head.size + 1 else 'are'}"
+                    f" not part of the log: the organisation's head records {head.size} events",
                 )
             )
         claims.append((head.size, "the organisation's head"))
     cp_findings, outcomes, signed = _checkpoint_findings(
-        org, tree, checkpoints, trusted_key, expected
+        org, tree or MerkleTree(), checkpoints, trusted_key, expected
     )
     claims.append((signed, "a signed checkpoint"))
     size, source = max(claims, default=(0, ""))
@@ -390,7 +417,7 @@ def verify_events(
     return VerifyReport(
         org=org,
         size=n,
-        root=tree.root(),
+        root=root,
         findings=tuple(findings),
         checkpoints=tuple(outcomes),
     )
@@ -402,16 +429,21 @@ def verify_log(
     checkpoint: Checkpoint | None = None,
     *,
     trusted_key: Ed25519PublicKey | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> VerifyReport:
-    """Verify ``org``'s log in ``store``, its stored checkpoints and an optional saved one."""
-    events = store.events(org)
+    """Verify ``org``'s log in ``store``, its stored checkpoints and an optional saved one.
+
+    ``trusted_key`` is the deployment's public key: checkpoints must be signed by it (without
+    it, by the key each names).  ``progress`` receives the number of rows read so far.
+    """
     checks = [("#" + str(i + 1) + " in the store", c) for i, c in enumerate(store.checkpoints(org))]
     if checkpoint is not None:
         checks.append(("from the file", checkpoint))
     return verify_events(
         org,
-        events,
+        store.iter_events(org),
         head=store.tree_head(org) if store.has_org(org) else None,
         checkpoints=checks,
         trusted_key=trusted_key,
+        progress=progress,
     )

@@ -1,0 +1,573 @@
+"""Weighted voting games [q; w1..wn]: Banzhaf, Shapley-Shubik and Coleman indices, exactly.
+
+Why dynamic programming over weights: enumerating 2^n coalitions is hopeless past ~25 players,
+while the number of coalitions by total weight (the coefficients of prod(1 + x^wi)) is a table
+of size q.  Only losing weights (< q) matter, so every table is truncated at q.
+
+* Exact counts use residues modulo several 31-bit primes (``_modular``): one int64 numpy add per
+  player for all primes at once, the CRT at the end.  Counts pass 2^63 beyond ~62 players and are
+  never held in a fixed-width integer.
+* A player's swings are the coalitions without it whose weight lies in [q - w, q).  Removing a
+  player from the product divides by (1 + x^w); the window sum of the quotient is an alternating
+  sum of prefix sums P of the full table: sum_k (-1)^k (P[q - kw] - P[q - (k+1)w]).  That is exact
+  modulo a prime, costs O(q / w), and players of equal weight share one removal.
+* Shapley-Shubik needs the size of each swing coalition: the same with a table by (size, weight).
+* ``--float``: the same tables in float64, where an alternating sum would cancel catastrophically,
+  so removal runs the division recurrence instead (its rounding errors add, never amplify), and
+  tables are scaled by exact powers of two so nothing overflows for thousands of players.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from charter.power import _modular
+
+Number = int | str | Decimal | Fraction | float
+Index = Fraction | float
+Progress = Callable[[str, int, int], None]
+ShapleyMode = Literal["exact", "float", "auto", "skip"]
+
+#: The largest reduced quota accepted: tables hold one entry per weight below the quota.
+MAX_QUOTA = 20_000_000
+#: Exact Shapley-Shubik holds (primes x sizes x quota) int64 entries; beyond this, use floats.
+MAX_EXACT_SS_ENTRIES = 80_000_000
+#: Minimal winning coalitions are listed when there are at most this many.
+LIST_LIMIT = 100
+
+
+class GameError(ValueError):
+    """A weighted game that cannot be analysed, with a message a person can act on."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WeightedGame:
+    """A validated game; ``int_weights``/``int_quota`` are the exact integer game it reduces to."""
+
+    names: tuple[str, ...]
+    weights: tuple[Decimal, ...]
+    quota: Decimal
+    int_weights: tuple[int, ...]
+    int_quota: int
+
+    @property
+    def total_weight(self) -> Decimal:
+        return sum(self.weights, Decimal(0))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PlayerPower:
+    """One player's power; every index is a Fraction when exact, else a float."""
+
+    name: str
+    weight: Decimal
+    swings: int | None
+    banzhaf_absolute: Index
+    banzhaf_normalized: Index
+    shapley_shubik: Index | None
+    coleman_prevent: Index
+    coleman_initiate: Index
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GameReport:
+    """Indices of every player and coalition counts of the game (None where not computed)."""
+
+    game: WeightedGame
+    players: tuple[PlayerPower, ...]
+    exact_counts: bool
+    shapley_exact: bool
+    winning_coalitions: int | None
+    losing_coalitions: int | None
+    minimal_winning_coalitions: int | None
+    minimal_winning_list: tuple[tuple[str, ...], ...] | None
+
+    def to_json(self, *, exact_strings: bool = False) -> dict[str, object]:
+        """The documented JSON shape (docs/cli.md); exact strings beside floats on request."""
+        players: list[dict[str, object]] = []
+        for p in self.players:
+            row: dict[str, object] = {"name": p.name, "weight": _json_number(p.weight)}
+            row["swings"] = p.swings
+            for key in (
+                "banzhaf_absolute",
+                "banzhaf_normalized",
+                "shapley_shubik",
+                "coleman_prevent",
+                "coleman_initiate",
+            ):
+                value: Index | None = getattr(p, key)
+                row[key] = None if value is None else float(value)
+                if exact_strings and isinstance(value, Fraction):
+                    row[f"{key}_exact"] = str(value)
+            players.append(row)
+        out: dict[str, object] = {
+            "quota": _json_number(self.game.quota),
+            "total_weight": _json_number(self.game.total_weight),
+            "players": players,
+            "winning_coalitions": self.winning_coalitions,
+            "losing_coalitions": self.losing_coalitions,
+            "minimal_winning_coalitions": self.minimal_winning_coalitions,
+        }
+        if self.minimal_winning_list is not None:
+            out["minimal_winning_list"] = [list(c) for c in self.minimal_winning_list]
+        return out
+
+
+def _json_number(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+# ---------------------------------------------------------------------------------------------
+# Validation: decimals -> one exact integer game
+
+
+def _decimal(value: Number, what: str) -> Decimal:
+    if isinstance(value, bool):
+        raise GameError(f"{what} must be a number, not {value!r}")
+    if isinstance(value, Fraction):
+        dec = Decimal(value.numerator) / Decimal(value.denominator)
+        if Fraction(dec) != value:
+            raise GameError(
+                f"{what} {value} is not a terminating decimal, so it cannot be scaled to an "
+                "integer exactly; multiply all weights and the quota by a common factor"
+            )
+        return dec
+    try:
+        dec = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    except (InvalidOperation, ValueError):
+        raise GameError(f"{what} {value!r} is not a number") from None
+    if not dec.is_finite():
+        raise GameError(f"{what} {value!r} is not a finite number")
+    return dec
+
+
+def weighted_game(
+    weights: Sequence[Number], quota: Number, names: Sequence[str] | None = None
+) -> WeightedGame:
+    """Validate a game and reduce it to integers: decimals scaled by 10^d, then divided by the gcd.
+
+    Raises GameError (quota not positive or above the total, negative weight, names that do not
+    match) with a message that says what to change.
+    """
+    if not weights:
+        raise GameError("a game needs at least one player")
+    decs = tuple(_decimal(w, f"weight of player {i + 1}") for i, w in enumerate(weights))
+    q = _decimal(quota, "quota")
+    if names is None:
+        names = tuple(f"P{i + 1}" for i in range(len(decs)))
+    names = tuple(names)
+    if len(names) != len(decs):
+        raise GameError(f"{len(names)} names for {len(decs)} weights: give one name per weight")
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise GameError(f"player name '{name}' appears twice: names must be unique")
+        seen.add(name)
+    for name, w in zip(names, decs, strict=True):
+        if w < 0:
+            raise GameError(f"weight of {name} is {w}: weights must be zero or positive")
+    if q <= 0:
+        raise GameError(f"quota {q} must be positive: with it, the empty coalition would win")
+    total = sum(decs, Decimal(0))
+    if q > total:
+        raise GameError(
+            f"quota {q} exceeds the total weight {total}: no coalition can win "
+            "(lower the quota or check the weights)"
+        )
+    places = max(max(0, -int(w.as_tuple().exponent)) for w in decs)
+    scale = 10**places
+    ints = [int(w * scale) for w in decs]
+    iq = math.ceil(q * scale)
+    g = math.gcd(*ints) or 1
+    ints = [w // g for w in ints]
+    iq = -(-iq // g)
+    if iq > MAX_QUOTA:
+        raise GameError(
+            f"the quota becomes {iq} once weights are made integers ({places} decimal places "
+            f"scaled by {scale}); the exact algorithms need memory in proportion to it and "
+            f"accept at most {MAX_QUOTA}: round the weights to fewer decimals"
+        )
+    return WeightedGame(names=names, weights=decs, quota=q, int_weights=tuple(ints), int_quota=iq)
+
+
+# ---------------------------------------------------------------------------------------------
+# Exact: residues modulo primes
+
+
+def _classes(weights: Sequence[int]) -> list[int]:
+    """Distinct positive weights: each needs one removal step, shared by its players."""
+    return sorted({w for w in weights if w > 0})
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _ExactCounts:
+    losing: int
+    swings_by_weight: dict[int, int]
+    minimal_winning: int
+
+
+def _exact_counts(weights: Sequence[int], q: int) -> _ExactCounts:
+    """Losing coalitions, swings per weight class, minimal winning coalitions (zero weights out)."""
+    active = sorted((w for w in weights if w > 0), reverse=True)
+    primes = _modular.primes_for_bits(len(active) + 1)
+    mod = _modular.modulus_column(primes, 2)
+    table = np.zeros((len(primes), q), dtype=np.int64)
+    table[:, 0] = 1
+    minimal = np.zeros(len(primes), dtype=np.int64)
+    doublings = 0
+    for w in active:
+        # Before adding player j (heaviest first), coalitions T of heavier players with weight in
+        # [q - w, q) become minimal winning with j as their lightest member.
+        lo = max(0, q - w)
+        window = np.remainder(table[:, lo:], mod).sum(axis=1)
+        minimal = np.remainder(minimal + window, mod[:, 0])
+        if w < q:
+            table[:, w:] += table[:, : q - w]
+            doublings += 1
+            if doublings >= _modular.DOUBLINGS_BEFORE_REDUCE:
+                np.remainder(table, mod, out=table)
+                doublings = 0
+    np.remainder(table, mod, out=table)
+    prefix = np.zeros((len(primes), q + 1), dtype=np.int64)
+    np.cumsum(table, axis=1, out=prefix[:, 1:])
+    np.remainder(prefix, mod, out=prefix)
+    classes = _classes(active)
+    sums = np.zeros((len(primes), len(classes) + 2), dtype=np.int64)
+    for c, w in enumerate(classes):
+        ks = np.arange(-(-q // w), dtype=np.int64)
+        hi = q - ks * w
+        lo_idx = np.maximum(hi - w, 0)
+        signs = np.where(ks % 2 == 0, 1, -1)
+        terms = (prefix[:, hi] - prefix[:, lo_idx]) * signs
+        sums[:, c] = terms.sum(axis=1)
+    sums[:, -2] = prefix[:, q]
+    sums[:, -1] = minimal
+    values = _modular.reconstruct(sums, primes)
+    return _ExactCounts(
+        losing=values[-2],
+        swings_by_weight=dict(zip(classes, values[: len(classes)], strict=True)),
+        minimal_winning=values[-1],
+    )
+
+
+def _size_rows(active_ascending: Sequence[int], q: int) -> list[int]:
+    """S_s = weight of the s lightest players, for every s with S_s < q (the rows that exist)."""
+    rows = [0]
+    for w in active_ascending:
+        nxt = rows[-1] + w
+        if nxt >= q:
+            break
+        rows.append(nxt)
+    return rows
+
+
+def _exact_shapley_counts(
+    active: Sequence[int], q: int, progress: Progress | None
+) -> dict[int, list[int]]:
+    """For each weight class: swing coalitions of a member, by size (0..n-1), exactly."""
+    n = len(active)
+    asc = sorted(active)
+    starts = _size_rows(asc, q)
+    rows = len(starts)
+    primes = _modular.primes_for_bits(n + 1)
+    mod = _modular.modulus_column(primes, 3)
+    table = np.zeros((len(primes), rows, q), dtype=np.int64)
+    table[:, 0, 0] = 1
+    doublings = 0
+    for j, w in enumerate(asc, start=1):
+        if w < q:
+            for s in range(min(j, rows - 1), 0, -1):
+                lo = max(w, starts[s])
+                table[:, s, lo:] += table[:, s - 1, lo - w : q - w]
+            doublings += 1
+            if doublings >= _modular.DOUBLINGS_BEFORE_REDUCE:
+                np.remainder(table, mod, out=table)
+                doublings = 0
+        if progress is not None:
+            progress("Shapley-Shubik (exact)", j, n)
+    np.remainder(table, mod, out=table)
+    prefix = np.zeros((len(primes), rows + 1, q + 1), dtype=np.int64)  # last row stays zero
+    np.cumsum(table, axis=2, out=prefix[:, :rows, 1:])
+    del table
+    np.remainder(prefix, mod, out=prefix)
+    sizes = np.arange(n, dtype=np.int64)
+    out: dict[int, list[int]] = {}
+    for w in _classes(active):
+        ks = np.arange(-(-q // w), dtype=np.int64)
+        hi = q - ks * w
+        low = np.maximum(hi - w, 0)
+        shifted = sizes[:, None] - ks[None, :]
+        row_of = np.where((shifted >= 0) & (shifted < rows), shifted, rows)  # the zero row
+        signs = np.where(ks % 2 == 0, 1, -1)
+        upper: npt.NDArray[np.int64] = prefix[:, row_of, hi[None, :]]
+        lower: npt.NDArray[np.int64] = prefix[:, row_of, low[None, :]]
+        terms = (upper - lower) * signs
+        out[w] = _modular.reconstruct(terms.sum(axis=2), primes)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Float: the same tables in float64
+
+
+def _float_banzhaf(active: Sequence[int], q: int) -> tuple[float, dict[int, float]]:
+    """(probability a random coalition loses, swing probability of each weight class).
+
+    The table holds probabilities (counts / 2^j), so it never overflows; a member's swing
+    probability over the other n-1 players is the Penrose (absolute Banzhaf) index.
+    """
+    table = np.zeros(q, dtype=np.float64)
+    table[0] = 1.0
+    for w in active:
+        if w < q:
+            table[w:] += table[: q - w]
+        table *= 0.5
+    # Removal: table = (E + x^w E) / 2, so E[x] = 2 table[x] - E[x - w]: a recurrence along
+    # x = a*w + r, run for all r at once as a signed cumulative sum (the same rounding).
+    swings: dict[int, float] = {}
+    for w in _classes(active):
+        blocks = -(-q // w)
+        padded = np.zeros(blocks * w, dtype=np.float64)
+        padded[:q] = 2.0 * table
+        grid = padded.reshape(blocks, w)
+        signs = np.where(np.arange(blocks) % 2 == 0, 1.0, -1.0)[:, None]
+        removed = (np.cumsum(grid * signs, axis=0) * signs).reshape(-1)[:q]
+        swings[w] = float(removed[max(0, q - w) :].sum())
+    return float(table.sum()), swings
+
+
+def _float_shapley(active: Sequence[int], q: int, progress: Progress | None) -> dict[int, float]:
+    """Shapley-Shubik of each weight class in float64, via the (size, weight) table.
+
+    Row s holds counts of size-s coalitions scaled by an exact power of two per row (chosen from
+    C(n, s)), so that values stay near 1 for any n; a step from row s-1 to s multiplies by the
+    exact ratio of the two scales, so scaling adds no rounding.
+    """
+    n = len(active)
+    asc = sorted(active)
+    starts = _size_rows(asc, q)
+    rows = len(starts)
+    exps = np.array([_log2_binomial(n, s) for s in range(rows)], dtype=np.int64)
+    scaled = n > 1000  # below this, C(n, s) < 2^1000 fits a float64 unscaled
+    ratio = [0.0] + [math.ldexp(1.0, int(exps[s - 1] - exps[s])) for s in range(1, rows)]
+    table = np.zeros((rows, q), dtype=np.float64)
+    table[0, 0] = 1.0 if not scaled else math.ldexp(1.0, -int(exps[0]))
+    for j, w in enumerate(asc, start=1):
+        if w < q:
+            for s in range(min(j, rows - 1), 0, -1):
+                lo = max(w, starts[s])
+                if scaled:
+                    table[s, lo:] += ratio[s] * table[s - 1, lo - w : q - w]
+                else:
+                    table[s, lo:] += table[s - 1, lo - w : q - w]
+        if progress is not None:
+            progress("Shapley-Shubik (float)", j, n)
+    # Per-size weight of a swing coalition of size s (without the member): s!(n-1-s)!/n!
+    # = 1 / (n C(n-1, s)), times the row's scale, each correctly rounded from exact integers.
+    weight = [
+        _ratio_to_float(1 << int(exps[s]) if scaled else 1, n * math.comb(n - 1, s))
+        for s in range(min(rows, n))
+    ]
+    out: dict[int, float] = {}
+    classes = _classes(active)
+    for c, w in enumerate(classes):
+        lo = max(0, q - w)
+        prev = table[0].copy()
+        total = math.fsum(prev[lo:]) * weight[0]
+        acc = [total]
+        for s in range(1, min(rows, n)):
+            cur = table[s].copy()
+            if w < q:
+                if scaled:
+                    cur[w:] -= ratio[s] * prev[: q - w]
+                else:
+                    cur[w:] -= prev[: q - w]
+            acc.append(float(cur[lo:].sum()) * weight[s])
+            prev = cur
+        out[w] = math.fsum(acc)
+        if progress is not None:
+            progress("Shapley-Shubik removal", c + 1, len(classes))
+    return out
+
+
+def _ratio_to_float(num: int, den: int) -> float:
+    """num/den rounded once, even when both exceed the float range."""
+    return float(Fraction(num, den))
+
+
+def _log2_binomial(n: int, s: int) -> int:
+    return round((math.lgamma(n + 1) - math.lgamma(s + 1) - math.lgamma(n - s + 1)) / math.log(2))
+
+
+# ---------------------------------------------------------------------------------------------
+# Minimal winning coalitions, listed when few
+
+
+def _list_minimal(game: WeightedGame, limit: int) -> tuple[tuple[str, ...], ...]:
+    """Enumerate minimal winning coalitions (heaviest first, lightest member last)."""
+    order = sorted(
+        (i for i, w in enumerate(game.int_weights) if w > 0),
+        key=lambda i: (-game.int_weights[i], i),
+    )
+    ws = [game.int_weights[i] for i in order]
+    q = game.int_quota
+    suffix = [0] * (len(ws) + 1)
+    for j in range(len(ws) - 1, -1, -1):
+        suffix[j] = suffix[j + 1] + ws[j]
+    found: list[tuple[str, ...]] = []
+
+    def extend(j: int, chosen: list[int], weight: int) -> None:
+        if len(found) >= limit or j >= len(ws) or weight + suffix[j] < q:
+            return
+        w = ws[j]
+        if weight + w >= q:  # j completes a winning coalition as its lightest member
+            found.append(tuple(game.names[order[k]] for k in [*chosen, j]))
+        else:
+            chosen.append(j)
+            extend(j + 1, chosen, weight + w)
+            chosen.pop()
+        extend(j + 1, chosen, weight)
+
+    extend(0, [], 0)
+    return tuple(found)
+
+
+# ---------------------------------------------------------------------------------------------
+# The public entry point
+
+
+def weighted_indices(
+    weights: Sequence[Number],
+    quota: Number,
+    names: Sequence[str] | None = None,
+    *,
+    exact: bool = True,
+    shapley: ShapleyMode | None = None,
+    list_limit: int = LIST_LIMIT,
+    progress: Progress | None = None,
+) -> GameReport:
+    """All indices of the game [quota; weights].
+
+    ``exact=True``: swings and coalition counts as Python ints, indices as Fractions;
+    ``exact=False``: float64 throughout (no counts), for any size.  ``shapley`` overrides how
+    Shapley-Shubik is computed: "exact" (Fractions; GameError when the table would be too big),
+    "float", "auto" (exact when it fits, else float) or "skip".  Default: "exact" if ``exact``.
+    Raises GameError for an invalid game.
+    """
+    game = weighted_game(weights, quota, names)
+    mode: ShapleyMode = shapley or ("exact" if exact else "float")
+    q = game.int_quota
+    active = [w for w in game.int_weights if w > 0]
+    n_all = len(game.int_weights)
+    n = len(active)
+    zeros = n_all - n
+    ss_exact = False
+    ss: dict[int, Index] | None = None
+    if mode in ("exact", "auto"):
+        asc_rows = len(_size_rows(sorted(active), q))
+        entries = len(_modular.primes_for_bits(n + 1)) * (asc_rows + 1) * (q + 1)
+        if entries <= MAX_EXACT_SS_ENTRIES:
+            counts = _exact_shapley_counts(active, q, progress)
+            fact_n = math.factorial(n)
+            weights_by_size = [math.factorial(s) * math.factorial(n - 1 - s) for s in range(n)]
+            ss = {
+                w: Fraction(sum(c * f for c, f in zip(by, weights_by_size, strict=True)), fact_n)
+                for w, by in counts.items()
+            }
+            ss_exact = True
+        elif mode == "exact":
+            raise GameError(
+                f"exact Shapley-Shubik for {n} players with quota {q} needs {entries * 8 // 2**20}"
+                " MiB of tables; use --float (relative error below 1e-9)"
+            )
+    if ss is None and mode != "skip":
+        ss = dict(_float_shapley(active, q, progress))
+
+    players: list[PlayerPower] = []
+    if exact:
+        counts_ = _exact_counts(game.int_weights, q)
+        factor = 1 << zeros  # each zero-weight player doubles every count and swing
+        losing = counts_.losing * factor
+        winning = (1 << n_all) - losing
+        swings = [counts_.swings_by_weight[w] * factor if w > 0 else 0 for w in game.int_weights]
+        total_swings = sum(swings)
+        for name, dec, w, sw in zip(
+            game.names, game.weights, game.int_weights, swings, strict=True
+        ):
+            players.append(
+                PlayerPower(
+                    name=name,
+                    weight=dec,
+                    swings=sw,
+                    banzhaf_absolute=Fraction(sw, 1 << (n_all - 1)),
+                    banzhaf_normalized=Fraction(sw, total_swings),
+                    shapley_shubik=_ss_of(ss, w),
+                    coleman_prevent=Fraction(sw, winning),
+                    coleman_initiate=Fraction(sw, losing),
+                )
+            )
+        minimal_count: int | None = counts_.minimal_winning
+        listing = _list_minimal(game, list_limit) if counts_.minimal_winning <= list_limit else None
+        return GameReport(
+            game=game,
+            players=tuple(players),
+            exact_counts=True,
+            shapley_exact=ss_exact,
+            winning_coalitions=winning,
+            losing_coalitions=losing,
+            minimal_winning_coalitions=minimal_count,
+            minimal_winning_list=listing,
+        )
+    lose_p, swing_p = _float_banzhaf(active, q)
+    win_p = 1.0 - lose_p
+    absolute = [swing_p[w] if w > 0 else 0.0 for w in game.int_weights]
+    total = math.fsum(absolute)
+    for name, dec, w, bz in zip(game.names, game.weights, game.int_weights, absolute, strict=True):
+        players.append(
+            PlayerPower(
+                name=name,
+                weight=dec,
+                swings=None,
+                banzhaf_absolute=bz,
+                banzhaf_normalized=bz / total,
+                shapley_shubik=_ss_of(ss, w),
+                coleman_prevent=bz / (2.0 * win_p),
+                coleman_initiate=bz / (2.0 * lose_p),
+            )
+        )
+    return GameReport(
+        game=game,
+        players=tuple(players),
+        exact_counts=False,
+        shapley_exact=ss_exact,
+        winning_coalitions=None,
+        losing_coalitions=None,
+        minimal_winning_coalitions=None,
+        minimal_winning_list=None,
+    )
+
+
+def _ss_of(ss: dict[int, Index] | None, w: int) -> Index | None:
+    if ss is None:
+        return None
+    if w == 0:
+        return Fraction(0) if any(isinstance(v, Fraction) for v in ss.values()) else 0.0
+    return ss[w]
+
+
+__all__ = [
+    "GameError",
+    "GameReport",
+    "PlayerPower",
+    "WeightedGame",
+    "weighted_game",
+    "weighted_indices",
+]
