@@ -36,7 +36,13 @@ from charter.store.db import EventStore
 from charter.store.journal_io import case_from_records, charter_record, import_case
 
 CLIENTS = 50
-NOTE = "Not met: every write to one organisation is decided and appended under one lock (that is what makes a double vote impossible) and replays the organisation's case with the candidate act, so 50 simultaneous votes on one motion queue behind each other: p99 is about 50 times the time of one vote (5 ms on SQLite, more on PostgreSQL, which also takes an advisory lock per write)."
+NOTE = (
+    "Not met: every write to one organisation is decided and appended under one lock (that is"
+    " what makes a double vote impossible) and replays the organisation's case with the "
+    "candidate act, so 50 simultaneous votes on one motion queue behind each other: p99 is "
+    "about 50 times the time of one vote (5 ms on SQLite, more on PostgreSQL, which also "
+    "takes an advisory lock per write)."
+)
 ROUNDS = 8
 PG_BASE = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 CHARTER_BIN = Path(sys.executable).with_name("charter")
