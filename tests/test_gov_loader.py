@@ -440,3 +440,16 @@ def test_a_vote_by_a_director_who_has_resigned(tmp_path: Path) -> None:
         "2023-05-01T10:30:00+00:00\n"
         "    hint: directors then: ann, cat, dan, eve"
     ]
+
+
+def test_loader__a_meeting_opened_twice(tmp_path: Path) -> None:
+    events = """
+    - {at: 2023-05-01T10:00:00, kind: meeting-opened, meeting: m1}
+    - {at: 2023-05-02T10:00:00, kind: meeting-opened, meeting: m1}
+    """
+    case, diagnostics = load(tmp_path, events)
+    assert case is None
+    assert rendered(diagnostics, tmp_path) == [
+        "journal.yaml:3:62: error: meeting 'm1' is opened twice\n"
+        "    hint: first opened at journal.yaml:2:5; give each meeting its own id"
+    ]

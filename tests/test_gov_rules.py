@@ -219,7 +219,18 @@ def _check(outcome: Outcome, severity: Severity = Severity.VOID, rule: str = "x"
         ([_check(Outcome.PASSED)], Status.VALID),
         ([_check(Outcome.FAILED, Severity.WARNING)], Status.VALID_WITH_WARNINGS),
         ([_check(Outcome.UNKNOWN), _check(Outcome.FAILED, Severity.WARNING)], Status.CONDITIONAL),
-        ([_check(Outcome.UNKNOWN), _check(Outcome.FAILED, Severity.VOIDABLE)], Status.VOIDABLE),
+        # An open question that could make the act void outranks a known voidable defect.
+        (
+            [_check(Outcome.UNKNOWN), _check(Outcome.FAILED, Severity.VOIDABLE)],
+            Status.CONDITIONAL,
+        ),
+        (
+            [
+                _check(Outcome.UNKNOWN, Severity.WARNING),
+                _check(Outcome.FAILED, Severity.VOIDABLE),
+            ],
+            Status.VOIDABLE,
+        ),
         ([_check(Outcome.FAILED, Severity.VOIDABLE), _check(Outcome.FAILED)], Status.VOID),
         ([_check(Outcome.FAILED), _check(Outcome.FAILED, rule="threshold.x")], Status.FAILED),
         ([], Status.VALID),

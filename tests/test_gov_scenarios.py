@@ -671,7 +671,7 @@ def test_tie__fails_under_roberts_rules(tmp_path: Path) -> None:
     v = verdict(t, "act")
     assert v.status is Status.FAILED
     assert check(v, "threshold.appoint-officer").detail == (
-        "appoint-officer hal as coo: needs majority of votes cast (votes cast); "
+        "appoint-officer hal as coo: needs majority of votes cast; "
         "found for 2, against 2, abstain 1 (a tie or less fails)"
     )
     # A failed motion changes nothing, in either view.
@@ -884,3 +884,131 @@ def test_consent__effective_beyond_sixty_days_is_void(tmp_path: Path) -> None:
     assert check(v, "consent.delayed-effect").detail == (
         "effective 122 days after signature, more than the 60 allowed"
     )
+
+
+# -- fixes found while documenting -------------------------------------------------------------
+
+
+def test_consent__too_long_a_delay_is_void_once_the_signatures_suffice(tmp_path: Path) -> None:
+    # Never adopted by announcement: the last signature completes it, and the delay voids it.
+    events = consent(["ann", "bob", "cat", "dan", "eve"], adopted=False).replace(
+        "consent: c1\n  to:", "consent: c1\n  effective_at: 2023-09-01T00:00:00\n  to:"
+    )
+    t = scenario(tmp_path, events)
+    v = verdict(t, "fire-fay")
+    assert v.status is Status.VOID
+    assert failed_rules(v) == ["consent.delayed-effect"]
+    assert t.state_at(at("2023-10-01T00:00:00"), View.DE_JURE).holder("ceo") == "fay"
+
+
+def test_consent__not_in_writing_is_void(tmp_path: Path) -> None:
+    events = consent(["ann", "bob", "cat", "dan", "eve"], adopted=False).replace(
+        "consent: c1\n  to:", "consent: c1\n  in_writing: false\n  to:"
+    )
+    v = verdict(scenario(tmp_path, events), "fire-fay")
+    assert v.status is Status.VOID
+    assert check(v, "consent.in-writing").detail == (
+        "expected consent in writing or by electronic transmission, found an informal agreement"
+    )
+
+
+def test_motion__declared_rejected_never_takes_effect(tmp_path: Path) -> None:
+    # The votes are not recorded, so the act is conditional; the board declared it rejected.
+    events = special_meeting() + FIRE_FAY.replace(
+        "votes: {ann: for, bob: for, cat: for, dan: against, eve: against}",
+        "votes: unknown\n  declared: rejected",
+    )
+    t = scenario(tmp_path, events)
+    assert verdict(t, "fire-fay").status is Status.CONDITIONAL
+    for view in View:
+        assert t.state_at(at("2023-05-02T00:00:00"), view).holder("ceo") == "fay"
+
+
+def test_recusal__interest_declared_without_a_motion_covers_later_transactions(
+    tmp_path: Path,
+) -> None:
+    events = (
+        "- {at: 2023-05-01T07:00:00, kind: interest-declared, person: bob, matter: supplier}\n"
+        + special_meeting()
+        + """
+    - id: deal
+      at: 2023-05-01T10:30:00
+      kind: motion
+      meeting: m1
+      act: approve-transaction
+      votes: {ann: for, bob: for, cat: for, dan: against, eve: against}
+    """
+    )
+    v = verdict(scenario(tmp_path, events), "deal")
+    # bob's interest counts: without him, 2 of the 4 disinterested directors approved.
+    assert v.status is Status.VALID_WITH_WARNINGS
+    assert check(v, "recusal.safe-harbour").detail == (
+        "safe harbour needs a majority of the 4 disinterested directors (3); found 2 for"
+    )
+
+
+def test_objection__objections_not_recorded_leave_the_waiver_unknown(tmp_path: Path) -> None:
+    # Two hours' notice; everyone attended, but the journal says objections were not recorded.
+    events = special_meeting().replace("remote: false", "remote: false\n      objections: unknown")
+    v = verdict(scenario(tmp_path, events + FIRE_FAY), "fire-fay")
+    assert v.status is Status.CONDITIONAL
+    assert check(v, "notice.special-meeting").outcome is Outcome.UNKNOWN
+
+
+def test_notice__by_a_channel_the_bylaws_do_not_provide_for(tmp_path: Path) -> None:
+    # Eleven days' notice by text message; dan and eve stay away.
+    events = special_meeting(
+        notice_at="2023-04-20T08:00:00", channel="text", present="[ann, bob, cat]"
+    ) + FIRE_FAY.replace("dan: against, eve: against", "dan: absent, eve: absent")
+    assert verdict(scenario(tmp_path, events), "fire-fay").status is Status.VALID
+    # Bylaws that provide for notice by email only: the same notice is no notice.
+    email_only = "profile: email-only\nnotice: {special: {lead_time_hours: {email: 24}}}\n"
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "email-only.yaml").write_text(email_only, encoding="utf-8")
+    v = verdict(scenario(tmp_path / "b", events, profile="email-only.yaml"), "fire-fay")
+    assert v.status is Status.VOID
+    assert "by text, a channel the bylaws do not provide for notice (allowed: email)" in (
+        check(v, "notice.special-meeting").detail
+    )
+
+
+def test_form_unknown__without_a_recorded_meeting_a_meeting_is_still_possible(
+    tmp_path: Path,
+) -> None:
+    events = """
+    - id: fire-fay
+      at: 2023-05-01T10:30:00
+      kind: motion
+      form: unknown
+      act: remove-officer
+      subject: {person: fay, office: ceo}
+      votes: unknown
+    """
+    v = verdict(scenario(tmp_path, events), "fire-fay")
+    assert v.status is Status.CONDITIONAL
+    assert any(c.detail.startswith("if at a meeting:") for c in v.checks)
+    assert v.missing_facts[0] == "form of the action (meeting, written consent or informal)"
+
+
+def test_quorum__cannot_be_met_when_too_few_are_in_office(tmp_path: Path) -> None:
+    events = """
+    - id: fire-fay
+      at: 2023-05-01T10:30:00
+      kind: motion
+      form: unknown
+      act: remove-officer
+      subject: {person: fay, office: ceo}
+      votes: unknown
+    """
+    v = verdict(scenario(tmp_path, events, directors=["ann", "bob"], seats=5), "fire-fay")
+    # At a meeting quorum (3 of 5 seats) is impossible with 2 in office; a consent of both is
+    # below a quorum too: void whichever form it took.
+    assert v.status is Status.VOID
+    assert (
+        "quorum cannot be met: required 3 of 5 authorized seats, but only 2 directors are in "
+        "office (1 short)" in check_detail(v, "quorum")
+    )
+
+
+def check_detail(v: object, rule: str) -> str:
+    return " ".join(c.detail for c in v.checks if c.rule == rule)  # type: ignore[attr-defined]

@@ -6,10 +6,20 @@ import typer
 
 
 def register(app: typer.Typer) -> None:
-    from charter.cli import demo_cmd, governance_cmd, power_cmd, service_cmd, store_cmd
+    from charter.cli import (
+        demo_cmd,
+        governance_cmd,
+        power_cmd,
+        report_cmd,
+        service_cmd,
+        store_cmd,
+        waterfall_cmd,
+    )
 
     governance_cmd.register(app)
     demo_cmd.register(app)
     power_cmd.register(app)
     store_cmd.register(app)
+    waterfall_cmd.register(app)
+    report_cmd.register(app)
     service_cmd.register(app)

@@ -4,6 +4,7 @@ report, then ends."""
 from __future__ import annotations
 
 import json
+from fractions import Fraction
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -20,7 +21,10 @@ from charter.model.case import Case
 from charter.model.kinds import ActKind, View
 from charter.power.board import board_power
 from charter.replay import Timeline, replay
+from charter.report.control import control_vs_economics, load_for_report
+from charter.report.control_render import control_markdown, control_table, write_control_chart
 from charter.report.governance_render import state_table, status_text, verdict_panel
+from charter.report.waterfall_render import demo_section
 
 DEMO_PROFILES = ("openai-2016-reported", "delaware-nonstock", "delaware-stock", "roberts-rules")
 KEY_ACT = "remove-altman-ceo"
@@ -191,8 +195,39 @@ def run_demo(out: Path) -> int:
     return 0
 
 
-# Later sections (waterfall, control against economics) append themselves here, in order.
-EXTRA_SECTIONS: list[Any] = []
+def _waterfall_section(case: Case, out: Path) -> list[str]:
+    if case.charter.waterfall is None:
+        return []
+    console.print(Rule("[bold]6. The money: the reported 2023 waterfall[/bold]"))
+    return demo_section(Path(case.root) / case.charter.waterfall, out, console)
+
+
+def _control_section(case: Case, out: Path) -> list[str]:
+    if case.charter.waterfall is None:
+        return []
+    console.print(Rule("[bold]7. Control against economics[/bold]"))
+    loaded, diagnostics = load_for_report(Path(case.root) / case.charter.waterfall)
+    if loaded is None:
+        fail(diagnostics)
+    timeline = replay(case)
+    state = timeline.state_at(parse_time("2023-11-16", case), View.DE_JURE)
+    amounts = [Fraction(10**9), Fraction(13 * 10**9), Fraction(100 * 10**9), Fraction(500 * 10**9)]
+    report = control_vs_economics(case, state, loaded, amounts=amounts, margins=amounts[:2])
+    console.print(control_table(report))
+    chart = write_control_chart(report, out / "control-vs-economics.png")
+    console.print(f"chart written to {chart}")
+    return [
+        "## Control against economics (16 November 2023)",
+        "",
+        *control_markdown(report),
+        "",
+        f"![control against economics]({chart.name})",
+        "",
+    ]
+
+
+# Sections after the governance ones, in order.
+EXTRA_SECTIONS: list[Any] = [_waterfall_section, _control_section]
 
 
 def register(app: typer.Typer) -> None:

@@ -402,6 +402,21 @@ def _check_journal(
     people = {p.id for p in c.people}
     ids: dict[str, Source] = {}
     meetings = {e.event.meeting for e in entries if e.event.kind == "meeting-opened"}
+    opened: dict[str, Source] = {}
+    for e in entries:
+        if isinstance(e.event, MeetingOpened):
+            if e.event.meeting in opened:
+                out.append(
+                    _err(
+                        locate(
+                            datas[e.source.path], ("events", e.position, "meeting"), e.source.path
+                        ),
+                        f"meeting '{e.event.meeting}' is opened twice",
+                        f"first opened at {opened[e.event.meeting]}; give each meeting its own id",
+                    )
+                )
+            else:
+                opened[e.event.meeting] = e.source
     consents = {e.event.consent for e in entries if isinstance(e.event, ConsentCirculated)}
     for entry in entries:
         ev, path = entry.event, entry.source.path

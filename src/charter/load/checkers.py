@@ -48,12 +48,20 @@ def _profile(path: Path) -> list[Diagnostic]:
     return load_profile(str(path))[1]
 
 
+def _waterfall(path: Path) -> list[Diagnostic]:
+    # imported here: the waterfall layer builds on load (located YAML), not the other way round
+    from charter.waterfall.load import load_waterfall
+
+    return load_waterfall(path)[1]
+
+
 # Top-level key -> checker, in order; the first key present decides.  Other layers (waterfall,
 # power) add theirs to this explicit list.
 FILE_KINDS: list[tuple[str, Checker]] = [
     ("charter", _charter),
     ("events", _journal),
     ("profile", _profile),
+    ("waterfall", _waterfall),
 ]
 
 

@@ -64,6 +64,9 @@ class MeetingOpened(_Event):
     remote: bool | Unknown = "unknown"
     present: tuple[str, ...] | Unknown = "unknown"
     notices: Literal["complete", "unknown"] = "unknown"
+    objections: Literal["complete", "unknown"] = "complete"
+    """``complete``: every objection made at this meeting is recorded (as minutes record them);
+    ``unknown``: whether those who attended objected is not known."""
     not_notified: tuple[str, ...] = ()
     purpose_withheld_from: tuple[str, ...] = ()
 
@@ -99,6 +102,7 @@ class Motion(ActSpec, _Event):
     meeting: str | None = None
     interested: tuple[str, ...] = ()
     votes: dict[str, Vote] | Unknown = "unknown"
+    in_writing: bool | Unknown = "unknown"
     declared: Literal["adopted", "rejected", "unknown"] = "adopted"
 
 
@@ -108,6 +112,7 @@ class ConsentCirculated(_Event):
     acts: tuple[ActSpec, ...] = Field(min_length=1)
     to: tuple[str, ...] | Unknown = "unknown"
     effective_at: dt.datetime | dt.date | None = None
+    in_writing: bool | Unknown = True
 
 
 class ConsentSigned(_Event):
@@ -203,7 +208,7 @@ KIND_RANK: dict[str, int] = {
     "consent-signed": 6,
     "motion": 6,
     "consent-adopted": 7,
-    "resignation": 7,
+    "resignation": 5,
     "left": 8,
     "meeting-closed": 10,
 }

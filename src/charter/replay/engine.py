@@ -116,13 +116,17 @@ class Timeline:
 
 
 def status_of(checks: Iterable[Check]) -> Status:
+    """A known void defect decides; a vote that fell short fails; an act with a voidable defect
+    but an open question that could make it void is conditional (it may be void), not merely
+    voidable."""
     checks = list(checks)
     failed = [c for c in checks if c.outcome is Outcome.FAILED]
     if any(c.rule.startswith("threshold.") for c in failed):
         return Status.FAILED
     if any(c.severity is Severity.VOID for c in failed):
         return Status.VOID
-    if any(c.severity is Severity.VOIDABLE for c in failed):
+    unknown_void = any(c.outcome is Outcome.UNKNOWN and c.severity is Severity.VOID for c in checks)
+    if any(c.severity is Severity.VOIDABLE for c in failed) and not unknown_void:
         return Status.VOIDABLE
     if any(c.outcome is Outcome.UNKNOWN for c in checks):
         return Status.CONDITIONAL
@@ -177,6 +181,7 @@ class _Meeting:
     not_notified: frozenset[str]
     withheld: frozenset[str]
     source: Source
+    objections_complete: bool = True
     attended: set[str] = field(default_factory=set)
     objected: set[str] = field(default_factory=set)
     objection_unknown: set[str] = field(default_factory=set)
@@ -261,6 +266,7 @@ class _Fold:
                     notices_complete=ev.notices == "complete",
                     not_notified=frozenset(ev.not_notified),
                     withheld=frozenset(ev.purpose_withheld_from),
+                    objections_complete=ev.objections == "complete",
                     source=entry.source,
                     attended=set(present or ()),
                 )
@@ -315,13 +321,38 @@ class _Fold:
             max_present=m.max_present,
             attended=frozenset(m.attended),
             objected_at_start=frozenset(m.objected),
-            objection_unknown=frozenset(m.objection_unknown),
+            objection_unknown=frozenset(
+                m.objection_unknown
+                | ((m.attended - m.objected) if not m.objections_complete else set())
+            ),
             notices=tuple(self.notices.get(m.id, ())),
             notices_complete=m.notices_complete,
             not_notified=m.not_notified,
             purpose_withheld_from=m.withheld,
             private_messages=messages,
             source=m.source,
+        )
+
+    def unrecorded_meeting(self, entry: Entry) -> MeetingFacts:
+        """An act recorded without its meeting may still have been taken at one: every fact
+        about that meeting is unknown."""
+        return MeetingFacts(
+            id="(an unrecorded meeting)",
+            type="unknown",
+            opened_at=entry.at,
+            called_by=None,
+            remote=None,
+            present=None,
+            present_at_open=None,
+            max_present=None,
+            attended=frozenset(),
+            objected_at_start=frozenset(),
+            objection_unknown=frozenset(),
+            notices=(),
+            notices_complete=False,
+            not_notified=frozenset(),
+            purpose_withheld_from=frozenset(),
+            source=entry.source,
         )
 
     def check_voters(self, entry: Entry, voters: Iterable[str], what: str) -> None:
@@ -351,6 +382,10 @@ class _Fold:
         interested = set(self.interests.get(spec.id or "", set())) | set(
             getattr(spec, "interested", ())
         )
+        if spec.act is ActKind.APPROVE_TRANSACTION:
+            # An interest declared without naming a motion is an interest in the transactions
+            # the board approves from then on.
+            interested |= self.interests.get("*", set())
         ctx = ActContext(
             spec=spec,
             form=form,
@@ -359,7 +394,9 @@ class _Fold:
             bylaws=self.jure.bylaws,
             source=entry.source,
             votes=votes,
-            meeting=self.meeting_facts(meeting, entry.at) if form == "meeting" else None,
+            meeting=(self.meeting_facts(meeting, entry.at) or self.unrecorded_meeting(entry))
+            if form == "meeting"
+            else None,
             interested=frozenset(interested),
             effective_at=effective_at,
             extra=extra or {},
@@ -396,7 +433,8 @@ class _Fold:
         )
 
     def take_effect(self, spec: ActSpec, status: Status, at: dt.datetime, de_facto: bool) -> None:
-        if status in APPLIES_DE_JURE:
+        declared = getattr(spec, "declared", "adopted")
+        if status in APPLIES_DE_JURE and declared != "rejected":
             self.jure = apply_act(self.jure, spec, at, self.profiles)
         if de_facto:
             self.facto = apply_act(self.facto, spec, at, self.profiles)
@@ -428,11 +466,16 @@ class _Fold:
         forms: list[Form] = (
             ["meeting", "written-consent", "without-meeting"] if ev.form == "unknown" else [ev.form]
         )
-        if ev.form == "unknown" and ev.meeting is None:
-            forms.remove("meeting")
         results = []
         for form in forms:
-            checks = self.judge(entry, ev, form, votes, meeting=ev.meeting)
+            checks = self.judge(
+                entry,
+                ev,
+                form,
+                votes,
+                meeting=ev.meeting,
+                extra={"in_writing": None if is_unknown(ev.in_writing) else ev.in_writing},
+            )
             results.append((form, checks, status_of(checks)))
         if len(results) == 1:
             _, checks, status = results[0]
@@ -454,18 +497,36 @@ class _Fold:
         results = [
             (
                 spec,
-                self.judge(entry, spec, "written-consent", votes, effective_at=self._effective(c)),
+                self.judge(
+                    entry,
+                    spec,
+                    "written-consent",
+                    votes,
+                    effective_at=self._effective(c),
+                    extra=self._consent_extra(c),
+                ),
             )
             for spec in c.event.acts
         ]
+        # The consent is complete once the signatures suffice; it is then judged on every
+        # rule (a delay beyond the limit, or no authority, still makes it void).
+        signatures = ("consent.threshold", "consent.signers-quorum")
         if all(
-            status_of(checks) in APPLIES_DE_JURE - {Status.CONDITIONAL} for _, checks in results
+            c.outcome is Outcome.PASSED
+            for _, checks in results
+            for c in checks
+            if c.rule in signatures
         ):
             c.done = True
             for spec, checks in results:
                 status = status_of(checks)
-                self.record(entry, spec, status, checks, (), "written-consent", "adopted")
+                missing = missing_of(checks) if status is Status.CONDITIONAL else ()
+                self.record(entry, spec, status, checks, missing, "written-consent", "adopted")
                 self.take_effect_later(spec, status, entry.at, self._effective(c))
+
+    @staticmethod
+    def _consent_extra(c: _Consent) -> dict[str, Any]:
+        return {"in_writing": None if is_unknown(c.event.in_writing) else c.event.in_writing}
 
     def _effective(self, c: _Consent) -> dt.datetime | None:
         value = c.event.effective_at
@@ -485,7 +546,12 @@ class _Fold:
         votes = dict.fromkeys(c.signers, Vote.FOR)
         for spec in c.event.acts:
             checks = self.judge(
-                entry, spec, "written-consent", votes, effective_at=self._effective(c)
+                entry,
+                spec,
+                "written-consent",
+                votes,
+                effective_at=self._effective(c),
+                extra=self._consent_extra(c),
             )
             status = status_of(checks)
             missing = missing_of(checks) if status is Status.CONDITIONAL else ()
@@ -499,7 +565,14 @@ class _Fold:
             entry = c.last or c.entry
             votes = dict.fromkeys(c.signers, Vote.FOR)
             for spec in c.event.acts:
-                checks = self.judge(entry, spec, "written-consent", votes)
+                checks = self.judge(
+                    entry,
+                    spec,
+                    "written-consent",
+                    votes,
+                    effective_at=self._effective(c),
+                    extra=self._consent_extra(c),
+                )
                 self.record(
                     entry, spec, Status.FAILED, checks, (), "written-consent", "not adopted"
                 )

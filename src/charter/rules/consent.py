@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from charter.model.bylaws import WrittenConsent
-from charter.model.kinds import Outcome, Vote
+from charter.model.kinds import ActKind, Outcome, Vote
 from charter.rules.base import ActContext, Check, names, tally_outcome
 from charter.rules.quorum import quorum_required
 from charter.rules.threshold import passes_fn
@@ -58,7 +58,18 @@ def consent(ctx: ActContext) -> list[Check]:
             else (),
         )
     )
-    if rule.signers_at_least_quorum:
+    vac = ctx.bylaws.vacancies
+    if rule.signers_at_least_quorum and ctx.spec.act is ActKind.FILL_VACANCY and vac.below_quorum:
+        out.append(
+            ctx.check(
+                f"{prefix}.signers-quorum",
+                vac.citation,
+                Outcome.PASSED,
+                "a vacancy may be filled by the directors then in office, though "
+                "less than a quorum",
+            )
+        )
+    elif rule.signers_at_least_quorum:
         required, of = quorum_required(ctx)
         q_outcome, _, _ = tally_outcome(directors, ctx, lambda f, a, b: f >= required)
         out.append(

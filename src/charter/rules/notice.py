@@ -30,8 +30,15 @@ def _per_director(
         for _, sent, channel, purpose in got:
             hours = rule.lead_time_hours.get(Channel(channel))
             lead = (m.opened_at - sent) / dt.timedelta(hours=1)
-            if channel == Channel.UNKNOWN.value or hours is None:
-                ok = Outcome.UNKNOWN if channel == Channel.UNKNOWN.value else Outcome.FAILED
+            if channel == Channel.UNKNOWN.value:
+                ok = Outcome.UNKNOWN
+            elif hours is None:
+                ok = Outcome.FAILED
+                allowed = ", ".join(sorted(c.value for c in rule.lead_time_hours)) or "none"
+                short.append(
+                    f"by {channel}, a channel the bylaws do not provide for notice "
+                    f"(allowed: {allowed})"
+                )
             else:
                 ok = Outcome.PASSED if lead >= hours else Outcome.FAILED
                 if ok is Outcome.FAILED:

@@ -32,6 +32,17 @@ def quorum(ctx: ActContext) -> list[Check]:
                 f"of {of} does not apply)",
             )
         ]
+    if m.present is None and len(ctx.state.directors) < required:
+        return [
+            ctx.check(
+                rid,
+                q.citation,
+                Outcome.FAILED,
+                f"quorum cannot be met: required {required} of {of}, but only "
+                f"{len(ctx.state.directors)} directors are in office "
+                f"({required - len(ctx.state.directors)} short)",
+            )
+        ]
     if m.present is None:
         return [
             ctx.check(

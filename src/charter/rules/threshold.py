@@ -63,7 +63,8 @@ def threshold(ctx: ActContext) -> list[Check]:
         gap = " (a tie or less fails)" if th.fraction == "majority" else ""
     else:
         gap = ""
-    detail = f"{ctx.subject_text}: needs {th.describe()} ({need}); found {tally}{gap}"
+    needs = th.describe() if th.base == "cast" else f"{th.describe()} ({need})"
+    detail = f"{ctx.subject_text}: needs {needs}; found {tally}{gap}"
     missing = ("the tally (votes of " + ", ".join(unknown) + ")",) if unknown else ()
     return [
         ctx.check(f"threshold.{ctx.spec.act.value}", th.citation, outcome, detail, missing=missing)
