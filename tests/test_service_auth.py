@@ -170,3 +170,13 @@ def test_admin__creates_accounts_in_their_organisation_only(portal: Portal) -> N
         "adm", "/api/orgs/acme/accounts", {"username": "y", "role": "director", "person": "zed"}
     )
     assert ghost.status_code == 422
+
+
+def test_web_pages__need_a_log_in_and_a_role_in_the_organisation(portal: Portal) -> None:
+    anonymous = TestClient(portal.app)
+    assert anonymous.get("/orgs/acme/timeline").status_code == 401
+    assert portal.as_("gil").get("/orgs/acme/timeline").status_code == 403
+    page = portal.as_("obs").get("/orgs/acme/timeline")
+    assert page.status_code == 200
+    assert "/orgs/acme/structure" in page.text  # the navigation of the mounted pages
+    assert portal.as_("obs").get("/orgs/nope/timeline").status_code == 403

@@ -470,6 +470,11 @@ def create_app(config: ServiceConfig, *, store: EventStore | None = None) -> Fas
 
     # -- pages -----------------------------------------------------------------------------------
 
+    from charter.service.pages import StoreCaseSource, page_access
+    from charter.web import create_router
+
+    app.include_router(create_router(StoreCaseSource(board)), dependencies=[Depends(page_access)])
+
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def index(request: Request) -> HTMLResponse:
         cookie = request.cookies.get(COOKIE)
