@@ -11,6 +11,7 @@ def register(app: typer.Typer) -> None:
         governance_cmd,
         power_cmd,
         report_cmd,
+        service_cmd,
         store_cmd,
         waterfall_cmd,
     )
@@ -21,3 +22,4 @@ def register(app: typer.Typer) -> None:
     store_cmd.register(app)
     waterfall_cmd.register(app)
     report_cmd.register(app)
+    service_cmd.register(app)

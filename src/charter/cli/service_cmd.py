@@ -1,0 +1,181 @@
+"""import, export, serve: a case into the event store and back, and the board service.
+
+docs/cli.md ("charter import / export", "charter serve") documents options and exit codes.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from charter.cli.common import EXIT_INPUT, err_console, fail, usage
+from charter.load.case import CHARTER_FILE, load_case
+from charter.store.db import EventStore, StoreError
+from charter.store.journal_io import export_journal, import_case
+
+DbOption = Annotated[
+    str,
+    typer.Option(
+        "--db", help="Database URL (sqlite:///file.db, postgresql+psycopg://…) or a SQLite path."
+    ),
+]
+
+
+def _open(db: str, *, create: bool) -> EventStore:
+    try:
+        return EventStore.open(db, create=create)
+    except StoreError as error:
+        err_console.print(f"error: {error}", markup=False)
+        raise typer.Exit(EXIT_INPUT) from error
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("import")
+    def import_cmd(
+        case_dir: Annotated[Path, typer.Argument(help="A case directory (charter.yaml, ...).")],
+        db: DbOption,
+        org: Annotated[
+            str | None,
+            typer.Option(
+                "--org", help="The organisation's name in the store; default: the case's."
+            ),
+        ] = None,
+    ) -> None:
+        """Load a case (charter, bylaws, journal) into the store as a new organisation's log."""
+        if not case_dir.exists():
+            usage(f"no such case directory: {case_dir}", f"give a directory holding {CHARTER_FILE}")
+        case, diagnostics = load_case(case_dir)
+        if case is None:
+            fail(diagnostics)
+        store = _open(db, create=True)
+        try:
+            name, count = import_case(store, case, org)
+        except ValueError as error:
+            err_console.print(f"error: {error}", markup=False)
+            err_console.print("    hint: choose another name with --org", markup=False)
+            raise typer.Exit(EXIT_INPUT) from error
+        finally:
+            store.close()
+        typer.echo(f"{name}: imported {count - 1} events (and the charter) into the store")
+
+    @app.command("export")
+    def export_cmd(
+        db: DbOption,
+        org: Annotated[str, typer.Option("--org", help="The organisation whose journal to write.")],
+        out: Annotated[
+            Path | None, typer.Option("--out", help="Write to this file instead of stdout.")
+        ] = None,
+    ) -> None:
+        """Write an organisation's journal in canonical form (the form `charter fmt` prints)."""
+        store = _open(db, create=False)
+        try:
+            if not store.has_org(org):
+                listed = ", ".join(store.orgs()) or "none"
+                err_console.print(
+                    f"error: no organisation {org!r} in the store (known: {listed})", markup=False
+                )
+                raise typer.Exit(EXIT_INPUT)
+            text, diagnostics = export_journal(store, org)
+        finally:
+            store.close()
+        if text is None:
+            fail(diagnostics)
+        if out is not None:
+            out.write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text)
+
+    register_serve(app)
+
+
+def register_serve(app: typer.Typer) -> None:
+    @app.command()
+    def serve(
+        db: Annotated[
+            str | None,
+            typer.Option(
+                "--db",
+                help="Database URL or SQLite path. Default: charter.db here; with --demo a "
+                "fresh SQLite file in a temporary directory.",
+            ),
+        ] = None,
+        host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
+        port: Annotated[int, typer.Option("--port", help="TCP port.", min=1, max=65535)] = 8000,
+        demo: Annotated[
+            bool,
+            typer.Option("--demo", help="Serve the bundled OpenAI case; print one-time passwords."),
+        ] = False,
+        admin: Annotated[
+            str | None,
+            typer.Option(
+                "--admin",
+                help="Create this admin account in every organisation (prints its "
+                "one-time password) if it does not exist.",
+            ),
+        ] = None,
+        smtp_host: Annotated[
+            str | None, typer.Option("--smtp-host", help="SMTP server for notices.")
+        ] = None,
+        smtp_port: Annotated[int, typer.Option("--smtp-port", help="SMTP port.")] = 25,
+        smtp_from: Annotated[
+            str, typer.Option("--smtp-from", help="Sender address of notices.")
+        ] = "charter@localhost",
+        secure_cookies: Annotated[
+            bool, typer.Option("--secure-cookies", help="Mark cookies Secure (behind HTTPS).")
+        ] = False,
+    ) -> None:
+        """Run the board service (HTTP API, log-in page, OpenAPI schema at /docs)."""
+        import tempfile
+
+        import uvicorn
+
+        from charter.cli.demo_cmd import bundled_case_dir
+        from charter.service.accounts import Accounts
+        from charter.service.app import ServiceConfig, create_app
+        from charter.service.demo import DEMO_ORG, setup_demo
+        from charter.service.mail import SmtpConfig
+
+        if db is None:
+            db = (
+                str(Path(tempfile.mkdtemp(prefix="charter-demo-")) / "demo.db")
+                if demo
+                else ("charter.db")
+            )
+        store = _open(db, create=True)
+        accounts = Accounts(store.engine)
+        accounts.migrate()
+        out = err_console
+        if demo:
+            from rich.table import Table
+
+            made = setup_demo(store, accounts, bundled_case_dir())
+            table = Table(title=f"Demo accounts for {DEMO_ORG} (one-time passwords)")
+            for column in ("username", "role", "on the board now", "password"):
+                table.add_column(column)
+            for account in made:
+                seated = "yes" if account.seated else ""
+                password = account.password or "(already set)"
+                table.add_row(account.username, account.role, seated, password)
+            out.print(table)
+        if admin is not None:
+            if accounts.by_username(admin) is None:
+                _, password = accounts.create(admin)
+                out.print(f"admin account '{admin}': one-time password {password}", markup=False)
+            existing = accounts.by_username(admin)
+            for org in store.orgs():
+                if existing is not None and "admin" not in existing.roles(org):
+                    accounts.grant(admin, org, "admin")
+        if not store.orgs():
+            out.print(
+                f"note: the store holds no organisation yet: charter import CASE_DIR --db {db}",
+                markup=False,
+            )
+        smtp = SmtpConfig(host=smtp_host, port=smtp_port, sender=smtp_from) if smtp_host else None
+        config = ServiceConfig(db=db, smtp=smtp, secure_cookies=secure_cookies)
+        application = create_app(config, store=store)
+        out.print(f"database: {db}", markup=False)
+        out.print(f"serving on http://{host}:{port}/ (API docs at /docs)", markup=False)
+        uvicorn.run(application, host=host, port=port, log_level="warning")

@@ -1,0 +1,518 @@
+"""The HTTP shell: ``create_app(config)`` builds a FastAPI app over one event store.
+
+Endpoints are thin: they authenticate, parse a strict body and call :class:`Board`, which decides
+with the core.  Each error type maps to one HTTP status (STYLE.md §13): :class:`Refused` carries
+its own; malformed input is 422, an oversized body 413, bad credentials 401, too many log-in
+attempts 429.  Every error body is ``{"error": {"status", "code", "message"}}``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable, MutableMapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any
+
+from argon2 import PasswordHasher
+from fastapi import Depends, FastAPI, Form, Query, Request, Response
+from fastapi import Path as PathParam
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from charter.model.kinds import ActKind, View
+from charter.service import schemas
+from charter.service.accounts import Account, AccountError, Accounts
+from charter.service.board import Board, Refused
+from charter.service.mail import Mailer, SmtpConfig
+from charter.store.db import EventStore
+
+COOKIE = "charter_session"
+CSRF_HEADER = "X-CSRF-Token"
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+OrgName = Annotated[str, PathParam(min_length=1, max_length=200)]
+Ident = Annotated[
+    str, PathParam(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+]
+
+
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ServiceConfig:
+    """Everything a deployment chooses; tests pass a clock and a local SMTP sink."""
+
+    db: str
+    smtp: SmtpConfig | None = None
+    clock: Callable[[], dt.datetime] = _utc_now
+    secure_cookies: bool = False
+    session_ttl: dt.timedelta = dt.timedelta(hours=12)
+    login_attempts: int = 5
+    login_window_s: float = 60.0
+    max_body_bytes: int = 64 * 1024
+    title: str = "Charter board service"
+    demo_notes: tuple[str, ...] = field(default=())
+    password_hasher: PasswordHasher | None = None
+    """argon2id with the library's defaults unless given (tests pass cheaper parameters)."""
+
+
+class RateLimiter:
+    """At most ``limit`` failed log-ins per key in a sliding window of ``window`` seconds."""
+
+    def __init__(self, limit: int, window: float) -> None:
+        self.limit, self.window = limit, window
+        self._hits: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, key: str, now: float) -> deque[float]:
+        hits = self._hits.setdefault(key, deque())
+        while hits and hits[0] <= now - self.window:
+            hits.popleft()
+        return hits
+
+    def retry_after(self, key: str) -> float | None:
+        """Seconds to wait if ``key`` is over its limit, else None."""
+        now = time.monotonic()
+        with self._lock:
+            hits = self._recent(key, now)
+            if len(hits) >= self.limit:
+                return max(0.0, hits[0] + self.window - now)
+        return None
+
+    def failed(self, key: str) -> None:
+        with self._lock:
+            self._recent(key, time.monotonic()).append(time.monotonic())
+
+
+def _error(status: int, code: str, message: str, **extra: Any) -> JSONResponse:
+    return JSONResponse(
+        {"error": {"status": status, "code": code, "message": message}} | extra, status_code=status
+    )
+
+
+class BodyLimit:
+    """Refuse request bodies over ``limit`` bytes with 413, whether or not they say their size."""
+
+    def __init__(self, app: Callable[..., Awaitable[None]], limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(
+        self,
+        scope: MutableMapping[str, Any],
+        receive: Callable[[], Awaitable[MutableMapping[str, Any]]],
+        send: Callable[[MutableMapping[str, Any]], Awaitable[None]],
+    ) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        declared = headers.get(b"content-length")
+        too_big = _error(413, "too-large", f"the request body is larger than {self.limit} bytes")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
+            await too_big(scope, receive, send)
+            return
+        seen = 0
+        exceeded = False
+        started = False
+
+        async def limited() -> MutableMapping[str, Any]:
+            nonlocal seen, exceeded
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    exceeded = True  # the app sees the client go away; we answer for it
+                    return {"type": "http.disconnect"}
+            return message
+
+        async def guarded(message: MutableMapping[str, Any]) -> None:
+            nonlocal started
+            if exceeded:
+                return
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, limited, guarded)
+        except Exception:
+            if not exceeded:
+                raise
+        if exceeded and not started:
+            await too_big(scope, receive, send)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Principal:
+    account: Account
+    via: str  # "session" or "token"
+    csrf: str | None = None
+
+
+def principal(request: Request) -> Principal:
+    """Who is calling: a Bearer token, or a session cookie (with its CSRF token on writes)."""
+    accounts: Accounts = request.app.state.accounts
+    header = request.headers.get("authorization", "")
+    if header:
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Refused(401, "unauthenticated", "use 'Authorization: Bearer <token>'")
+        account = accounts.by_token(token.strip())
+        if account is None:
+            raise Refused(401, "unauthenticated", "unknown or revoked API token")
+        return Principal(account=account, via="token")
+    cookie = request.cookies.get(COOKIE)
+    found = accounts.session(cookie) if cookie else None
+    if found is None:
+        raise Refused(401, "unauthenticated", "log in first (POST /api/login) or send a token")
+    account, csrf = found
+    if request.method not in SAFE_METHODS and request.headers.get(CSRF_HEADER) != csrf:
+        raise Refused(
+            403, "csrf", f"missing or wrong {CSRF_HEADER} header (from the log-in response)"
+        )
+    return Principal(account=account, via="session", csrf=csrf)
+
+
+Auth = Annotated[Principal, Depends(principal)]
+
+
+def create_app(config: ServiceConfig, *, store: EventStore | None = None) -> FastAPI:
+    """The service over the store at ``config.db`` (opened and migrated here unless given)."""
+    store = store or EventStore.open(config.db)
+    accounts = Accounts(store.engine, config.password_hasher)
+    accounts.migrate()
+    mailer = Mailer(config.smtp, accounts.email_of)
+    board = Board(store, clock=config.clock, mailer=mailer)
+    limiter = RateLimiter(config.login_attempts, config.login_window_s)
+    templates = Jinja2Templates(directory=str(TEMPLATES))
+
+    app = FastAPI(
+        title=config.title,
+        version="1",
+        description="Run a board: meetings, notices, votes and written consents, every act "
+        "checked by the same rules engine that judges journals.  Authenticate with the session "
+        "cookie from POST /api/login (send its CSRF token as X-CSRF-Token on writes) or with "
+        "'Authorization: Bearer <token>' from POST /api/tokens.",
+    )
+    app.state.store, app.state.accounts, app.state.board = store, accounts, board
+    app.add_middleware(BodyLimit, limit=config.max_body_bytes)
+
+    @app.exception_handler(Refused)
+    async def refused(_request: Request, exc: Refused) -> JSONResponse:
+        return JSONResponse(exc.to_json(), status_code=exc.status)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = jsonable_encoder(exc.errors(), custom_encoder={Exception: str})
+        first = errors[0] if errors else {"loc": (), "msg": "invalid request"}
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        message = f"{where}: {first.get('msg')}" if where else str(first.get("msg"))
+        return _error(422, "invalid", message, details=errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        response = _error(exc.status_code, "http", str(exc.detail))
+        for key, value in (exc.headers or {}).items():
+            response.headers[key] = value
+        return response
+
+    # -- authentication --------------------------------------------------------------------------
+
+    def member(who: Principal, org: str, *, write: bool = False) -> Account:
+        roles = who.account.roles(org)
+        if not roles:
+            raise Refused(403, "forbidden", f"you have no role in organisation '{org}'")
+        if write and roles == {"observer"}:
+            raise Refused(403, "read-only", f"observers of '{org}' have read-only access")
+        return who.account
+
+    def login_key(request: Request, username: str) -> str:
+        host = request.client.host if request.client else "?"
+        return f"{username}|{host}"
+
+    def do_login(request: Request, body: schemas.Login) -> tuple[Account, str, str]:
+        key = login_key(request, body.username)
+        wait = limiter.retry_after(key)
+        if wait is not None:
+            raise Refused(
+                429,
+                "rate-limited",
+                f"too many failed log-ins for '{body.username}': try again in {wait:.0f} s",
+            )
+        account = accounts.authenticate(body.username, body.password, body.totp)
+        if account is None:
+            limiter.failed(key)
+            needs = body.totp is None and accounts.needs_totp(body.username)
+            raise Refused(
+                401,
+                "bad-credentials",
+                "a two-factor code (totp) is required" if needs else "wrong username or password",
+            )
+        token, csrf = accounts.open_session(account.id, config.session_ttl)
+        return account, token, csrf
+
+    def set_cookie(response: Response, token: str) -> None:
+        response.set_cookie(
+            COOKIE,
+            token,
+            max_age=int(config.session_ttl.total_seconds()),
+            httponly=True,
+            samesite="lax",
+            secure=config.secure_cookies,
+            path="/",
+        )
+
+    @app.post("/api/login", tags=["auth"])
+    def login(request: Request, body: schemas.Login, response: Response) -> dict[str, Any]:
+        """Log in: sets the HttpOnly session cookie; returns the CSRF token for writes."""
+        account, token, csrf = do_login(request, body)
+        set_cookie(response, token)
+        return {"account": account.to_json(), "csrf_token": csrf}
+
+    @app.post("/api/logout", tags=["auth"])
+    def logout(request: Request, who: Auth, response: Response) -> dict[str, Any]:
+        cookie = request.cookies.get(COOKIE)
+        if cookie:
+            accounts.close_session(cookie)
+        response.delete_cookie(COOKIE, path="/")
+        return {"logged_out": who.account.username}
+
+    @app.get("/api/me", tags=["auth"])
+    def me(who: Auth) -> dict[str, Any]:
+        return who.account.to_json() | {"via": who.via, "csrf_token": who.csrf}
+
+    @app.post("/api/tokens", tags=["auth"], status_code=201)
+    def new_token(who: Auth, body: schemas.TokenRequest) -> dict[str, Any]:
+        """An API token for scripts: send it as 'Authorization: Bearer <token>'."""
+        return {"token": accounts.issue_token(who.account.id, body.label), "label": body.label}
+
+    @app.post("/api/me/password", tags=["auth"])
+    def change_password(who: Auth, body: schemas.PasswordChange) -> dict[str, Any]:
+        if not accounts.set_password(who.account.id, body.old, body.new):
+            raise Refused(403, "bad-credentials", "the old password is wrong")
+        return {"changed": True, "note": "every session was logged out"}
+
+    @app.post("/api/me/totp", tags=["auth"])
+    def start_totp(who: Auth) -> dict[str, Any]:
+        """Start two-factor set-up: add the secret to an authenticator, then confirm a code."""
+        import pyotp
+
+        secret = accounts.start_totp(who.account.id)
+        uri = pyotp.TOTP(secret).provisioning_uri(name=who.account.username, issuer_name="Charter")
+        return {"secret": secret, "otpauth_uri": uri}
+
+    @app.post("/api/me/totp/confirm", tags=["auth"])
+    def confirm_totp(who: Auth, body: schemas.TotpCode) -> dict[str, Any]:
+        if not accounts.confirm_totp(who.account.id, body.code):
+            raise Refused(422, "bad-code", "that code does not match the pending secret")
+        return {"totp_enabled": True}
+
+    # -- organisations ---------------------------------------------------------------------------
+
+    @app.get("/api/orgs", tags=["reads"])
+    def orgs(who: Auth) -> dict[str, Any]:
+        mine = sorted({m.org for m in who.account.memberships})
+        return {"orgs": [o for o in board.orgs() if o in mine]}
+
+    @app.post("/api/orgs/{org}/accounts", tags=["admin"], status_code=201)
+    def add_account(org: OrgName, who: Auth, body: schemas.NewAccount) -> dict[str, Any]:
+        """Admins create an account with a role in their organisation (a one-time password)."""
+        if "admin" not in member(who, org, write=True).roles(org):
+            raise Refused(403, "forbidden", f"only an admin of '{org}' creates accounts")
+        if body.person is not None:
+            people = {p.id for p in board.view(org).case.charter.people}
+            if body.person not in people:
+                raise Refused(422, "unknown-person", f"no person '{body.person}' in '{org}'")
+        try:
+            existing = accounts.by_username(body.username)
+            password = None
+            if existing is None:
+                _, password = accounts.create(body.username, email=body.email)
+            account = accounts.grant(body.username, org, body.role, body.person)
+        except AccountError as error:
+            raise Refused(409, "conflict", str(error)) from error
+        return {"account": account.to_json(), "one_time_password": password}
+
+    # -- operations ------------------------------------------------------------------------------
+
+    def writer(who: Principal, org: str) -> Account:
+        return member(who, org, write=True)
+
+    @app.post("/api/orgs/{org}/meetings", tags=["meetings"], status_code=201)
+    def call_meeting(org: OrgName, who: Auth, body: schemas.CallMeeting) -> dict[str, Any]:
+        """Call a special meeting (only the callers the bylaws allow) or schedule a regular one."""
+        return board.call_meeting(org, writer(who, org), body)
+
+    @app.post("/api/orgs/{org}/meetings/{meeting}/notices", tags=["meetings"], status_code=201)
+    def notices(
+        org: OrgName, meeting: Ident, who: Auth, body: schemas.SendNotices
+    ) -> dict[str, Any]:
+        """Send the notices (by email over SMTP); delivery is recorded per director."""
+        return board.send_notices(org, writer(who, org), meeting, body)
+
+    @app.post("/api/orgs/{org}/meetings/{meeting}/open", tags=["meetings"], status_code=201)
+    def open_meeting(
+        org: OrgName, meeting: Ident, who: Auth, body: schemas.OpenMeeting
+    ) -> dict[str, Any]:
+        return board.open_meeting(org, writer(who, org), meeting, body)
+
+    @app.post("/api/orgs/{org}/meetings/{meeting}/close", tags=["meetings"], status_code=201)
+    def close_meeting(org: OrgName, meeting: Ident, who: Auth) -> dict[str, Any]:
+        return board.close_meeting(org, writer(who, org), meeting)
+
+    @app.post("/api/orgs/{org}/meetings/{meeting}/join", tags=["meetings"], status_code=201)
+    def join(org: OrgName, meeting: Ident, who: Auth, body: schemas.PersonRef) -> dict[str, Any]:
+        return board.attend(org, writer(who, org), meeting, body, join=True)
+
+    @app.post("/api/orgs/{org}/meetings/{meeting}/leave", tags=["meetings"], status_code=201)
+    def leave(org: OrgName, meeting: Ident, who: Auth, body: schemas.PersonRef) -> dict[str, Any]:
+        return board.attend(org, writer(who, org), meeting, body, join=False)
+
+    @app.post("/api/orgs/{org}/meetings/{meeting}/objections", tags=["meetings"], status_code=201)
+    def objection(
+        org: OrgName, meeting: Ident, who: Auth, body: schemas.ObjectionIn
+    ) -> dict[str, Any]:
+        """Object to the meeting (at the start: before any motion is proposed)."""
+        return board.object(org, writer(who, org), meeting, body)
+
+    @app.post("/api/orgs/{org}/meetings/{meeting}/motions", tags=["votes"], status_code=201)
+    def propose(
+        org: OrgName, meeting: Ident, who: Auth, body: schemas.ProposeMotion
+    ) -> dict[str, Any]:
+        return board.propose(org, writer(who, org), meeting, body)
+
+    @app.post("/api/orgs/{org}/motions/{motion}/votes", tags=["votes"], status_code=201)
+    def vote(org: OrgName, motion: Ident, who: Auth, body: schemas.CastVote) -> dict[str, Any]:
+        """Vote: 403 if not a director now, 409 if voted already or closed; a defective
+        motion needs "confirm": true (409 with the verdict otherwise)."""
+        return board.vote(org, writer(who, org), motion, body)
+
+    @app.post("/api/orgs/{org}/motions/{motion}/close", tags=["votes"], status_code=201)
+    def close_motion(
+        org: OrgName, motion: Ident, who: Auth, body: schemas.Confirm
+    ) -> dict[str, Any]:
+        """Close the vote: the tally becomes one journal motion event, with its verdict."""
+        return board.close_motion(org, writer(who, org), motion, body)
+
+    @app.post("/api/orgs/{org}/consents", tags=["consents"], status_code=201)
+    def circulate(org: OrgName, who: Auth, body: schemas.CirculateConsent) -> dict[str, Any]:
+        return board.circulate(org, writer(who, org), body)
+
+    @app.post("/api/orgs/{org}/consents/{consent}/signatures", tags=["consents"], status_code=201)
+    def sign(org: OrgName, consent: Ident, who: Auth, body: schemas.Confirm) -> dict[str, Any]:
+        return board.sign(org, writer(who, org), consent, body)
+
+    @app.post("/api/orgs/{org}/resignations", tags=["acts"], status_code=201)
+    def resign(org: OrgName, who: Auth, body: schemas.Resign) -> dict[str, Any]:
+        return board.resign(org, writer(who, org), body)
+
+    @app.post("/api/orgs/{org}/interests", tags=["acts"], status_code=201)
+    def interest(org: OrgName, who: Auth, body: schemas.DeclareInterest) -> dict[str, Any]:
+        return board.declare_interest(org, writer(who, org), body)
+
+    @app.post("/api/orgs/{org}/announcements", tags=["acts"], status_code=201)
+    def announce(org: OrgName, who: Auth, body: schemas.Announce) -> dict[str, Any]:
+        return board.announce(org, writer(who, org), body)
+
+    # -- reads -----------------------------------------------------------------------------------
+
+    @app.get("/api/orgs/{org}/state", tags=["reads"])
+    def state(
+        org: OrgName,
+        who: Auth,
+        at: Annotated[schemas.When | None, Query()] = None,
+        view: Annotated[View, Query()] = View.DE_JURE,
+    ) -> dict[str, Any]:
+        """The board, chair, officers and agreements at a time (default: now)."""
+        member(who, org)
+        return board.state_json(org, at, view)
+
+    @app.get("/api/orgs/{org}/acts", tags=["reads"])
+    def acts(
+        org: OrgName,
+        who: Auth,
+        bylaws: Annotated[str | None, Query(max_length=100)] = None,
+    ) -> dict[str, Any]:
+        """Every act with its verdict, under the profile in force or any named profile."""
+        member(who, org)
+        return board.acts(org, bylaws)
+
+    @app.get("/api/orgs/{org}/pending", tags=["reads"])
+    def pending(org: OrgName, who: Auth) -> dict[str, Any]:
+        """Meetings called or open, motions with their votes so far, consents and signers."""
+        member(who, org)
+        return board.pending(org)
+
+    @app.get("/api/orgs/{org}/journal", tags=["reads"], response_class=PlainTextResponse)
+    def journal(org: OrgName, who: Auth) -> PlainTextResponse:
+        """The journal in canonical form (what `charter export` writes)."""
+        member(who, org)
+        return PlainTextResponse(board.journal(org), media_type="application/yaml")
+
+    @app.get("/api/orgs/{org}/power", tags=["reads"])
+    def power(
+        org: OrgName,
+        who: Auth,
+        at: Annotated[schemas.When | None, Query()] = None,
+        act: Annotated[list[ActKind] | None, Query(max_length=12)] = None,
+    ) -> dict[str, Any]:
+        """Who can pass what: minimal winning coalitions, veto players, Banzhaf shares."""
+        member(who, org)
+        return board.power(org, at, act or [])
+
+    # -- pages -----------------------------------------------------------------------------------
+
+    from charter.service.pages import StoreCaseSource, page_access
+    from charter.web import create_router
+
+    app.include_router(create_router(StoreCaseSource(board)), dependencies=[Depends(page_access)])
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def index(request: Request) -> HTMLResponse:
+        cookie = request.cookies.get(COOKIE)
+        found = accounts.session(cookie) if cookie else None
+        context: dict[str, Any] = {"title": config.title, "account": None, "orgs": []}
+        if found is not None:
+            account, csrf = found
+            mine = {m.org for m in account.memberships}
+            context |= {
+                "account": account,
+                "csrf": csrf,
+                "orgs": [o for o in board.orgs() if o in mine],
+            }
+        return templates.TemplateResponse(request, "index.html", context)
+
+    @app.post("/login", include_in_schema=False)
+    def login_form(
+        request: Request,
+        username: Annotated[str, Form(max_length=100)],
+        password: Annotated[str, Form(max_length=1000)],
+        totp: Annotated[str | None, Form(max_length=10)] = None,
+    ) -> Response:
+        try:
+            _, token, _ = do_login(
+                request, schemas.Login(username=username, password=password, totp=totp or None)
+            )
+        except Refused as error:
+            context: dict[str, Any] = {
+                "title": config.title,
+                "account": None,
+                "orgs": [],
+                "error": error.message,
+            }
+            return templates.TemplateResponse(
+                request, "index.html", context, status_code=error.status
+            )
+        response = RedirectResponse("/", status_code=303)
+        set_cookie(response, token)
+        return response
+
+    return app

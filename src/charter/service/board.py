@@ -1,0 +1,1026 @@
+"""The board service's decisions: every operation becomes a candidate journal event, the
+organisation's case is replayed with it, and the same rules that judge journals decide.
+
+- What *cannot* happen is refused (:class:`Refused`, mapped to 403 / 404 / 409 / 422 at the HTTP
+  edge): a vote by someone the replayed (de facto) state does not hold to be a director, a
+  second vote, a vote on a closed motion, a meeting that is not open.
+- What is *legally defective* (a check of the act's verdict fails: notice, quorum, who called
+  the meeting...) is recorded only when the request says ``confirm: true``; without it the
+  caller gets the verdict and the failed rules (:class:`NeedsConfirmation`, HTTP 409).  The record
+  shows what happened and what it is worth.
+
+Live voting: a motion is *proposed* (a ``service`` record), votes are *cast* (one ``service``
+record each, timestamped as they happen) and when the motion is *closed* the votes are folded into
+one journal ``motion`` event with its tally, so the journal format needs no new event kinds.
+
+Concurrency: an operation reads, decides and appends under one lock per organisation (a thread
+lock, plus a PostgreSQL advisory lock or a lock file for SQLite, so that two processes serving one
+database also take turns); a duplicate vote is therefore refused, never recorded.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import hashlib
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+
+from charter.load.case import _NEEDS_OFFICE, _NEEDS_PERSON, sort_entries
+from charter.load.profiles import load_profile, shipped_profiles
+from charter.model.case import Case, Entry
+from charter.model.journal import (
+    ActSpec,
+    Amendment,
+    Announcement,
+    ConsentCirculated,
+    ConsentSigned,
+    Event,
+    InterestDeclared,
+    Joined,
+    Left,
+    MeetingClosed,
+    MeetingOpened,
+    Motion,
+    Notice,
+    Objection,
+    Resignation,
+    Subject,
+)
+from charter.model.kinds import ActKind, Channel, Outcome, Status, View, Vote
+from charter.model.source import Source
+from charter.model.state import State
+from charter.power.board import board_power
+from charter.replay import Timeline, replay
+from charter.replay.engine import Verdict
+from charter.service import schemas
+from charter.service.accounts import Account
+from charter.service.mail import Mailer
+from charter.store.db import EventStore
+from charter.store.journal_io import SERVICE, case_from_records, event_record
+
+Clock = Callable[[], dt.datetime]
+WRITERS = {"secretary", "admin"}
+
+
+class Refused(Exception):
+    """An operation that cannot happen; ``status`` is the HTTP status it maps to."""
+
+    def __init__(self, status: int, code: str, message: str, **extra: Any) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.extra = status, code, message, extra
+
+    def to_json(self) -> dict[str, Any]:
+        return {"error": {"status": self.status, "code": self.code, "message": self.message}} | (
+            self.extra
+        )
+
+
+class NeedsConfirmation(Refused):
+    """The act would be recorded with a defective verdict: say ``confirm: true`` to record it."""
+
+
+def _not_found(what: str, ident: str) -> Refused:
+    return Refused(404, "not-found", f"no {what} '{ident}' in this organisation")
+
+
+@dataclass
+class MeetingInfo:
+    id: str
+    type: str = "regular"
+    called_by: tuple[str, ...] | None = None
+    called_at: str | None = None
+    scheduled_at: str | None = None
+    purpose: str = ""
+    remote: bool | None = None
+    opened: bool = False
+    closed: bool = False
+    present: list[str] = field(default_factory=list)
+    notices: list[dict[str, Any]] = field(default_factory=list)
+    motions_proposed: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        status = "closed" if self.closed else "open" if self.opened else "called"
+        return {
+            "id": self.id,
+            "type": self.type,
+            "status": status,
+            "called_by": list(self.called_by) if self.called_by is not None else None,
+            "called_at": self.called_at,
+            "scheduled_at": self.scheduled_at,
+            "purpose": self.purpose,
+            "remote": self.remote,
+            "present": list(self.present),
+            "notices": list(self.notices),
+        }
+
+
+@dataclass
+class MotionInfo:
+    id: str
+    meeting: str
+    spec: dict[str, Any]
+    proposed_by: str
+    proposed_at: str
+    votes: dict[str, str] = field(default_factory=dict)
+    closed: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "meeting": self.meeting,
+            "status": "closed" if self.closed else "open",
+            "proposed_by": self.proposed_by,
+            "proposed_at": self.proposed_at,
+            "act": self.spec,
+            "votes": dict(self.votes),
+        }
+
+
+@dataclass
+class OrgView:
+    """One organisation as the service sees it: its records, the case they hold, the replayed
+    timeline, and what is pending (meetings called, motions open, consents circulating)."""
+
+    org: str
+    records: list[dict[str, Any]]
+    case: Case
+    timeline: Timeline
+    tz: dt.tzinfo
+    meetings: dict[str, MeetingInfo] = field(default_factory=dict)
+    motions: dict[str, MotionInfo] = field(default_factory=dict)
+    consents: dict[str, list[str]] = field(default_factory=dict)
+    ids: set[str] = field(default_factory=set)
+
+    @property
+    def size(self) -> int:
+        return len(self.records)
+
+    def fold(self, record: dict[str, Any]) -> None:
+        """Fold one record into the pending state (the case itself is rebuilt separately)."""
+        if record.get("type") == SERVICE:
+            self._service(record)
+            return
+        event = record.get("event") or {}
+        kind, ident = event.get("kind"), event.get("id")
+        if ident:
+            self.ids.add(ident)
+        meeting = event.get("meeting")
+        if kind == "meeting-opened" and isinstance(meeting, str):
+            info = self.meetings.setdefault(meeting, MeetingInfo(id=meeting))
+            info.opened = True
+            info.type = event.get("type", info.type)
+            present = event.get("present")
+            info.present = list(present) if isinstance(present, list) else []
+        elif kind == "joined" and meeting in self.meetings:
+            if event["person"] not in self.meetings[meeting].present:
+                self.meetings[meeting].present.append(event["person"])
+        elif kind == "left" and meeting in self.meetings:
+            with contextlib.suppress(ValueError):
+                self.meetings[meeting].present.remove(event["person"])
+        elif kind == "meeting-closed" and meeting in self.meetings:
+            self.meetings[meeting].closed = True
+        elif kind == "notice" and meeting in self.meetings:
+            for person in event.get("to", []):
+                self.meetings[meeting].notices.append(
+                    {"person": person, "at": event["at"], "channel": event.get("channel")}
+                )
+        elif kind == "motion" and ident in self.motions:
+            self.motions[ident].closed = True
+        elif kind == "consent-circulated":
+            self.consents[event["consent"]] = []
+            self.ids.update(a["id"] for a in event.get("acts", []) if a.get("id"))
+        elif kind == "consent-signed" and event.get("consent") in self.consents:
+            self.consents[event["consent"]].append(event["by"])
+
+    def _service(self, record: dict[str, Any]) -> None:
+        op = record.get("op")
+        if op == "meeting-called":
+            self.meetings[record["meeting"]] = MeetingInfo(
+                id=record["meeting"],
+                type=record["meeting_type"],
+                called_by=tuple(record["called_by"]),
+                called_at=record["at"],
+                scheduled_at=record.get("scheduled_at"),
+                purpose=record.get("purpose", ""),
+                remote=record.get("remote"),
+            )
+        elif op == "motion-proposed":
+            self.motions[record["motion"]] = MotionInfo(
+                id=record["motion"],
+                meeting=record["meeting"],
+                spec=record["act"],
+                proposed_by=record["by"],
+                proposed_at=record["at"],
+            )
+            self.ids.add(record["motion"])
+            if record["meeting"] in self.meetings:
+                self.meetings[record["meeting"]].motions_proposed += 1
+        elif op == "vote-cast" and record.get("motion") in self.motions:
+            self.motions[record["motion"]].votes[record["person"]] = record["vote"]
+        elif (
+            op == "notice-delivery"
+            and record.get("meeting") in self.meetings
+            and record.get("status") != "sent"
+        ):
+            self.meetings[record["meeting"]].notices.append(
+                {"person": record["person"], "at": record["at"], "channel": "email"}
+                | {"status": record["status"], "detail": record.get("detail", "")}
+            )
+
+
+def _build_view(org: str, records: list[dict[str, Any]]) -> OrgView:
+    case, diagnostics = case_from_records(records, origin=f"store:{org}")
+    if case is None:
+        raise Refused(
+            500, "corrupt-log", f"{org}: the stored log does not replay: {diagnostics[0].render()}"
+        )
+    view = OrgView(
+        org=org,
+        records=records,
+        case=case,
+        timeline=replay(case),
+        tz=ZoneInfo(case.charter.timezone),
+    )
+    for record in records[1:]:
+        view.fold(record)
+    return view
+
+
+def _verdict_json(v: Verdict) -> dict[str, Any]:
+    data = v.to_json()
+    data["failed_rules"] = [c.rule for c in v.checks if c.outcome is Outcome.FAILED]
+    return data
+
+
+def defects(v: Verdict, *, final: bool = True) -> list[dict[str, Any]]:
+    """The failed checks that make an act legally defective.  Before a motion closes a failing
+    threshold only means not enough votes *yet*; it is not a defect of the vote."""
+    out = []
+    for c in v.checks:
+        if c.outcome is not Outcome.FAILED:
+            continue
+        if c.rule.startswith("threshold.") and (not final or v.status is Status.FAILED):
+            continue
+        out.append(c.to_json())
+    return out
+
+
+class Board:
+    """The operations on every organisation of one store.  Thread-safe."""
+
+    def __init__(self, store: EventStore, *, clock: Clock, mailer: Mailer) -> None:
+        self.store = store
+        self.clock = clock
+        self.mailer = mailer
+        self._views: dict[str, OrgView] = {}
+        self._locks: dict[str, threading.Lock] = {}
+        self._guard = threading.Lock()
+        url = store.engine.url
+        self._lockfile = (
+            Path(f"{url.database}.service-lock")
+            if store.dialect == "sqlite" and url.database
+            else None
+        )
+
+    # -- locking and the cached views ------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def locked(self, org: str) -> Iterator[OrgView]:
+        with self._guard:
+            lock = self._locks.setdefault(org, threading.Lock())
+        with lock, self._process_lock(org):
+            yield self._fresh(org)
+
+    @contextlib.contextmanager
+    def _process_lock(self, org: str) -> Iterator[None]:
+        if self.store.dialect == "postgresql":
+            key = int.from_bytes(hashlib.sha256(org.encode()).digest()[:8], "big", signed=True)
+            with self.store.engine.connect() as connection:
+                connection.execute(sa.text("SELECT pg_advisory_lock(:k)"), {"k": key})
+                connection.commit()
+                try:
+                    yield
+                finally:
+                    connection.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+                    connection.commit()
+        elif self._lockfile is not None:
+            with self._lockfile.open("a") as handle:
+                fcntl.flock(handle, fcntl.LOCK_EX)
+                try:
+                    yield
+                finally:
+                    fcntl.flock(handle, fcntl.LOCK_UN)
+        else:
+            yield
+
+    def _fresh(self, org: str) -> OrgView:
+        size = self.store.tree_head(org).size
+        if size == 0:
+            raise _not_found("organisation", org)
+        view = self._views.get(org)
+        if view is None or view.size > size:
+            view = _build_view(org, [e.event for e in self.store.iter_events(org)])
+        elif view.size < size:
+            tail = [e.event for e in self.store.iter_events(org) if e.seq > view.size]
+            view = _build_view(org, view.records + tail)
+        self._views[org] = view
+        return view
+
+    def view(self, org: str) -> OrgView:
+        """A consistent snapshot for reads (taken under the organisation's lock)."""
+        with self.locked(org) as view:
+            return view
+
+    def orgs(self) -> list[str]:
+        return self.store.orgs()
+
+    # -- helpers ---------------------------------------------------------------------------------
+
+    def now(self, view: OrgView) -> dt.datetime:
+        return self.clock().astimezone(view.tz)
+
+    @staticmethod
+    def state(view: OrgView, at: dt.datetime) -> State:
+        return view.timeline.state_at(at, View.DE_FACTO)
+
+    def _person(self, view: OrgView, account: Account, asked: str | None) -> str:
+        """Whom the caller acts as: themself, or (secretary, admin) the person they name."""
+        own = account.person(view.org)
+        roles = account.roles(view.org)
+        if asked is not None and asked != own:
+            if not roles & WRITERS:
+                raise Refused(
+                    403, "forbidden", f"only a secretary or admin may record an act of '{asked}'"
+                )
+            self._known_person(view, asked)
+            return asked
+        if own is None:
+            raise Refused(
+                403,
+                "forbidden",
+                f"your account is not linked to a person of '{view.org}'"
+                + ("; name the person" if roles & WRITERS else ""),
+            )
+        return own
+
+    @staticmethod
+    def _known_person(view: OrgView, person: str) -> None:
+        if person not in {p.id for p in view.case.charter.people}:
+            raise Refused(422, "unknown-person", f"no person '{person}' in '{view.org}'")
+
+    def _director(self, view: OrgView, person: str, now: dt.datetime, what: str) -> None:
+        directors = self.state(view, now).directors
+        if person not in directors:
+            raise Refused(
+                403,
+                "not-a-director",
+                f"{person} may not {what}: not a director of {view.org} at {now.isoformat()} "
+                f"(per the replayed record; directors: {', '.join(sorted(directors)) or 'none'})",
+            )
+
+    @staticmethod
+    def _writer(view: OrgView, account: Account, what: str) -> None:
+        if not account.roles(view.org) & WRITERS:
+            raise Refused(403, "forbidden", f"only a secretary or admin may {what}")
+
+    @staticmethod
+    def _fresh_id(view: OrgView, wanted: str | None, prefix: str, taken: set[str]) -> str:
+        if wanted is not None:
+            if wanted in taken:
+                raise Refused(409, "duplicate-id", f"'{wanted}' is already used in {view.org}")
+            return wanted
+        n = len(view.records)
+        while f"{prefix}-{n}" in taken:
+            n += 1
+        return f"{prefix}-{n}"
+
+    def _meeting(self, view: OrgView, meeting: str, *, open_: bool = False) -> MeetingInfo:
+        info = view.meetings.get(meeting)
+        if info is None:
+            raise _not_found("meeting", meeting)
+        if open_ and not info.opened:
+            raise Refused(409, "meeting-not-open", f"meeting '{meeting}' has not been opened")
+        if open_ and info.closed:
+            raise Refused(409, "meeting-closed", f"meeting '{meeting}' is closed")
+        return info
+
+    def _spec(self, view: OrgView, body: schemas.ActIn, ident: str) -> ActSpec:
+        subject = Subject(person=body.subject.person, office=body.subject.office)
+        act = ActKind(body.act)
+        if act in _NEEDS_PERSON and subject.person is None:
+            raise Refused(422, "invalid", f"act '{act}' needs subject.person")
+        if act in _NEEDS_OFFICE and subject.office is None:
+            raise Refused(422, "invalid", f"act '{act}' needs subject.office")
+        if act is ActKind.CHANGE_BOARD_SIZE and body.seats is None:
+            raise Refused(422, "invalid", "act 'change-board-size' needs 'seats'")
+        if subject.person is not None:
+            self._known_person(view, subject.person)
+        amendment = None
+        if body.amendment is not None:
+            amendment = Amendment(profile=body.amendment.profile, set=dict(body.amendment.set))
+            if amendment.profile is not None and amendment.profile not in view.case.profiles:
+                known = ", ".join(sorted(view.case.profiles))
+                raise Refused(
+                    422, "invalid", f"profile '{amendment.profile}' is not embedded (have: {known})"
+                )
+        if act is ActKind.AMEND_BYLAWS and (
+            amendment is None or (amendment.profile is None and not amendment.set)
+        ):
+            raise Refused(422, "invalid", "act 'amend-bylaws' needs an 'amendment'")
+        return ActSpec(
+            id=ident,
+            act=act,
+            subject=subject,
+            seats=body.seats,
+            technology=body.technology,
+            description=body.description,
+            amendment=amendment,
+        )
+
+    # -- deciding and recording ------------------------------------------------------------------
+
+    def _candidate(
+        self, view: OrgView, items: Sequence[tuple[Event, dt.datetime] | dict[str, Any]]
+    ) -> tuple[Case, Timeline, list[Verdict], list[dict[str, Any]]]:
+        """Replay the case with ``items`` appended (journal events, or service records kept in
+        their place); the verdicts the events produce, and every record to append."""
+        origin = f"store:{view.org}"
+        entries = []
+        records = []
+        for i, item in enumerate(items):
+            seq = view.size + 1 + i
+            if isinstance(item, dict):
+                records.append(item)
+                continue
+            event, at = item
+            entries.append(
+                Entry(
+                    event=event,
+                    at=at,
+                    source=Source(path=origin, line=seq),
+                    file_index=0,
+                    position=seq,
+                )
+            )
+            records.append(event_record(event, at))
+        case = replace(view.case, entries=sort_entries((*view.case.entries, *entries)))
+        timeline = replay(case)
+        lines = {e.source.line for e in entries}
+        verdicts = [v for v in timeline.verdicts if v.source.line in lines]
+        return case, timeline, verdicts, records
+
+    def _record(
+        self,
+        view: OrgView,
+        records: list[dict[str, Any]],
+        *,
+        case: Case | None = None,
+        timeline: Timeline | None = None,
+    ) -> list[int]:
+        if case is None and any(r.get("type") != SERVICE for r in records):
+            raise AssertionError("journal events are appended with the case they make")
+        stored = self.store.append_many(view.org, records)
+        view.records.extend(records)
+        if case is not None and timeline is not None:
+            view.case, view.timeline = case, timeline
+        for record in records:
+            view.fold(record)
+        return [s.seq for s in stored]
+
+    def _decide(
+        self,
+        view: OrgView,
+        events: Sequence[tuple[Event, dt.datetime] | dict[str, Any]],
+        *,
+        confirm: bool,
+        what: str,
+    ) -> dict[str, Any]:
+        case, timeline, verdicts, records = self._candidate(view, events)
+        if timeline.diagnostics:
+            raise Refused(403, "refused", timeline.diagnostics[0].message)
+        # a consent still short of signatures is judged "not adopted" at the end of a replay:
+        # that is where it stands, not a defect of this signature
+        final = [v for v in verdicts if v.declared != "not adopted"]
+        found = [d for v in final for d in defects(v)]
+        body = {"verdicts": [_verdict_json(v) for v in final]}
+        if found and not confirm:
+            raise NeedsConfirmation(
+                409,
+                "confirm",
+                f"{what} would be recorded as legally defective ("
+                + ", ".join(sorted({d["rule"] for d in found}))
+                + '): send "confirm": true to record it anyway',
+                warnings=found,
+                **body,
+            )
+        seqs = self._record(view, records, case=case, timeline=timeline)
+        return {"recorded": seqs, "warnings": found} | body
+
+    def _service_record(self, view: OrgView, op: str, **data: Any) -> dict[str, Any]:
+        return {"type": SERVICE, "op": op} | data
+
+    # -- operations ------------------------------------------------------------------------------
+
+    def call_meeting(self, org: str, account: Account, body: schemas.CallMeeting) -> dict[str, Any]:
+        with self.locked(org) as view:
+            now = self.now(view)
+            roles = account.roles(org)
+            if body.called_by is not None:
+                self._writer(view, account, "record a call made by others")
+                callers = tuple(body.called_by)
+                for person in callers:
+                    self._known_person(view, person)
+            else:
+                callers = (self._person(view, account, None),)
+            state = self.state(view, now)
+            rule = state.bylaws.special_meetings
+            if body.type == "special":
+                entitled = []
+                for person in callers:
+                    held = set(state.offices_of(person))
+                    if state.chair == person:
+                        held.add("chair")
+                    if person in state.directors:
+                        held.add("any-director")
+                    if held & set(rule.callers):
+                        entitled.append(person)
+                directors = [p for p in callers if p in state.directors]
+                together = rule.directors_together > 0 and len(directors) >= rule.directors_together
+                if not entitled and not together:
+                    allowed = ", ".join(rule.callers) or "nobody alone"
+                    extra = (
+                        f", or {rule.directors_together} directors together"
+                        if rule.directors_together
+                        else ""
+                    )
+                    raise Refused(
+                        403,
+                        "not-allowed-caller",
+                        f"{', '.join(callers)} may not call a special meeting of {org}: "
+                        f"the bylaws ({state.bylaws_ref}) allow {allowed}{extra}",
+                    )
+            elif not roles & WRITERS:
+                raise Refused(
+                    403, "forbidden", "only a secretary or admin schedules a regular meeting"
+                )
+            taken = set(view.meetings) | view.ids
+            meeting = self._fresh_id(view, body.meeting, "meeting", taken)
+            record = self._service_record(
+                view,
+                "meeting-called",
+                meeting=meeting,
+                meeting_type=body.type,
+                called_by=list(callers),
+                by=account.username,
+                at=now.isoformat(),
+                scheduled_at=body.at.isoformat() if body.at else None,
+                purpose=body.purpose,
+                remote=body.remote,
+            )
+            seqs = self._record(view, [record])
+            return {"recorded": seqs, "meeting": view.meetings[meeting].to_json()}
+
+    def send_notices(
+        self, org: str, account: Account, meeting: str, body: schemas.SendNotices
+    ) -> dict[str, Any]:
+        with self.locked(org) as view:
+            info = self._meeting(view, meeting)
+            if info.called_by is None:
+                raise Refused(409, "not-called", f"meeting '{meeting}' was not called here")
+            if info.opened:
+                raise Refused(409, "meeting-opened", f"meeting '{meeting}' is already open")
+            own = account.person(org)
+            if not account.roles(org) & WRITERS and own not in info.called_by:
+                raise Refused(
+                    403, "forbidden", "only a caller of the meeting, a secretary or an admin"
+                )
+            now = self.now(view)
+            directors = sorted(self.state(view, now).directors)
+            to = list(body.to) if body.to is not None else directors
+            for person in to:
+                self._known_person(view, person)
+            sender = own or "secretary"
+            records: list[tuple[Event, dt.datetime] | dict[str, Any]] = []
+            deliveries = []
+            for person in to:
+                status, detail = "sent", f"recorded by {account.username}"
+                if body.channel == "email":
+                    address = self.mailer.address_of(org, person)
+                    status, detail = self.mailer.send(
+                        address,
+                        f"[{org}] notice of a {info.type} meeting: {meeting}",
+                        _notice_text(org, info, person),
+                    )
+                    records.append(
+                        self._service_record(
+                            view,
+                            "notice-delivery",
+                            meeting=meeting,
+                            person=person,
+                            address=address,
+                            status=status,
+                            detail=detail,
+                            at=now.isoformat(),
+                        )
+                    )
+                deliveries.append({"person": person, "status": status, "detail": detail})
+                if status == "sent":
+                    event = Notice(
+                        kind="notice",
+                        at=now,
+                        meeting=meeting,
+                        to=(person,),
+                        channel=Channel(body.channel),
+                        by=sender,
+                        purpose_stated=body.purpose_stated,
+                        note=detail,
+                    )
+                    records.append((event, now))
+            result = self._decide(view, records, confirm=True, what="the notices")
+            return result | {"deliveries": deliveries}
+
+    def open_meeting(
+        self, org: str, account: Account, meeting: str, body: schemas.OpenMeeting
+    ) -> dict[str, Any]:
+        with self.locked(org) as view:
+            now = self.now(view)
+            info = view.meetings.get(meeting)
+            own = account.person(org)
+            if not account.roles(org) & WRITERS:
+                self._director(view, self._person(view, account, None), now, "open a meeting")
+            if info is not None and info.opened:
+                raise Refused(409, "meeting-opened", f"meeting '{meeting}' was already opened")
+            if info is None:
+                self._fresh_id(view, meeting, "meeting", view.ids)
+            present = list(body.present) if body.present is not None else ([own] if own else [])
+            for person in present:
+                self._known_person(view, person)
+            called = info is not None and info.called_by is not None
+            event = MeetingOpened(
+                kind="meeting-opened",
+                at=now,
+                meeting=meeting,
+                type=info.type if called and info else (body.type or "regular"),
+                called_by=info.called_by if called and info and info.called_by else "unknown",
+                remote=body.remote
+                if body.remote is not None
+                else (info.remote if info and info.remote is not None else "unknown"),
+                present=tuple(present),
+                notices="complete" if called else "unknown",
+            )
+            return self._decide(view, [(event, now)], confirm=True, what="opening the meeting")
+
+    def close_meeting(self, org: str, account: Account, meeting: str) -> dict[str, Any]:
+        with self.locked(org) as view:
+            now = self.now(view)
+            if not account.roles(org) & WRITERS:
+                self._director(view, self._person(view, account, None), now, "close a meeting")
+            info = self._meeting(view, meeting, open_=True)
+            still = [m.id for m in view.motions.values() if m.meeting == meeting and not m.closed]
+            if still:
+                raise Refused(
+                    409, "motions-open", f"close the open motions first: {', '.join(still)}"
+                )
+            event = MeetingClosed(kind="meeting-closed", at=now, meeting=info.id)
+            return self._decide(view, [(event, now)], confirm=True, what="closing the meeting")
+
+    def attend(
+        self, org: str, account: Account, meeting: str, body: schemas.PersonRef, *, join: bool
+    ) -> dict[str, Any]:
+        with self.locked(org) as view:
+            now = self.now(view)
+            person = self._person(view, account, body.person)
+            info = self._meeting(view, meeting, open_=True)
+            if join and person in info.present:
+                raise Refused(409, "already-present", f"{person} is already at '{meeting}'")
+            if not join and person not in info.present:
+                raise Refused(409, "not-present", f"{person} is not at '{meeting}'")
+            event: Event = (
+                Joined(kind="joined", at=now, meeting=meeting, person=person)
+                if join
+                else Left(kind="left", at=now, meeting=meeting, person=person)
+            )
+            return self._decide(view, [(event, now)], confirm=True, what="attendance")
+
+    def object(
+        self, org: str, account: Account, meeting: str, body: schemas.ObjectionIn
+    ) -> dict[str, Any]:
+        with self.locked(org) as view:
+            now = self.now(view)
+            person = self._person(view, account, body.person)
+            self._director(view, person, now, "object to the meeting")
+            info = self._meeting(view, meeting, open_=True)
+            event = Objection(
+                kind="objection",
+                at=now,
+                meeting=meeting,
+                person=person,
+                at_start=info.motions_proposed == 0,
+                reason=body.reason,
+            )
+            result = self._decide(view, [(event, now)], confirm=True, what="the objection")
+            result["at_start"] = event.at_start
+            return result
+
+    def propose(
+        self, org: str, account: Account, meeting: str, body: schemas.ProposeMotion
+    ) -> dict[str, Any]:
+        with self.locked(org) as view:
+            now = self.now(view)
+            person = self._person(view, account, None)
+            self._director(view, person, now, "propose a motion")
+            self._meeting(view, meeting, open_=True)
+            ident = self._fresh_id(view, body.id, "motion", view.ids | set(view.meetings))
+            spec = self._spec(view, body, ident)
+            act = spec.model_dump(mode="json", exclude_defaults=True)
+            record = self._service_record(
+                view,
+                "motion-proposed",
+                motion=ident,
+                meeting=meeting,
+                act=act,
+                by=person,
+                at=now.isoformat(),
+            )
+            seqs = self._record(view, [record])
+            return {"recorded": seqs, "motion": view.motions[ident].to_json()}
+
+    def _motion_event(
+        self,
+        view: OrgView,
+        motion: MotionInfo,
+        votes: dict[str, str],
+        at: dt.datetime,
+        declared: str,
+    ) -> Motion:
+        spec = ActSpec.model_validate(motion.spec)
+        return Motion(
+            kind="motion",
+            at=at,
+            form="meeting",
+            meeting=motion.meeting,
+            votes={p: Vote(v) for p, v in votes.items()},
+            declared=declared,
+            **spec.model_dump(exclude={"id"}),
+            id=motion.id,
+        )
+
+    def _open_motion(self, view: OrgView, motion: str) -> MotionInfo:
+        info = view.motions.get(motion)
+        if info is None:
+            raise _not_found("motion", motion)
+        if info.closed:
+            raise Refused(409, "motion-closed", f"motion '{motion}' is closed")
+        return info
+
+    def vote(
+        self, org: str, account: Account, motion: str, body: schemas.CastVote
+    ) -> dict[str, Any]:
+        with self.locked(org) as view:
+            now = self.now(view)
+            person = self._person(view, account, None)
+            self._director(view, person, now, "vote")
+            info = self._open_motion(view, motion)
+            if person in info.votes:
+                raise Refused(
+                    409,
+                    "already-voted",
+                    f"{person} already voted '{info.votes[person]}' on motion '{motion}'",
+                )
+            self._meeting(view, info.meeting, open_=True)
+            votes = dict(info.votes) | {person: body.vote}
+            event = self._motion_event(view, info, votes, now, "adopted")
+            _, _, verdicts, _ = self._candidate(view, [(event, now)])
+            found = [d for v in verdicts for d in defects(v, final=False)]
+            provisional = [_verdict_json(v) for v in verdicts]
+            if found and not body.confirm:
+                raise NeedsConfirmation(
+                    409,
+                    "confirm",
+                    "the vote would be recorded on a motion that is legally defective ("
+                    + ", ".join(sorted({d["rule"] for d in found}))
+                    + '): send "confirm": true to vote anyway',
+                    warnings=found,
+                    verdicts=provisional,
+                )
+            record = self._service_record(
+                view,
+                "vote-cast",
+                motion=motion,
+                person=person,
+                vote=body.vote,
+                at=now.isoformat(),
+                confirmed=bool(found),
+            )
+            seqs = self._record(view, [record])
+            return {"recorded": seqs, "warnings": found, "provisional_verdicts": provisional}
+
+    def close_motion(
+        self, org: str, account: Account, motion: str, body: schemas.Confirm
+    ) -> dict[str, Any]:
+        with self.locked(org) as view:
+            now = self.now(view)
+            if not account.roles(org) & WRITERS:
+                person = self._person(view, account, None)
+                self._director(view, person, now, "close a motion")
+            info = self._open_motion(view, motion)
+            meeting = self._meeting(view, info.meeting, open_=True)
+            state = self.state(view, now)
+            votes = dict(info.votes)
+            for person in sorted(state.directors):
+                if person not in votes:
+                    votes[person] = "abstain" if person in meeting.present else "absent"
+            event = self._motion_event(view, info, votes, now, "adopted")
+            _, _, verdicts, _ = self._candidate(view, [(event, now)])
+            if any(v.status is Status.FAILED for v in verdicts):
+                event = self._motion_event(view, info, votes, now, "rejected")
+            result = self._decide(
+                view, [(event, now)], confirm=body.confirm, what=f"motion '{motion}'"
+            )
+            result["declared"] = event.declared
+            return result
+
+    def circulate(
+        self, org: str, account: Account, body: schemas.CirculateConsent
+    ) -> dict[str, Any]:
+        with self.locked(org) as view:
+            now = self.now(view)
+            if not account.roles(org) & WRITERS:
+                self._director(view, self._person(view, account, None), now, "circulate a consent")
+            consent = self._fresh_id(view, body.consent, "consent", set(view.consents) | view.ids)
+            taken = view.ids | set(view.consents) | {consent}
+            specs = []
+            for i, act in enumerate(body.acts):
+                ident = (
+                    self._fresh_id(view, act.id, f"{consent}-act", taken)
+                    if act.id
+                    else (f"{consent}-{i + 1}")
+                )
+                if ident in taken:
+                    raise Refused(409, "duplicate-id", f"'{ident}' is already used in {org}")
+                taken.add(ident)
+                specs.append(self._spec(view, act, ident))
+            event = ConsentCirculated(
+                kind="consent-circulated",
+                at=now,
+                consent=consent,
+                acts=tuple(specs),
+                to=tuple(sorted(self.state(view, now).directors)),
+                effective_at=body.effective_at,
+            )
+            result = self._decide(view, [(event, now)], confirm=True, what="the consent")
+            result["consent"] = consent
+            return result
+
+    def sign(
+        self, org: str, account: Account, consent: str, body: schemas.Confirm
+    ) -> dict[str, Any]:
+        with self.locked(org) as view:
+            now = self.now(view)
+            person = self._person(view, account, None)
+            self._director(view, person, now, "sign a written consent")
+            if consent not in view.consents:
+                raise _not_found("consent", consent)
+            if person in view.consents[consent]:
+                raise Refused(409, "already-signed", f"{person} already signed '{consent}'")
+            event = ConsentSigned(kind="consent-signed", at=now, consent=consent, by=person)
+            return self._decide(
+                view, [(event, now)], confirm=body.confirm, what=f"signing '{consent}'"
+            )
+
+    def resign(self, org: str, account: Account, body: schemas.Resign) -> dict[str, Any]:
+        with self.locked(org) as view:
+            now = self.now(view)
+            person = self._person(view, account, None)
+            state = self.state(view, now)
+            held = {"director"} if person in state.directors else set()
+            held |= {"chair"} if state.chair == person else set()
+            held |= set(state.offices_of(person))
+            missing = [p for p in body.positions if p not in held]
+            if missing:
+                raise Refused(
+                    409,
+                    "not-held",
+                    f"{person} does not hold {', '.join(missing)} "
+                    f"(holds: {', '.join(sorted(held)) or 'nothing'})",
+                )
+            event = Resignation(
+                kind="resignation",
+                at=now,
+                person=person,
+                positions=tuple(body.positions),
+                effective=body.effective if body.effective else "on-delivery",
+                channel=Channel.UNKNOWN,
+                in_writing=True,
+                id=self._fresh_id(view, None, f"resign-{person}", view.ids),
+            )
+            return self._decide(view, [(event, now)], confirm=body.confirm, what="the resignation")
+
+    def declare_interest(
+        self, org: str, account: Account, body: schemas.DeclareInterest
+    ) -> dict[str, Any]:
+        with self.locked(org) as view:
+            now = self.now(view)
+            person = self._person(view, account, None)
+            if body.motion is not None and body.motion not in view.motions:
+                raise _not_found("motion", body.motion)
+            event = InterestDeclared(
+                kind="interest-declared",
+                at=now,
+                person=person,
+                motion=body.motion,
+                matter=body.matter,
+            )
+            return self._decide(view, [(event, now)], confirm=True, what="the declaration")
+
+    def announce(self, org: str, account: Account, body: schemas.Announce) -> dict[str, Any]:
+        with self.locked(org) as view:
+            now = self.now(view)
+            self._writer(view, account, "record an announcement")
+            by = body.by or view.case.charter.board.entity
+            event = Announcement(kind="announcement", at=now, by=by, text=body.text)
+            return self._decide(view, [(event, now)], confirm=True, what="the announcement")
+
+    # -- reads -----------------------------------------------------------------------------------
+
+    def acts(self, org: str, bylaws: str | None) -> dict[str, Any]:
+        view = self.view(org)
+        timeline = view.timeline
+        if bylaws is not None:
+            profile = view.case.profiles.get(bylaws)
+            if profile is None and bylaws in shipped_profiles():
+                profile, _ = load_profile(bylaws)
+            if profile is None:
+                known = sorted(set(shipped_profiles()) | set(view.case.profiles))
+                raise Refused(
+                    422,
+                    "unknown-profile",
+                    f"unknown bylaws profile '{bylaws}' (known: {', '.join(known)})",
+                )
+            timeline = replay(view.case, bylaws=profile)
+        return {
+            "org": org,
+            "profile": timeline.profile,
+            "acts": [_verdict_json(v) for v in timeline.verdicts],
+        }
+
+    def state_json(self, org: str, at: dt.datetime | None, view_kind: View) -> dict[str, Any]:
+        view = self.view(org)
+        when = (
+            self.now(view)
+            if at is None
+            else (at if at.tzinfo is not None else at.replace(tzinfo=view.tz))
+        )
+        data = view.timeline.state_at(when, view_kind).to_json()
+        data["view"] = view_kind.value
+        data["profile"] = view.timeline.profile
+        return data
+
+    def pending(self, org: str) -> dict[str, Any]:
+        view = self.view(org)
+        return {
+            "org": org,
+            "meetings": [m.to_json() for m in view.meetings.values()],
+            "motions": [m.to_json() for m in view.motions.values()],
+            "consents": {c: list(s) for c, s in view.consents.items()},
+        }
+
+    def journal(self, org: str) -> str:
+        from charter.load.canonical import format_entries
+
+        view = self.view(org)
+        return format_entries(view.case.name, view.case.entries)
+
+    def power(self, org: str, at: dt.datetime | None, acts: Sequence[ActKind]) -> dict[str, Any]:
+        view = self.view(org)
+        when = (
+            self.now(view)
+            if at is None
+            else (at if at.tzinfo is not None else at.replace(tzinfo=view.tz))
+        )
+        state = view.timeline.state_at(when, View.DE_JURE)
+        chosen = list(acts) or [ActKind.REMOVE_OFFICER, ActKind.REMOVE_DIRECTOR]
+        return {
+            "org": org,
+            "at": when.isoformat(),
+            "directors": sorted(state.directors),
+            "acts": [p.to_json() for p in board_power(state, when, chosen)],
+        }
+
+
+def _notice_text(org: str, info: MeetingInfo, person: str) -> str:
+    when = info.scheduled_at or "a time to be announced"
+    return (
+        f"Dear {person},\n\nA {info.type} meeting of the board of {org} ({info.id}) has been "
+        f"called by {', '.join(info.called_by or ())} for {when}.\n"
+        + (f"Purpose: {info.purpose}\n" if info.purpose else "")
+        + "\nThis notice was sent and recorded by Charter.\n"
+    )

@@ -1,0 +1,48 @@
+"""The web UI's pages (charter.web) mounted into the service, over the organisations of the store.
+
+Why a source over the store: the pages are read-only views of a :class:`Case`; here the case is
+the one the service rebuilt from the organisation's log (live acts included), so the Timeline page
+shows the verdicts of votes taken through the service.  Pages need a log-in like the API: a
+session or token with a role in the organisation (``/orgs`` lists only those).
+"""
+
+from __future__ import annotations
+
+from fastapi import Request
+
+from charter.model.case import Case
+from charter.model.source import Diagnostic
+from charter.service.board import Board, Refused
+from charter.web.source import WaterfallText
+
+
+class StoreCaseSource:
+    """A :class:`charter.web.CaseSource` over the service's board (and so over the store)."""
+
+    def __init__(self, board: Board) -> None:
+        self.board = board
+
+    def orgs(self) -> list[str]:
+        return self.board.orgs()
+
+    def case(self, org: str) -> tuple[Case | None, list[Diagnostic]]:
+        try:
+            return self.board.view(org).case, []
+        except Refused as error:
+            if error.status == 404:
+                raise KeyError(org) from error
+            raise
+
+    def waterfall(self, org: str) -> WaterfallText | None:
+        """The store keeps the charter and journal, not the waterfall file: no Money page yet."""
+        return None
+
+
+def page_access(request: Request) -> None:
+    """Pages need a log-in; a page about an organisation needs a role in it."""
+    from charter.service.app import principal
+
+    who = principal(request)
+    org = request.path_params.get("org")
+    if org is not None and not who.account.roles(str(org)):
+        raise Refused(403, "forbidden", f"you have no role in organisation '{org}'")

@@ -1,0 +1,149 @@
+"""Request bodies of the HTTP API: strict (unknown fields are refused), bounded, typed.
+
+Why strict: a misspelt ``confrim: true`` must not silently record a defective act unconfirmed
+or confirmed; every body rejects what it does not know with a 422 naming the field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from charter.model.kinds import ActKind
+
+Ident = Annotated[
+    str, StringConstraints(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+]
+Text = Annotated[str, StringConstraints(max_length=5000)]
+
+
+def _plausible(value: dt.datetime) -> dt.datetime:
+    if not 1900 <= value.year <= 2999:
+        raise ValueError("a time between the years 1900 and 2999")
+    return value
+
+
+When = Annotated[dt.datetime, AfterValidator(_plausible)]
+Channel = Literal["email", "personal", "phone", "text", "video", "mail", "courier"]
+VoteValue = Literal["for", "against", "abstain", "recused"]
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Login(Body):
+    username: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+    password: Annotated[str, StringConstraints(min_length=1, max_length=1000)]
+    totp: Annotated[str, StringConstraints(max_length=10)] | None = None
+
+
+class PasswordChange(Body):
+    old: Annotated[str, StringConstraints(min_length=1, max_length=1000)]
+    new: Annotated[str, StringConstraints(min_length=12, max_length=1000)]
+
+
+class TotpCode(Body):
+    code: Annotated[str, StringConstraints(min_length=6, max_length=10)]
+
+
+class TokenRequest(Body):
+    label: Annotated[str, StringConstraints(min_length=1, max_length=100)] = "script"
+
+
+class NewAccount(Body):
+    username: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+    role: Literal["director", "secretary", "observer", "admin"]
+    person: Ident | None = None
+    email: Annotated[str, StringConstraints(max_length=320)] | None = None
+
+
+class CallMeeting(Body):
+    meeting: Ident | None = None
+    type: Literal["special", "regular"] = "special"
+    at: When | None = Field(default=None, description="When it is to be held.")
+    purpose: Text = ""
+    remote: bool = True
+    called_by: list[Ident] | None = Field(
+        default=None, max_length=100, description="Secretaries record a call made by others."
+    )
+
+
+class SendNotices(Body):
+    channel: Channel = "email"
+    to: list[Ident] | None = Field(default=None, max_length=100)
+    purpose_stated: bool = True
+
+
+class OpenMeeting(Body):
+    present: list[Ident] | None = Field(default=None, max_length=100)
+    type: Literal["special", "regular"] | None = None
+    remote: bool | None = None
+
+
+class PersonRef(Body):
+    person: Ident | None = None
+
+
+class ObjectionIn(Body):
+    person: Ident | None = None
+    reason: Text = "the meeting was not lawfully called or convened"
+
+
+class SubjectIn(Body):
+    person: Ident | None = None
+    office: Ident | None = None
+
+
+class AmendmentIn(Body):
+    profile: Ident | None = None
+    set: dict[Annotated[str, StringConstraints(max_length=100)], str | int | float | bool] = Field(
+        default_factory=dict, max_length=50
+    )
+
+
+class ActIn(Body):
+    id: Ident | None = None
+    act: ActKind
+    subject: SubjectIn = SubjectIn()
+    seats: Annotated[int, Field(ge=1, le=1000)] | None = None
+    technology: Annotated[str, StringConstraints(max_length=200)] | None = None
+    description: Text = ""
+    amendment: AmendmentIn | None = None
+
+
+class ProposeMotion(ActIn):
+    pass
+
+
+class CastVote(Body):
+    vote: VoteValue
+    confirm: bool = False
+
+
+class Confirm(Body):
+    confirm: bool = False
+
+
+class CirculateConsent(Body):
+    consent: Ident | None = None
+    acts: list[ActIn] = Field(min_length=1, max_length=20)
+    effective_at: When | None = None
+
+
+class Resign(Body):
+    positions: list[Ident] = Field(min_length=1, max_length=20)
+    effective: When | None = None
+    confirm: bool = False
+
+
+class DeclareInterest(Body):
+    motion: Ident | None = None
+    matter: Text = ""
+
+
+class Announce(Body):
+    text: Annotated[str, StringConstraints(min_length=1, max_length=5000)]
+    by: Ident | None = None

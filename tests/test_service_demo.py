@@ -1,0 +1,101 @@
+"""`charter serve --demo`: the bundled case served with an account per person of the case; a new
+user logs in as a director, calls and notices a meeting, opens it, votes and sees the verdicts."""
+
+from __future__ import annotations
+
+import re
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from charter.cli.demo_cmd import bundled_case_dir
+from charter.service.accounts import Accounts
+from charter.service.demo import DEMO_ORG, setup_demo
+from charter.store.db import EventStore
+from service_support import FAST_ARGON2
+
+CHARTER_BIN = Path(sys.executable).with_name("charter")
+
+
+def test_setup_demo__an_account_per_person_observer_secretary_admin(tmp_path: Path) -> None:
+    store = EventStore.open(str(tmp_path / "demo.db"))
+    accounts = Accounts(store.engine, FAST_ARGON2)
+    accounts.migrate()
+    made = setup_demo(store, accounts, bundled_case_dir())
+    by_name = {a.username: a for a in made}
+    assert by_name["taylor"].role == "director"
+    assert by_name["taylor"].seated
+    assert not by_name["sutskever"].seated  # left the board on 29 November 2023
+    assert by_name["microsoft"].role == "observer"
+    assert (by_name["secretary"].role, by_name["admin"].role) == ("secretary", "admin")
+    assert all(a.password for a in made)
+    again = setup_demo(store, accounts, bundled_case_dir())  # a second start keeps the log
+    assert all(a.password is None for a in again)
+    assert store.orgs() == [DEMO_ORG]
+    store.close()
+
+
+@pytest.mark.slow
+def test_serve_demo__log_in_as_a_director_and_vote(tmp_path: Path) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [str(CHARTER_BIN), "serve", "--demo", "--port", str(port), "--db", str(tmp_path / "d.db")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        lines = []
+        for line in server.stdout:
+            lines.append(line)
+            if "serving on" in line:
+                break
+        passwords = dict(re.findall(r"│ (\S+)\s+│ \S+\s+│[^│]*│ (\S+)\s+│", "".join(lines)))
+        assert set(passwords) >= {"taylor", "summers", "microsoft", "secretary", "admin"}
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                httpx.get(base + "/", timeout=1)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline
+                time.sleep(0.1)
+        with httpx.Client(base_url=base, timeout=30) as taylor:
+            login = taylor.post(
+                "/api/login", json={"username": "taylor", "password": passwords["taylor"]}
+            )
+            assert login.status_code == 200, login.text
+            taylor.headers["X-CSRF-Token"] = login.json()["csrf_token"]
+            org = "/api/orgs/openai-2023"
+            assert taylor.post(f"{org}/meetings", json={"meeting": "b1"}).status_code == 201
+            notices = taylor.post(f"{org}/meetings/b1/notices", json={"channel": "phone"})
+            assert notices.status_code == 201
+            assert taylor.post(f"{org}/meetings/b1/open", json={}).status_code == 201
+            body = {
+                "id": "cfo",
+                "act": "appoint-officer",
+                "subject": {"person": "murati", "office": "cfo"},
+            }
+            assert taylor.post(f"{org}/meetings/b1/motions", json=body).status_code == 201
+            warned = taylor.post(f"{org}/motions/cfo/votes", json={"vote": "for"})
+            assert warned.status_code == 409
+            assert warned.json()["warnings"][0]["detail"] == (
+                "quorum not met: required 4 of 7 authorized seats, present 1 (3 short)"
+            )
+            acts = taylor.get(f"{org}/acts").json()["acts"]
+            assert acts[0]["id"] == "remove-altman-ceo"
+            assert acts[0]["status"] == "conditional"
+        page = httpx.get(base + "/", timeout=5)
+        assert '<form method="post" action="/login">' in page.text
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
