@@ -1012,3 +1012,26 @@ def test_quorum__cannot_be_met_when_too_few_are_in_office(tmp_path: Path) -> Non
 
 def check_detail(v: object, rule: str) -> str:
     return " ".join(c.detail for c in v.checks if c.rule == rule)  # type: ignore[attr-defined]
+
+
+def test_meeting__caller_entitled_when_it_opened_stays_entitled(tmp_path: Path) -> None:
+    # ann (the chair) calls the meeting; its first act removes her as chair; the next act at the
+    # same meeting is still at a duly called meeting.
+    events = (
+        special_meeting(notice_at="2023-04-20T08:00:00")
+        + """
+    - id: unchair-ann
+      at: 2023-05-01T10:15:00
+      kind: motion
+      meeting: m1
+      act: remove-chair
+      subject: {person: ann}
+      votes: {ann: against, bob: for, cat: for, dan: for, eve: against}
+    """
+        + FIRE_FAY
+    )
+    t = scenario(tmp_path, events)
+    assert verdict(t, "unchair-ann").status is Status.VALID
+    v = verdict(t, "fire-fay")
+    assert v.status is Status.VALID
+    assert check(v, "meeting.called-by").outcome is Outcome.PASSED

@@ -99,3 +99,22 @@ def test_serve_demo__log_in_as_a_director_and_vote(tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def test_demo_org__the_money_page_reads_the_waterfall_kept_in_the_log(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from charter.service.app import ServiceConfig, create_app
+
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    store = EventStore.open(url)
+    app = create_app(ServiceConfig(db=url, password_hasher=FAST_ARGON2), store=store)
+    made = {a.username: a for a in setup_demo(store, app.state.accounts, bundled_case_dir())}
+    client = TestClient(app)
+    login = {"username": "taylor", "password": made["taylor"].password}
+    assert client.post("/api/login", json=login).status_code == 200
+    page = client.get(f"/orgs/{DEMO_ORG}/money", params={"amount": "13B"})
+    assert page.status_code == 200, page.text
+    assert "Microsoft" in page.text
+    assert "9,750,000,000" in page.text  # 75% of 13B goes to Microsoft in tier 2
+    store.close()

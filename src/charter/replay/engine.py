@@ -183,6 +183,7 @@ class _Meeting:
     source: Source
     objections_complete: bool = True
     messages_before: tuple[tuple[str, str, str], ...] = ()
+    state_at_opening: State | None = None
     """Private messages sent before it opened (kept to say they were not notices)."""
     attended: set[str] = field(default_factory=set)
     objected: set[str] = field(default_factory=set)
@@ -271,6 +272,7 @@ class _Fold:
                     withheld=frozenset(ev.purpose_withheld_from),
                     objections_complete=ev.objections == "complete",
                     messages_before=self.frozen_messages(),
+                    state_at_opening=self.jure,
                     source=entry.source,
                     attended=set(present or ()),
                 )
@@ -333,6 +335,7 @@ class _Fold:
             not_notified=m.not_notified,
             purpose_withheld_from=m.withheld,
             private_messages=m.messages_before,
+            state_at_opening=m.state_at_opening,
             source=m.source,
         )
 

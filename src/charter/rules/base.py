@@ -67,6 +67,9 @@ class MeetingFacts:
     private_messages: tuple[tuple[str, str, str], ...] = ()
     """(from, to, channel) before the meeting: recorded because they are *not* notices."""
     source: Source
+    state_at_opening: State | None = None
+    """Who held which office when the meeting opened: a caller's entitlement is judged then,
+    not after the meeting has (say) removed the chair who called it."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

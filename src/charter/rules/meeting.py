@@ -28,7 +28,7 @@ def called_by(ctx: ActContext) -> list[Check]:
                 missing=(f"who called meeting {m.id}",),
             )
         ]
-    st = ctx.state
+    st = m.state_at_opening or ctx.state
     directors_calling = [p for p in m.called_by if p in st.directors]
     entitled: list[str] = []
     for person in m.called_by:

@@ -13,6 +13,7 @@ from fastapi import Request
 from charter.model.case import Case
 from charter.model.source import Diagnostic
 from charter.service.board import Board, Refused
+from charter.store.journal_io import waterfall_of
 from charter.web.source import WaterfallText
 
 
@@ -34,8 +35,16 @@ class StoreCaseSource:
             raise
 
     def waterfall(self, org: str) -> WaterfallText | None:
-        """The store keeps the charter and journal, not the waterfall file: no Money page yet."""
-        return None
+        """The waterfall imported with the case travels in the log's charter record."""
+        try:
+            records = self.board.view(org).records
+        except Refused:
+            return None
+        found = waterfall_of(records)
+        if found is None:
+            return None
+        name, text = found
+        return WaterfallText(label=f"store:{org}/{name}", text=text)
 
 
 def page_access(request: Request) -> None:

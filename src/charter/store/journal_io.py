@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
@@ -218,13 +219,33 @@ def case_from_records(
 def import_case(store: EventStore, case: Case, org: str | None = None) -> tuple[str, int]:
     """Append ``case`` as a new organisation's log in one transaction; (org, records written).
 
-    Raises ``ValueError`` if the organisation already has a log: an import never merges into
-    (or silently duplicates) an existing record."""
+    The case's waterfall file, if it names one, travels in the charter record as text (key
+    ``waterfall``: ``{"name", "text"}``) so that the service can show the money without the
+    case directory.  Raises ``ValueError`` if the organisation already has a log: an import
+    never merges into (or silently duplicates) an existing record."""
     name = org or case.name
     if store.has_org(name):
         raise ValueError(f"organisation {name!r} already has a log in this store")
-    written = store.append_many(name, records_from_case(case))
+    records = records_from_case(case)
+    if case.charter.waterfall is not None:
+        path = Path(case.root) / case.charter.waterfall
+        if path.is_file():
+            records[0]["waterfall"] = {
+                "name": case.charter.waterfall,
+                "text": path.read_text(encoding="utf-8"),
+            }
+    written = store.append_many(name, records)
     return name, len(written)
+
+
+def waterfall_of(records: Sequence[Mapping[str, Any]]) -> tuple[str, str] | None:
+    """(file name, text) of the waterfall embedded in a log's charter record, if any."""
+    if not records:
+        return None
+    embedded = records[0].get("waterfall")
+    if isinstance(embedded, dict) and isinstance(embedded.get("text"), str):
+        return str(embedded.get("name") or "waterfall.yaml"), embedded["text"]
+    return None
 
 
 def load_org(store: EventStore, org: str) -> tuple[Case | None, list[Diagnostic]]:
@@ -248,4 +269,5 @@ __all__ = [
     "import_case",
     "load_org",
     "records_from_case",
+    "waterfall_of",
 ]
