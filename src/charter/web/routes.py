@@ -223,6 +223,23 @@ def create_router(source: CaseSource, *, extra_nav: Sequence[NavLink] = ()) -> A
             status_code=400 if error else 200,
         )
 
+    def replayed(
+        org: str, case: Case, profile: str | None
+    ) -> tuple[dt.tzinfo, list[str], str, Timeline, list[str]]:
+        """The case replayed under the profile asked for; an unusable profile falls back to the
+        charter's, with the reason as an error to show."""
+        tz = timeline_page.case_tz(case)
+        profiles = timeline_page.profiles_for(case)
+        chosen = profile or case.charter.bylaws
+        errors: list[str] = []
+        tl = timeline_for(org, case, chosen)
+        if not isinstance(tl, Timeline):
+            errors += [d.render() for d in tl]
+            chosen = case.charter.bylaws
+            tl = timeline_for(org, case, chosen)
+            assert isinstance(tl, Timeline)
+        return tz, profiles, chosen, tl, errors
+
     @router.get("/orgs/{org}/timeline", name="web_timeline", response_class=HTMLResponse)
     def timeline(
         request: Request,
@@ -235,16 +252,7 @@ def create_router(source: CaseSource, *, extra_nav: Sequence[NavLink] = ()) -> A
         case = load(request, org, "timeline")
         if isinstance(case, HTMLResponse):
             return case
-        tz = timeline_page.case_tz(case)
-        profiles = timeline_page.profiles_for(case)
-        chosen = profile or case.charter.bylaws
-        errors: list[str] = []
-        tl = timeline_for(org, case, chosen)
-        if not isinstance(tl, Timeline):
-            errors += [d.render() for d in tl]
-            chosen = case.charter.bylaws
-            tl = timeline_for(org, case, chosen)
-            assert isinstance(tl, Timeline)
+        tz, profiles, chosen, tl, errors = replayed(org, case, profile)
         if chosen not in profiles:
             profiles.append(chosen)
         when, error = timeline_page.parse_at(at, tz)
@@ -336,16 +344,7 @@ def create_router(source: CaseSource, *, extra_nav: Sequence[NavLink] = ()) -> A
         case = load(request, org, "power")
         if isinstance(case, HTMLResponse):
             return case
-        tz = timeline_page.case_tz(case)
-        profiles = timeline_page.profiles_for(case)
-        chosen = profile or case.charter.bylaws
-        errors: list[str] = []
-        tl = timeline_for(org, case, chosen)
-        if not isinstance(tl, Timeline):
-            errors += [d.render() for d in tl]
-            chosen = case.charter.bylaws
-            tl = timeline_for(org, case, chosen)
-            assert isinstance(tl, Timeline)
+        tz, profiles, chosen, tl, errors = replayed(org, case, profile)
         when, error = timeline_page.parse_at(at, tz)
         if error:
             errors.append(error)
