@@ -93,7 +93,11 @@ def test_openai__removal_as_ceo_is_void_under_delaware(profile: str) -> None:
     assert failed == {
         "notice.special-meeting": "if at a meeting: remove-officer altman as ceo at special "
         "meeting meet-2023-11-17: notice required to each of 6 directors; not given and not "
-        "waived for 1: brockman (no notice recorded, absent)",
+        "waived for 1: brockman (no notice recorded, absent); not known for altman (no notice "
+        "recorded; only a private message from sutskever (text), which is not a notice; "
+        "attended, but whether they objected at the start is not recorded); dangelo, mccauley, "
+        "sutskever, toner (no notice recorded; attended, but whether they objected at the start "
+        "is not recorded)",
         "consent.threshold": "if by written consent: remove-officer altman as ceo by written "
         "consent: needs unanimous of directors in office (6 of 6); signed: 0; not signed by "
         "brockman; unknown for altman, dangelo, mccauley, sutskever, toner",

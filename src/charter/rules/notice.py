@@ -81,6 +81,8 @@ def _per_director(
             why += (
                 "; only a private message from " + ", ".join(messages) + ", which is not a notice"
             )
+        if waived is Outcome.UNKNOWN:
+            why += "; attended, but whether they objected at the start is not recorded"
         if adequate is Outcome.UNKNOWN or waived is Outcome.UNKNOWN:
             outcomes.append(Outcome.UNKNOWN)
             unknowns.append(person)
@@ -97,6 +99,16 @@ def _per_director(
     if failures:
         return Outcome.FAILED, failures, unknowns, notes
     return combine(outcomes) if outcomes else Outcome.PASSED, failures, unknowns, notes
+
+
+def _grouped(notes: list[str], people: list[str]) -> str:
+    """'a: why; b: why; c: other' -> 'a, b (why); c (other)': one reason, said once."""
+    by_reason: dict[str, list[str]] = {}
+    for note in notes:
+        person, _, why = note.partition(": ")
+        if person in people:
+            by_reason.setdefault(why, []).append(person)
+    return "; ".join(f"{', '.join(who)} ({why})" for why, who in by_reason.items())
 
 
 def notice(ctx: ActContext) -> list[Check]:
@@ -126,6 +138,8 @@ def notice(ctx: ActContext) -> list[Check]:
                 f"{total} directors; not given and not waived for {len(failures)}: "
                 + "; ".join(failures)
             )
+            if unknowns:
+                detail += "; not known for " + _grouped(notes, unknowns)
         elif outcome is Outcome.UNKNOWN:
             detail = (
                 f"notice to {names(unknowns)} is not recorded (not known whether given); "
