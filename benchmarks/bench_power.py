@@ -67,13 +67,16 @@ def _pi_shapley(weights: list[int], quota: int) -> list[float]:
 def _fmt(seconds: float | None) -> str:
     if seconds is None:
         return "-"
+    if seconds < 0.001:
+        return f"{seconds * 1e6:.0f} µs"
     return f"{seconds * 1000:.1f} ms" if seconds < 1 else f"{seconds:.2f} s"
 
 
 def _ratio(base: float | None, ours: float | None) -> str:
     if base is None or ours is None:
         return "-"
-    return f"{base / ours:.0f}x"
+    ratio = base / ours
+    return f"{ratio:.1f}x" if ratio < 10 else f"{ratio:.0f}x"
 
 
 def run() -> str:

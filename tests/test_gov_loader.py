@@ -89,7 +89,7 @@ def test_unknown_key_in_an_event_with_did_you_mean(tmp_path: Path) -> None:
 
 def test_unknown_event_kind(tmp_path: Path) -> None:
     assert errors(tmp_path, "- {at: 2023-05-01, kind: anouncement, by: ann, text: hi}") == [
-        "journal.yaml:2:5: error: events.0: unknown kind 'anouncement'\n"
+        "journal.yaml:2:5: error: events[0]: unknown kind 'anouncement'\n"
         "    hint: did you mean 'announcement'?"
     ]
 
@@ -105,7 +105,7 @@ def test_unknown_act_kind(tmp_path: Path) -> None:
     """
     (found,) = errors(tmp_path, events)
     assert found.startswith(
-        "journal.yaml:6:10: error: events.0.motion.act: 'remove-oficer' is not one of the "
+        "journal.yaml:6:10: error: events[0].act: 'remove-oficer' is not one of the "
         "allowed values\n    hint: did you mean 'remove-officer'? allowed: 'remove-officer', "
     )
 

@@ -43,7 +43,7 @@ def test_every_semantic_error_is_located_and_reported_at_once() -> None:
         "w.yaml:13:5: error: tier 'rest' has no 'until' but is not the last tier\n"
         "    hint: only the last tier may go on for ever; add an 'until' condition",
         "w.yaml:14:21: error: tier 'rest' split: unknown party 'gpp'\n    hint: did you mean 'gp'?",
-        "w.yaml:17:34: error: tiers.2.until.receives: an amount cannot be negative, found '-5'",
+        "w.yaml:17:34: error: tiers[2].until.receives: an amount cannot be negative, found '-5'",
         "w.yaml:19:18: error: unknown parameter '$capped'\n    hint: parameters: lp_cap",
     ]
 

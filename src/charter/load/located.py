@@ -255,7 +255,7 @@ def validate(
 def _diagnostic(model: type[BaseModel], root: Any, path: str, err: Any) -> Diagnostic:
     loc: Loc = tuple(err["loc"])
     kind = err["type"]
-    where = ".".join(str(p) for p in loc) or "(top level)"
+    where = display_path(root, loc)
     if kind == "extra_forbidden":
         name = str(loc[-1])
         allowed = _fields_at(model, loc[:-1]) or _union_fields(model, loc[:-1])
@@ -294,7 +294,48 @@ def _diagnostic(model: type[BaseModel], root: Any, path: str, err: Any) -> Diagn
         guess = did_you_mean(str(tag), choices)
         msg = f"unknown kind '{tag}'"
         hint = f"did you mean '{guess}'?" if guess else f"allowed: {expected}"
+    elif kind in _PLAIN:
+        msg, hint = _PLAIN[kind]
+        given = err.get("input")
+        if given is not None and not isinstance(given, dict | list):
+            msg += f", found {given!r}"
     elif " | " in msg:
         msg, _, hint = msg.partition("|")
         msg, hint = msg.strip(), hint.strip()
     return Diagnostic(source=source, message=f"{where}: {msg}", hint=hint)
+
+
+# pydantic's wording for a wrong type, in words a person writing YAML recognises.
+_PLAIN: dict[str, tuple[str, str]] = {
+    "tuple_type": ("expected a list", "write [a, b] or one '- item' per line"),
+    "list_type": ("expected a list", "write [a, b] or one '- item' per line"),
+    "dict_type": ("expected a mapping", "write 'key: value' lines or {key: value}"),
+    "model_type": ("expected a mapping", "write 'key: value' lines or {key: value}"),
+    "model_attributes_type": ("expected a mapping", "write 'key: value' lines or {key: value}"),
+    "string_type": ("expected text", "quote it if it looks like a number, date or true/false"),
+    "int_type": ("expected a whole number", "e.g. 7"),
+    "int_parsing": ("expected a whole number", "e.g. 7"),
+    "int_from_float": ("expected a whole number", "e.g. 7"),
+    "bool_type": ("expected true or false", "write true or false"),
+    "bool_parsing": ("expected true or false", "write true or false"),
+    "float_type": ("expected a number", "e.g. 0.5"),
+    "float_parsing": ("expected a number", "e.g. 0.5"),
+}
+
+
+def display_path(root: Any, loc: Loc) -> str:
+    """``events[3].to`` for a person: the path as written in the file, without the tags pydantic
+    inserts for a tagged union (``events.3.notice.to``)."""
+    parts: list[str] = []
+    node = root
+    for depth, part in enumerate(loc):
+        last = depth == len(loc) - 1
+        if isinstance(part, int):
+            parts.append(f"[{part}]")
+            node = node[part] if isinstance(node, list) and 0 <= part < len(node) else None
+            continue
+        if isinstance(node, dict) and part not in node and not last:
+            continue  # a union tag, not a key of the data
+        parts.append(("." if parts else "") + str(part))
+        node = node.get(part) if isinstance(node, dict) else None
+    return "".join(parts) or "(top level)"

@@ -15,7 +15,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from charter.load.located import did_you_mean, locate, read_yaml, validate
+from charter.load.located import did_you_mean, display_path, locate, read_yaml, validate
 from charter.model.source import Diagnostic, Source
 from charter.waterfall.model import (
     PRO_RATA,
@@ -140,7 +140,7 @@ class _Context:
         raw, note = got
         number, problem = parser(raw)
         if problem is not None:
-            where = ".".join(str(p) for p in loc)
+            where = display_path(self.root, loc)
             prefix = f"{note}: " if note else f"{where}: "
             self.error(loc, prefix + problem)
         return number
