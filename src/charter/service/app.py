@@ -63,6 +63,8 @@ class ServiceConfig:
     demo_notes: tuple[str, ...] = field(default=())
     password_hasher: PasswordHasher | None = None
     """argon2id with the library's defaults unless given (tests pass cheaper parameters)."""
+    key_file: str | None = None
+    """The key that signs checkpoints on the Audit page (default: ``<db>.signing.key``)."""
 
 
 class RateLimiter:
@@ -471,9 +473,13 @@ def create_app(config: ServiceConfig, *, store: EventStore | None = None) -> Fas
     # -- pages -----------------------------------------------------------------------------------
 
     from charter.service.pages import StoreCaseSource, page_access
+    from charter.service.portal import PORTAL_NAV, create_portal_router
     from charter.web import create_router
 
-    app.include_router(create_router(StoreCaseSource(board)), dependencies=[Depends(page_access)])
+    web = create_router(StoreCaseSource(board), extra_nav=PORTAL_NAV)
+    app.include_router(web, dependencies=[Depends(page_access)])
+    key_file = Path(config.key_file) if config.key_file else None
+    app.include_router(create_portal_router(board, accounts, templates, key_file=key_file))
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def index(request: Request) -> HTMLResponse:

@@ -1,0 +1,526 @@
+"""The board portal and the audit page: the service's own pages, in the web UI's look.
+
+Why plain forms: a person calls a meeting, sends notices, votes and signs through HTML forms that
+post to routes calling the *same* :class:`Board` methods as the JSON API, so an act taken here is
+decided by the same rules and recorded the same way.  Each form carries the session's CSRF token
+as a hidden field (a form cannot send a header) and answers POST-redirect-GET, so a reload never
+records an act twice; the page works without JavaScript (htmx only boosts the forms).
+
+What the rules say is shown, not hidden: a legally defective act (``NeedsConfirmation``) comes
+back with its warnings - rule id, finding, citation - and a "Record it anyway" button that posts
+the same form with ``confirm=true``; an act that cannot happen (``Refused``) comes back as a
+message with ``role="alert"`` and the status the API would give.
+
+The audit page verifies the organisation's log (every leaf, position and tree head, and every
+stored checkpoint) on each visit and lets a secretary or admin sign a new checkpoint with the
+deployment key, as ``charter checkpoint`` does (refused while the log fails verification).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+import secrets
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, select_autoescape
+from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+
+from charter.model.kinds import BOARD_ACTS, ActKind
+from charter.service import schemas
+from charter.service.accounts import Account, Accounts
+from charter.service.board import WRITERS, Board, NeedsConfirmation, Refused
+from charter.store.checkpoint import KeyFileError, load_or_create_key, load_public_key
+from charter.store.db import EventStore
+from charter.store.verify import verify_log
+from charter.web.routes import PAGES, TEMPLATES_DIR, NavLink
+from charter.web.timeline import STATUS_HELP, STATUS_LABEL
+
+PORTAL_NAV: tuple[NavLink, ...] = (
+    NavLink(label="Portal", href="/orgs/{org}/portal"),
+    NavLink(label="Audit", href="/orgs/{org}/audit"),
+)
+"""The links the service adds to every organisation's navigation (``create_router(extra_nav=)``)."""
+
+CHANNELS = ("email", "personal", "phone", "text", "video", "mail", "courier")
+VOTES = ("for", "against", "abstain", "recused")
+PORTAL_ACTS = tuple(a.value for a in BOARD_ACTS if a is not ActKind.AMEND_BYLAWS)
+"""Acts proposed from the portal (a bylaws amendment needs its settings: use the API)."""
+FLASH_SIZE = 512
+
+
+def default_key_file(store: EventStore) -> Path:
+    """The deployment's signing key: next to a SQLite database (``<db>.signing.key``), else
+    ``.charter/signing.key`` as ``charter checkpoint`` uses by default."""
+    url = store.engine.url
+    if store.dialect == "sqlite" and url.database and url.database != ":memory:":
+        return Path(f"{url.database}.signing.key")
+    return Path(".charter/signing.key")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Who:
+    account: Account
+    csrf: str
+
+
+class _Flash:
+    """What an act returned, kept for the GET that follows its redirect (POST-redirect-GET).
+
+    In memory and bounded: a result is shown to the account that made it and is forgotten after
+    ``FLASH_SIZE`` newer ones (the act itself is in the log; only this summary is transient)."""
+
+    def __init__(self, size: int = FLASH_SIZE) -> None:
+        self.size = size
+        self._items: OrderedDict[str, tuple[int, dict[str, Any]]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def put(self, account_id: int, item: dict[str, Any]) -> str:
+        key = secrets.token_urlsafe(9)
+        with self._lock:
+            self._items[key] = (account_id, item)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return key
+
+    def get(self, account_id: int, key: str) -> dict[str, Any] | None:
+        with self._lock:
+            found = self._items.get(key)
+        return found[1] if found is not None and found[0] == account_id else None
+
+
+def _first_error(error: ValidationError) -> str:
+    first = error.errors()[0]
+    where = ".".join(str(p) for p in first.get("loc", ()))
+    return f"{where}: {first.get('msg')}" if where else str(first.get("msg"))
+
+
+def _text(form: FormData, name: str) -> str | None:
+    value = form.get(name)
+    if not isinstance(value, str) or not value.strip():
+        return None
+    return value.strip()
+
+
+def create_portal_router(
+    board: Board,
+    accounts: Accounts,
+    templates: Jinja2Templates,
+    *,
+    key_file: Path | None = None,
+    cookie: str = "charter_session",
+) -> APIRouter:
+    """The Portal (``/orgs/{org}/portal``) and Audit (``/orgs/{org}/audit``) pages and their
+    form routes.  ``templates`` is the service's template set; the pages extend the web UI's
+    ``base.html`` (reached as ``web/base.html``).  ``key_file`` signs checkpoints (default:
+    :func:`default_key_file`); ``cookie`` is the session cookie's name."""
+    router = APIRouter(include_in_schema=False)
+    base_loader = templates.env.loader
+    assert base_loader is not None
+    env = Environment(
+        loader=ChoiceLoader(
+            [base_loader, PrefixLoader({"web": FileSystemLoader(str(TEMPLATES_DIR))})]
+        ),
+        autoescape=select_autoescape(default=True),
+    )
+    env.globals["status_label"] = {s.value: label for s, label in STATUS_LABEL.items()}
+    env.globals["status_help"] = {s.value: text for s, text in STATUS_HELP.items()}
+    env.filters["names"] = lambda ids, people: ", ".join(people.get(i, i) for i in ids)
+    pages = Jinja2Templates(env=env)
+    flash = _Flash()
+    signing_key = key_file or default_key_file(board.store)
+
+    # -- who is asking ---------------------------------------------------------------------------
+
+    def session(request: Request) -> _Who | None:
+        token = request.cookies.get(cookie)
+        found = accounts.session(token) if token else None
+        return None if found is None else _Who(account=found[0], csrf=found[1])
+
+    def member(account: Account, org: str, *, write: bool = False) -> None:
+        roles = account.roles(org)
+        if not roles:
+            raise Refused(403, "forbidden", f"you have no role in organisation '{org}'")
+        if write and roles == {"observer"}:
+            raise Refused(403, "read-only", f"observers of '{org}' have read-only access")
+
+    # -- rendering -------------------------------------------------------------------------------
+
+    def nav(request: Request, org: str, current: str) -> list[dict[str, Any]]:
+        links = [
+            {"label": label, "href": str(request.url_for(f"web_{name}", org=org)), "current": False}
+            for name, label in PAGES
+        ]
+        links += [
+            {
+                "label": x.label,
+                "href": x.href.replace("{org}", org),
+                "current": x.label.lower() == current,
+            }
+            for x in PORTAL_NAV
+        ]
+        return links
+
+    def render(
+        request: Request,
+        name: str,
+        context: dict[str, Any],
+        *,
+        org: str | None,
+        page: str,
+        status_code: int = 200,
+    ) -> HTMLResponse:
+        base = {
+            "org": org,
+            "page": page,
+            "nav": nav(request, org, page) if org else [],
+            "static": lambda f: str(request.url_for("web_static", name=f)),
+        }
+        return pages.TemplateResponse(request, name, base | context, status_code=status_code)
+
+    def message_page(request: Request, org: str | None, status: int, title: str, text: str) -> HTMLResponse:
+        return render(
+            request,
+            "portal_message.html",
+            {"title": title, "message": text},
+            org=org,
+            page="",
+            status_code=status,
+        )
+
+    def portal_context(org: str, who: _Who) -> dict[str, Any]:
+        view = board.view(org)
+        now = board.now(view)
+        state = board.state(view, now)
+        people = {p.id: p.name for p in view.case.charter.people}
+        person = who.account.person(org)
+        roles = who.account.roles(org)
+        pending = board.pending(org)
+        directors = sorted(state.directors)
+        consents = [
+            {
+                "id": consent,
+                "signers": signers,
+                "complete": bool(directors) and set(directors) <= set(signers),
+            }
+            for consent, signers in pending["consents"].items()
+        ]
+        offices = sorted(
+            {o.office for o in view.case.charter.offices} | {o for o, _ in state.officers}
+        )
+        return {
+            "title": f"Portal — {view.case.charter.title or org}",
+            "case_title": view.case.charter.title or org,
+            "account": who.account,
+            "csrf": who.csrf,
+            "person": person,
+            "roles": sorted(roles),
+            "is_director": person in state.directors if person else False,
+            "can_write": roles != {"observer"},
+            "is_writer": bool(roles & WRITERS),
+            "now": now.strftime("%d %b %Y %H:%M %Z"),
+            "tz": view.case.charter.timezone,
+            "state": state,
+            "directors": directors,
+            "people": people,
+            "name": lambda p: people.get(p, p) if p else "—",
+            "meetings": pending["meetings"],
+            "motions": pending["motions"],
+            "consents": consents,
+            "acts": PORTAL_ACTS,
+            "offices": offices,
+            "channels": CHANNELS,
+            "votes": VOTES,
+        }
+
+    def portal_page(
+        request: Request, org: str, who: _Who, *, status: int = 200, **extra: Any
+    ) -> HTMLResponse:
+        context = portal_context(org, who) | extra
+        return render(request, "portal.html", context, org=org, page="portal", status_code=status)
+
+    # -- the pattern every form follows ----------------------------------------------------------
+
+    async def act(
+        request: Request,
+        org: str,
+        what: str,
+        call: Callable[[FormData, Account], dict[str, Any]],
+        *,
+        back: str = "portal",
+    ) -> Response:
+        who = session(request)
+        if who is None:
+            return message_page(request, None, 401, "Log in first", "Your session has ended: log in again.")
+        form = await request.form()
+        if not hmac.compare_digest(str(form.get("csrf", "")), who.csrf):
+            return message_page(
+                request,
+                org,
+                403,
+                "Form expired",
+                "missing or wrong CSRF token: reload the page and submit the form again",
+            )
+        try:
+            member(who.account, org, write=True)
+        except Refused as error:
+            return message_page(request, None, error.status, "Not allowed", error.message)
+        try:
+            result = await run_in_threadpool(call, form, who.account)
+        except NeedsConfirmation as error:
+            fields = [
+                (k, v)
+                for k, v in form.multi_items()
+                if k not in ("csrf", "confirm") and isinstance(v, str)
+            ]
+            confirm = {
+                "what": what,
+                "message": error.message,
+                "warnings": error.extra.get("warnings", []),
+                "verdicts": error.extra.get("verdicts", []),
+                "action": request.url.path,
+                "fields": fields,
+            }
+            return await page_after_error(request, org, who, back, 409, confirm=confirm)
+        except Refused as error:
+            return await page_after_error(
+                request, org, who, back, error.status, error={"what": what, "message": error.message}
+            )
+        except ValidationError as error:
+            return await page_after_error(
+                request, org, who, back, 422, error={"what": what, "message": _first_error(error)}
+            )
+        key = flash.put(who.account.id, {"what": what} | result)
+        target = str(request.url_for(f"{back}_page", org=org))
+        return RedirectResponse(f"{target}?done={key}#result", status_code=303)
+
+    async def page_after_error(
+        request: Request, org: str, who: _Who, back: str, status: int, **extra: Any
+    ) -> HTMLResponse:
+        if back == "audit":
+            context = await run_in_threadpool(audit_context, org, who)
+            return render(request, "audit.html", context | extra, org=org, page="audit", status_code=status)
+        context = await run_in_threadpool(portal_context, org, who)
+        return render(request, "portal.html", context | extra, org=org, page="portal", status_code=status)
+
+    def confirmed(form: FormData) -> bool:
+        return form.get("confirm") == "true"
+
+    def subject(form: FormData) -> schemas.SubjectIn:
+        return schemas.SubjectIn(person=_text(form, "person"), office=_text(form, "office"))
+
+    def act_in(form: FormData, model: type[schemas.ActIn], ident: str) -> schemas.ActIn:
+        seats = _text(form, "seats")
+        return model(
+            id=_text(form, ident),
+            act=ActKind(_text(form, "act") or ""),
+            subject=subject(form),
+            seats=int(seats) if seats and seats.isdigit() else None,
+            description=_text(form, "description") or "",
+        )
+
+    def when(org: str, text: str | None) -> dt.datetime | None:
+        if text is None:
+            return None
+        try:
+            value = dt.datetime.fromisoformat(text)
+        except ValueError as error:
+            raise Refused(422, "invalid", f"at: '{text}' is not a date and time") from error
+        return value if value.tzinfo is not None else value.replace(tzinfo=board.view(org).tz)
+
+    # -- the portal ------------------------------------------------------------------------------
+
+    @router.get("/orgs/{org}/portal", name="portal_page", response_class=HTMLResponse)
+    async def portal(request: Request, org: str, done: str | None = None) -> Response:
+        who = session(request)
+        if who is None:
+            return RedirectResponse("/", status_code=303)
+        try:
+            member(who.account, org)
+            context = await run_in_threadpool(portal_context, org, who)
+        except Refused as error:
+            return message_page(request, None, error.status, "Not available", error.message)
+        result = flash.get(who.account.id, done) if done else None
+        if done and result is None:
+            result = {"what": "", "expired": True}
+        return render(
+            request, "portal.html", context | {"result": result}, org=org, page="portal"
+        )
+
+    @router.post("/orgs/{org}/portal/meetings", name="portal_call")
+    async def call_meeting(request: Request, org: str) -> Response:
+        def call(form: FormData, account: Account) -> dict[str, Any]:
+            body = schemas.CallMeeting(
+                meeting=_text(form, "meeting"),
+                type=_text(form, "type") or "special",  # type: ignore[arg-type]
+                at=when(org, _text(form, "at")),
+                purpose=_text(form, "purpose") or "",
+            )
+            return board.call_meeting(org, account, body)
+
+        return await act(request, org, "Call a meeting", call)
+
+    @router.post("/orgs/{org}/portal/meetings/{meeting}/notices", name="portal_notices")
+    async def notices(request: Request, org: str, meeting: str) -> Response:
+        def call(form: FormData, account: Account) -> dict[str, Any]:
+            body = schemas.SendNotices(
+                channel=_text(form, "channel") or "email",  # type: ignore[arg-type]
+                purpose_stated=form.get("purpose_stated") == "true",
+            )
+            return board.send_notices(org, account, meeting, body)
+
+        return await act(request, org, f"Send the notices of {meeting}", call)
+
+    @router.post("/orgs/{org}/portal/meetings/{meeting}/open", name="portal_open")
+    async def open_meeting(request: Request, org: str, meeting: str) -> Response:
+        def call(form: FormData, account: Account) -> dict[str, Any]:
+            present = [p for p in form.getlist("present") if isinstance(p, str)]
+            body = schemas.OpenMeeting(present=present or None)
+            return board.open_meeting(org, account, meeting, body)
+
+        return await act(request, org, f"Open {meeting}", call)
+
+    @router.post("/orgs/{org}/portal/meetings/{meeting}/close", name="portal_close_meeting")
+    async def close_meeting(request: Request, org: str, meeting: str) -> Response:
+        return await act(
+            request,
+            org,
+            f"Close {meeting}",
+            lambda _form, account: board.close_meeting(org, account, meeting),
+        )
+
+    @router.post("/orgs/{org}/portal/meetings/{meeting}/motions", name="portal_propose")
+    async def propose(request: Request, org: str, meeting: str) -> Response:
+        def call(form: FormData, account: Account) -> dict[str, Any]:
+            body = act_in(form, schemas.ProposeMotion, "motion")
+            assert isinstance(body, schemas.ProposeMotion)
+            return board.propose(org, account, meeting, body)
+
+        return await act(request, org, f"Propose a motion at {meeting}", call)
+
+    @router.post("/orgs/{org}/portal/motions/{motion}/votes", name="portal_vote")
+    async def vote(request: Request, org: str, motion: str) -> Response:
+        def call(form: FormData, account: Account) -> dict[str, Any]:
+            body = schemas.CastVote(
+                vote=_text(form, "vote") or "",  # type: ignore[arg-type]
+                confirm=confirmed(form),
+            )
+            return board.vote(org, account, motion, body)
+
+        return await act(request, org, f"Vote on {motion}", call)
+
+    @router.post("/orgs/{org}/portal/motions/{motion}/close", name="portal_close_motion")
+    async def close_motion(request: Request, org: str, motion: str) -> Response:
+        def call(form: FormData, account: Account) -> dict[str, Any]:
+            return board.close_motion(
+                org, account, motion, schemas.Confirm(confirm=confirmed(form))
+            )
+
+        return await act(request, org, f"Close the vote on {motion}", call)
+
+    @router.post("/orgs/{org}/portal/consents", name="portal_circulate")
+    async def circulate(request: Request, org: str) -> Response:
+        def call(form: FormData, account: Account) -> dict[str, Any]:
+            spec = act_in(form, schemas.ActIn, "act_id")
+            body = schemas.CirculateConsent(consent=_text(form, "consent"), acts=[spec])
+            return board.circulate(org, account, body)
+
+        return await act(request, org, "Circulate a written consent", call)
+
+    @router.post("/orgs/{org}/portal/consents/{consent}/signatures", name="portal_sign")
+    async def sign(request: Request, org: str, consent: str) -> Response:
+        def call(form: FormData, account: Account) -> dict[str, Any]:
+            return board.sign(org, account, consent, schemas.Confirm(confirm=confirmed(form)))
+
+        return await act(request, org, f"Sign {consent}", call)
+
+    # -- the audit page --------------------------------------------------------------------------
+
+    def trusted_key() -> Ed25519PublicKey | None:
+        """The deployment's public key, if its key file exists (a GET never creates it)."""
+        if not signing_key.exists():
+            return None
+        try:
+            return load_public_key(signing_key)
+        except KeyFileError:
+            return None
+
+    def audit_context(org: str, who: _Who) -> dict[str, Any]:
+        if not board.store.has_org(org):
+            raise Refused(404, "not-found", f"no organisation '{org}'")
+        key = trusted_key()
+        report = verify_log(board.store, org, trusted_key=key)
+        checks = list(reversed(report.checkpoints))
+        roles = who.account.roles(org)
+        return {
+            "title": f"Audit — {org}",
+            "account": who.account,
+            "csrf": who.csrf,
+            "report": report,
+            "root": report.root.hex(),
+            "checks": checks,
+            "latest": checks[0] if checks else None,
+            "key_file": str(signing_key),
+            "key_known": key is not None,
+            "can_sign": bool(roles & WRITERS),
+        }
+
+    @router.get("/orgs/{org}/audit", name="audit_page", response_class=HTMLResponse)
+    async def audit(request: Request, org: str, done: str | None = None) -> Response:
+        who = session(request)
+        if who is None:
+            return RedirectResponse("/", status_code=303)
+        try:
+            member(who.account, org)
+            context = await run_in_threadpool(audit_context, org, who)
+        except Refused as error:
+            return message_page(request, None, error.status, "Not available", error.message)
+        result = flash.get(who.account.id, done) if done else None
+        return render(
+            request, "audit.html", context | {"result": result}, org=org, page="audit"
+        )
+
+    @router.post("/orgs/{org}/audit/checkpoints", name="audit_sign")
+    async def sign_checkpoint(request: Request, org: str) -> Response:
+        def call(_form: FormData, account: Account) -> dict[str, Any]:
+            if not account.roles(org) & WRITERS:
+                raise Refused(403, "forbidden", "only a secretary or admin signs a checkpoint")
+            try:
+                key = load_or_create_key(signing_key)
+            except KeyFileError as error:
+                raise Refused(500, "key-file", str(error)) from error
+            report = verify_log(board.store, org, trusted_key=key.public_key())
+            if not report.ok:
+                raise Refused(
+                    409,
+                    "log-fails-verification",
+                    f"refusing to sign {org}'s log: it fails verification "
+                    f"({len(report.findings)} finding(s) below)",
+                )
+            signed = board.store.checkpoint(org, key)
+            return {
+                "checkpoint": {
+                    "size": signed.size,
+                    "root": signed.root.hex(),
+                    "timestamp": signed.timestamp,
+                    "key_id": signed.key_id,
+                }
+            }
+
+        return await act(request, org, "Sign a checkpoint", call, back="audit")
+
+    return router
+
+
+__all__: Sequence[str] = ("PORTAL_NAV", "create_portal_router", "default_key_file")
