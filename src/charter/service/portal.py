@@ -189,7 +189,9 @@ def create_portal_router(
         }
         return pages.TemplateResponse(request, name, base | context, status_code=status_code)
 
-    def message_page(request: Request, org: str | None, status: int, title: str, text: str) -> HTMLResponse:
+    def message_page(
+        request: Request, org: str | None, status: int, title: str, text: str
+    ) -> HTMLResponse:
         return render(
             request,
             "portal_message.html",
@@ -262,7 +264,9 @@ def create_portal_router(
     ) -> Response:
         who = session(request)
         if who is None:
-            return message_page(request, None, 401, "Log in first", "Your session has ended: log in again.")
+            return message_page(
+                request, None, 401, "Log in first", "Your session has ended: log in again."
+            )
         form = await request.form()
         if not hmac.compare_digest(str(form.get("csrf", "")), who.csrf):
             return message_page(
@@ -295,7 +299,12 @@ def create_portal_router(
             return await page_after_error(request, org, who, back, 409, confirm=confirm)
         except Refused as error:
             return await page_after_error(
-                request, org, who, back, error.status, error={"what": what, "message": error.message}
+                request,
+                org,
+                who,
+                back,
+                error.status,
+                error={"what": what, "message": error.message},
             )
         except ValidationError as error:
             return await page_after_error(
@@ -310,9 +319,13 @@ def create_portal_router(
     ) -> HTMLResponse:
         if back == "audit":
             context = await run_in_threadpool(audit_context, org, who)
-            return render(request, "audit.html", context | extra, org=org, page="audit", status_code=status)
+            return render(
+                request, "audit.html", context | extra, org=org, page="audit", status_code=status
+            )
         context = await run_in_threadpool(portal_context, org, who)
-        return render(request, "portal.html", context | extra, org=org, page="portal", status_code=status)
+        return render(
+            request, "portal.html", context | extra, org=org, page="portal", status_code=status
+        )
 
     def confirmed(form: FormData) -> bool:
         return form.get("confirm") == "true"
@@ -324,7 +337,7 @@ def create_portal_router(
         seats = _text(form, "seats")
         return model(
             id=_text(form, ident),
-            act=ActKind(_text(form, "act") or ""),
+            act=_text(form, "act") or "",  # pydantic validates it
             subject=subject(form),
             seats=int(seats) if seats and seats.isdigit() else None,
             description=_text(form, "description") or "",
@@ -354,16 +367,14 @@ def create_portal_router(
         result = flash.get(who.account.id, done) if done else None
         if done and result is None:
             result = {"what": "", "expired": True}
-        return render(
-            request, "portal.html", context | {"result": result}, org=org, page="portal"
-        )
+        return render(request, "portal.html", context | {"result": result}, org=org, page="portal")
 
     @router.post("/orgs/{org}/portal/meetings", name="portal_call")
     async def call_meeting(request: Request, org: str) -> Response:
         def call(form: FormData, account: Account) -> dict[str, Any]:
             body = schemas.CallMeeting(
                 meeting=_text(form, "meeting"),
-                type=_text(form, "type") or "special",  # type: ignore[arg-type]
+                type=_text(form, "type") or "special",
                 at=when(org, _text(form, "at")),
                 purpose=_text(form, "purpose") or "",
             )
@@ -375,7 +386,7 @@ def create_portal_router(
     async def notices(request: Request, org: str, meeting: str) -> Response:
         def call(form: FormData, account: Account) -> dict[str, Any]:
             body = schemas.SendNotices(
-                channel=_text(form, "channel") or "email",  # type: ignore[arg-type]
+                channel=_text(form, "channel") or "email",
                 purpose_stated=form.get("purpose_stated") == "true",
             )
             return board.send_notices(org, account, meeting, body)
@@ -413,7 +424,7 @@ def create_portal_router(
     async def vote(request: Request, org: str, motion: str) -> Response:
         def call(form: FormData, account: Account) -> dict[str, Any]:
             body = schemas.CastVote(
-                vote=_text(form, "vote") or "",  # type: ignore[arg-type]
+                vote=_text(form, "vote") or "",
                 confirm=confirmed(form),
             )
             return board.vote(org, account, motion, body)
@@ -487,9 +498,7 @@ def create_portal_router(
         except Refused as error:
             return message_page(request, None, error.status, "Not available", error.message)
         result = flash.get(who.account.id, done) if done else None
-        return render(
-            request, "audit.html", context | {"result": result}, org=org, page="audit"
-        )
+        return render(request, "audit.html", context | {"result": result}, org=org, page="audit")
 
     @router.post("/orgs/{org}/audit/checkpoints", name="audit_sign")
     async def sign_checkpoint(request: Request, org: str) -> Response:
