@@ -224,7 +224,7 @@ def test_confirm__a_defective_vote_shows_the_warnings_and_records_only_when_conf
 
     ana = Person(portal, "ana")
     held = ana.post(f"{PORTAL}/motions/mo1/votes", vote="for")
-    assert held.status_code == 409
+    assert held.status_code == 200  # a page asking a question; the API says 409
     assert size(portal) == before  # nothing recorded
     panel = section(held, "confirm")
     assert panel.startswith("Legally defective: Vote on mo1")
@@ -246,7 +246,7 @@ def test_confirm__a_defective_vote_shows_the_warnings_and_records_only_when_conf
     # closing the motion is defective too: confirmed, it is recorded with the rules' verdict
     sec = Person(portal, "sec")
     held = sec.post(f"{PORTAL}/motions/mo1/close")
-    assert held.status_code == 409
+    assert held.status_code == 200
     assert section(held, "confirm").startswith("Legally defective: Close the vote on mo1")
     fields = hidden_fields(held, f"{PORTAL}/motions/mo1/close")
     closed = sec.client.post(f"{PORTAL}/motions/mo1/close", data=fields, follow_redirects=True)

@@ -296,7 +296,9 @@ def create_portal_router(
                 "action": request.url.path,
                 "fields": fields,
             }
-            return await page_after_error(request, org, who, back, 409, confirm=confirm)
+            # 200, not the API's 409: the form was answered, with a question (and a browser
+            # logs a 4xx page as a console error)
+            return await page_after_error(request, org, who, back, 200, confirm=confirm)
         except Refused as error:
             return await page_after_error(
                 request,
