@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from test_web_browser import CASE, CHROMIUM, _has_waterfall, _page, browser
+from browser_support import CHROMIUM
+from test_web_browser import CASE, _has_waterfall, _page
 
 pytestmark = [
     pytest.mark.browser,
@@ -22,7 +23,6 @@ pytestmark = [
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
 ORG = "openai-2023"
-__all__ = ["browser"]  # the session's browser, shared with the web UI's tests
 
 
 @pytest.fixture(scope="module")

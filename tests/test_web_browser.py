@@ -16,6 +16,8 @@ from typing import Any
 
 import pytest
 
+from browser_support import CHROMIUM
+
 
 def _line_of(text: str, needle: str) -> int:
     return next(i for i, line in enumerate(text.splitlines(), 1) if needle in line)
@@ -28,16 +30,6 @@ REMOVAL_LINE = _line_of(
 )
 
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 ROOT = Path(__file__).resolve().parent.parent
 CASE = ROOT / "examples" / "openai-2023"
 SHOTS = ROOT / "artifacts" / "screenshots"
@@ -90,14 +82,6 @@ def base_url() -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=5)
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
 
 
 def _page(browser: Any, request: pytest.FixtureRequest, **context: Any) -> Iterator[Any]:
