@@ -126,6 +126,14 @@ def register_serve(app: typer.Typer) -> None:
         secure_cookies: Annotated[
             bool, typer.Option("--secure-cookies", help="Mark cookies Secure (behind HTTPS).")
         ] = False,
+        key: Annotated[
+            Path | None,
+            typer.Option(
+                "--key",
+                help="The deployment's ed25519 signing key for checkpoints "
+                "(created 0600 if absent; default: beside the SQLite database).",
+            ),
+        ] = None,
     ) -> None:
         """Run the board service (HTTP API, log-in page, OpenAPI schema at /docs)."""
         import tempfile
@@ -174,7 +182,12 @@ def register_serve(app: typer.Typer) -> None:
                 markup=False,
             )
         smtp = SmtpConfig(host=smtp_host, port=smtp_port, sender=smtp_from) if smtp_host else None
-        config = ServiceConfig(db=db, smtp=smtp, secure_cookies=secure_cookies)
+        config = ServiceConfig(
+            db=db,
+            smtp=smtp,
+            secure_cookies=secure_cookies,
+            key_file=str(key) if key is not None else None,
+        )
         application = create_app(config, store=store)
         out.print(f"database: {db}", markup=False)
         out.print(f"serving on http://{host}:{port}/ (API docs at /docs)", markup=False)
