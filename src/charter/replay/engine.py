@@ -10,6 +10,7 @@ notice (Fogel: void acts cannot be ratified by acting on them).
 from __future__ import annotations
 
 import bisect
+import copy
 import datetime as dt
 import heapq
 from collections.abc import Callable, Iterable
@@ -19,6 +20,7 @@ from typing import Any, Literal
 from charter.model.bylaws import Bylaws
 from charter.model.case import Case, Entry
 from charter.model.journal import (
+    KIND_RANK,
     ActSpec,
     ConsentAdopted,
     ConsentCirculated,
@@ -94,6 +96,12 @@ class Snapshot:
     facto: State
 
 
+def entry_order(entry: Entry) -> tuple[dt.datetime, int, int, int]:
+    """The position of an entry in the journal's total order (STYLE.md §7: time, then a
+    per-kind rank, then file order) - the key ``charter.load.case.sort_entries`` sorts by."""
+    return (entry.at, KIND_RANK[entry.event.kind], entry.file_index, entry.position)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Timeline:
     profile: str
@@ -101,6 +109,26 @@ class Timeline:
     verdicts: tuple[Verdict, ...]
     snapshots: tuple[Snapshot, ...]
     diagnostics: tuple[Diagnostic, ...] = ()
+    fold: _Fold | None = field(default=None, repr=False, compare=False)
+    """The replay's finished accumulator, kept (never mutated again) so that :meth:`preview`
+    can judge one more act without replaying the whole journal."""
+
+    def preview(self, entry: Entry) -> tuple[Verdict, ...] | None:
+        """The verdicts a full replay of the journal with ``entry`` appended would give that
+        entry, judged on the retained fold in time independent of the journal's length; None when
+        that shortcut does not apply and the caller must replay (:func:`replay`) instead.
+
+        It applies to a ``motion`` that sorts after every journal entry, when no effect is
+        scheduled after the last event (a resignation effective later, a consent effective at a
+        later date: those would take effect before the entry).  A motion only reads the fold's
+        meetings, notices and interests and replaces its states, so it is judged on a shallow
+        copy whose lists are its own: the retained fold is left exactly as it was."""
+        fold = self.fold
+        if fold is None or not isinstance(entry.event, Motion) or fold.pending_at_end:
+            return None
+        if fold.last is not None and entry_order(entry) <= entry_order(fold.last):
+            return None
+        return fold.preview(entry)
 
     def state_at(self, at: dt.datetime, view: View = View.DE_JURE) -> State:
         """The state after every event at or before ``at`` (events after it never matter)."""
@@ -220,6 +248,17 @@ class _Fold:
         self.verdicts: list[Verdict] = []
         self.snapshots: list[Snapshot] = []
         self.diagnostics: list[Diagnostic] = []
+        self.last: Entry | None = None
+        self.pending_at_end = False
+
+    def preview(self, entry: Entry) -> tuple[Verdict, ...]:
+        """Step ``entry`` on a copy that shares this fold's read-only parts (see
+        :meth:`Timeline.preview` for when that is the full replay's answer)."""
+        other = copy.copy(self)
+        other.pending = []
+        other.verdicts, other.snapshots, other.diagnostics = [], [], []
+        other.step(entry)
+        return tuple(other.verdicts)
 
     # -- time ---------------------------------------------------------------------------------
     def advance(self, to: dt.datetime | None) -> None:
@@ -245,6 +284,7 @@ class _Fold:
     # -- events -------------------------------------------------------------------------------
     def step(self, entry: Entry) -> None:
         self.advance(entry.at)
+        self.last = entry
         ev = entry.event
         match ev:
             case Notice():
@@ -670,6 +710,7 @@ def replay(case: Case, *, bylaws: Bylaws | None = None) -> Timeline:
     for entry in case.entries:
         fold.step(entry)
     fold.unfinished_consents()
+    fold.pending_at_end = bool(fold.pending)
     fold.advance(None)
     return Timeline(
         profile=case.bylaws.profile,
@@ -677,4 +718,5 @@ def replay(case: Case, *, bylaws: Bylaws | None = None) -> Timeline:
         verdicts=tuple(fold.verdicts),
         snapshots=tuple(fold.snapshots),
         diagnostics=tuple(fold.diagnostics),
+        fold=fold,
     )
