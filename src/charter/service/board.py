@@ -236,6 +236,49 @@ class OrgView:
             )
 
 
+@dataclass(eq=False)
+class _Ticket:
+    """Records one request decided, waiting for the commit that makes them durable."""
+
+    records: list[dict[str, Any]]
+    seqs: list[int]
+    done: threading.Event = field(default_factory=threading.Event)
+    error: str | None = None
+
+
+@dataclass(eq=False)
+class _OrgSlot:
+    """Per organisation: the decision lock, the cross-process lock while this process holds
+    it, and the queue of decided records not yet committed (guarded by ``mutex``)."""
+
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    mutex: threading.Lock = field(default_factory=threading.Lock)
+    idle: threading.Condition = field(init=False)
+    held: bool = False
+    release: Callable[[], None] | None = None
+    pending: list[_Ticket] = field(default_factory=list)
+    committing: bool = False
+    inflight: _Ticket | None = None
+
+    def __post_init__(self) -> None:
+        self.idle = threading.Condition(self.mutex)
+
+
+def _pg_unlock(connection: sa.Connection, key: int) -> None:
+    try:
+        connection.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+        connection.commit()
+    finally:
+        connection.close()  # closing the session would release the lock in any case
+
+
+def _flock_unlock(handle: Any) -> None:
+    try:
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    finally:
+        handle.close()
+
+
 def _build_view(org: str, records: list[dict[str, Any]]) -> OrgView:
     case, diagnostics = case_from_records(records, origin=f"store:{org}")
     if case is None:
@@ -281,8 +324,9 @@ class Board:
         self.clock = clock
         self.mailer = mailer
         self._views: dict[str, OrgView] = {}
-        self._locks: dict[str, threading.Lock] = {}
+        self._slots: dict[str, _OrgSlot] = {}
         self._guard = threading.Lock()
+        self._local = threading.local()
         url = store.engine.url
         self._lockfile = (
             Path(f"{url.database}.service-lock")
@@ -290,38 +334,134 @@ class Board:
             else None
         )
 
-    # -- locking and the cached views ------------------------------------------------------------
+    # -- locking, the cached views and group commit ----------------------------------------------
+
+    def _slot(self, org: str) -> _OrgSlot:
+        with self._guard:
+            slot = self._slots.get(org)
+            if slot is None:
+                slot = self._slots[org] = _OrgSlot()
+            return slot
 
     @contextlib.contextmanager
     def locked(self, org: str) -> Iterator[OrgView]:
-        with self._guard:
-            lock = self._locks.setdefault(org, threading.Lock())
-        with lock, self._process_lock(org):
-            yield self._fresh(org)
+        """Decide under the organisation's lock; the records the body decides (``_record``) are
+        committed after the lock is released, in a batch with those of concurrent requests, and
+        the block exits only once they are durable (or raises 503 if their batch failed)."""
+        slot = self._slot(org)
+        tickets: list[_Ticket] = []
+        try:
+            with slot.lock:
+                fresh = not slot.held
+                if fresh:
+                    self._acquire(org, slot)
+                try:
+                    # While this process has held the cross-process lock without a break, every
+                    # append to the organisation is one it decided: the view is current.
+                    view = self._fresh(org) if fresh or org not in self._views else self._views[org]
+                    self._local.tickets = tickets
+                    try:
+                        yield view
+                    finally:
+                        self._local.tickets = None
+                finally:
+                    with slot.mutex:
+                        idle = not slot.pending and not slot.committing
+                    if idle:
+                        self._release(slot)
+        finally:
+            for ticket in tickets:
+                self._wait(org, slot, ticket)
 
-    @contextlib.contextmanager
-    def _process_lock(self, org: str) -> Iterator[None]:
+    def _acquire(self, org: str, slot: _OrgSlot) -> None:
+        """Take the cross-process lock (two processes serving one database take turns)."""
         if self.store.dialect == "postgresql":
             key = int.from_bytes(hashlib.sha256(org.encode()).digest()[:8], "big", signed=True)
-            with self.store.engine.connect() as connection:
+            connection = self.store.engine.connect()
+            try:
                 connection.execute(sa.text("SELECT pg_advisory_lock(:k)"), {"k": key})
                 connection.commit()
-                try:
-                    yield
-                finally:
-                    connection.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": key})
-                    connection.commit()
+            except BaseException:
+                connection.close()
+                raise
+            slot.release = lambda: _pg_unlock(connection, key)
         elif self._lockfile is not None:
-            with self._lockfile.open("a") as handle:
+            handle = self._lockfile.open("a")
+            try:
                 fcntl.flock(handle, fcntl.LOCK_EX)
-                try:
-                    yield
-                finally:
-                    fcntl.flock(handle, fcntl.LOCK_UN)
+            except BaseException:
+                handle.close()
+                raise
+            slot.release = lambda: _flock_unlock(handle)
         else:
-            yield
+            slot.release = None
+        slot.held = True
+
+    @staticmethod
+    def _release(slot: _OrgSlot) -> None:
+        """Give the cross-process lock back (the caller holds ``slot.lock``)."""
+        if not slot.held:
+            return
+        release, slot.release, slot.held = slot.release, None, False
+        if release is not None:
+            release()
+
+    def _wait(self, org: str, slot: _OrgSlot, ticket: _Ticket) -> None:
+        """Until ``ticket`` is committed: one waiter at a time becomes the committer and appends
+        every record decided so far in one transaction (one durable commit for many requests)."""
+        while True:
+            with slot.mutex:
+                while slot.committing and not ticket.done.is_set():
+                    slot.idle.wait()
+                if ticket.done.is_set():
+                    break
+                slot.committing = True
+                batch, slot.pending = slot.pending, []
+                slot.inflight = batch[-1] if batch else None
+            self._commit(org, slot, batch)
+        if ticket.error is not None:
+            raise Refused(
+                503,
+                "not-recorded",
+                f"the database did not record this ({ticket.error}); nothing was recorded: "
+                "try again",
+            )
+
+    def _commit(self, org: str, slot: _OrgSlot, batch: list[_Ticket]) -> None:
+        error: str | None = None
+        stored: list[int] = []
+        try:
+            records = [r for t in batch for r in t.records]
+            stored = [s.seq for s in self.store.append_many(org, records)] if records else []
+        except Exception as exc:  # a failed commit: report it to every request of the batch
+            error = f"{type(exc).__name__}: {exc}".splitlines()[0]
+        with slot.lock:
+            with slot.mutex:
+                if error is not None:
+                    # Later decisions were taken on a view holding the failed records: they fail
+                    # too, and the view is rebuilt from the store by the next request.
+                    batch = batch + slot.pending
+                    slot.pending = []
+                    self._views.pop(org, None)
+                else:
+                    expected = [s for t in batch for s in t.seqs]
+                    if stored != expected:
+                        self._views.pop(org, None)  # another writer appended without the lock
+                    for ticket in batch:
+                        n = len(ticket.seqs)
+                        ticket.seqs[:], stored = stored[:n], stored[n:]
+                for ticket in batch:
+                    ticket.error = error
+                    ticket.done.set()
+                slot.committing = False
+                slot.inflight = None
+                idle = not slot.pending
+                slot.idle.notify_all()
+            if idle or error is not None:
+                self._release(slot)
 
     def _fresh(self, org: str) -> OrgView:
+        """The cached view, brought up to the store's head (another process may have appended)."""
         size = self.store.tree_head(org).size
         if size == 0:
             raise _not_found("organisation", org)
@@ -335,9 +475,14 @@ class Board:
         return view
 
     def view(self, org: str) -> OrgView:
-        """A consistent snapshot for reads (taken under the organisation's lock)."""
-        with self.locked(org) as view:
-            return view
+        """A consistent snapshot for reads (taken under the organisation's lock), once every
+        record decided before it is durable: a read never shows what a crash could still undo."""
+        slot = self._slot(org)
+        with self.locked(org) as view, slot.mutex:
+            last = slot.pending[-1] if slot.pending else slot.inflight
+        if last is not None:
+            self._wait(org, slot, last)
+        return view
 
     def orgs(self) -> list[str]:
         return self.store.orgs()
@@ -477,6 +622,23 @@ class Board:
         verdicts = [v for v in timeline.verdicts if v.source.line in lines]
         return case, timeline, verdicts, records
 
+    def _judge(self, view: OrgView, event: Motion, at: dt.datetime) -> list[Verdict]:
+        """The verdicts ``event`` would get appended to the case: on the replayed timeline's
+        retained fold when that gives the full replay's answer (a vote does not change the case,
+        so this is every vote), else by replaying the case with it."""
+        seq = view.size + 1
+        entry = Entry(
+            event=event,
+            at=at,
+            source=Source(path=f"store:{view.org}", line=seq),
+            file_index=0,
+            position=seq,
+        )
+        verdicts = view.timeline.preview(entry)
+        if verdicts is not None:
+            return list(verdicts)
+        return self._candidate(view, [(event, at)])[2]
+
     def _record(
         self,
         view: OrgView,
@@ -485,15 +647,27 @@ class Board:
         case: Case | None = None,
         timeline: Timeline | None = None,
     ) -> list[int]:
+        """Fold ``records`` into the view now and queue them for the organisation's next commit;
+        the request waits for that commit when it leaves :meth:`locked`.  The list returned is
+        filled with the stored sequence numbers by the commit (they are the ones predicted here
+        unless another writer appended without taking the lock)."""
         if case is None and any(r.get("type") != SERVICE for r in records):
             raise AssertionError("journal events are appended with the case they make")
-        stored = self.store.append_many(view.org, records)
+        tickets: list[_Ticket] | None = getattr(self._local, "tickets", None)
+        if tickets is None:
+            raise AssertionError("records are decided under Board.locked")
+        seqs = list(range(view.size + 1, view.size + 1 + len(records)))
+        ticket = _Ticket(records=list(records), seqs=seqs)
+        slot = self._slot(view.org)
+        with slot.mutex:
+            slot.pending.append(ticket)
+        tickets.append(ticket)
         view.records.extend(records)
         if case is not None and timeline is not None:
             view.case, view.timeline = case, timeline
         for record in records:
             view.fold(record)
-        return [s.seq for s in stored]
+        return seqs
 
     def _decide(
         self,
@@ -798,7 +972,7 @@ class Board:
             self._meeting(view, info.meeting, open_=True)
             votes = dict(info.votes) | {person: body.vote}
             event = self._motion_event(view, info, votes, now, "adopted")
-            _, _, verdicts, _ = self._candidate(view, [(event, now)])
+            verdicts = self._judge(view, event, now)
             found = [d for v in verdicts for d in defects(v, final=False)]
             provisional = [_verdict_json(v) for v in verdicts]
             if found and not body.confirm:
@@ -839,7 +1013,7 @@ class Board:
                 if person not in votes:
                     votes[person] = "abstain" if person in meeting.present else "absent"
             event = self._motion_event(view, info, votes, now, "adopted")
-            _, _, verdicts, _ = self._candidate(view, [(event, now)])
+            verdicts = self._judge(view, event, now)
             if any(v.status is Status.FAILED for v in verdicts):
                 event = self._motion_event(view, info, votes, now, "rejected")
             result = self._decide(
