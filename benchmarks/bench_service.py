@@ -111,6 +111,12 @@ def _prepare(db: str, root: Path) -> dict[str, str]:
     return tokens
 
 
+def _cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) a process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _votes(db: str, root: Path) -> dict[str, float]:
     tokens = _prepare(db, root)
     port = _free_port()
@@ -144,6 +150,7 @@ def _votes(db: str, root: Path) -> dict[str, float]:
         assert opened.status_code == 201, opened.text
         latencies: list[float] = []
         voting = 0.0
+        server_cpu = client_cpu = 0.0
         barrier = threading.Barrier(CLIENTS)
 
         def vote(person: str, motion: str) -> float:
@@ -159,9 +166,11 @@ def _votes(db: str, root: Path) -> dict[str, float]:
                 motion = f"mo{round_}"
                 body = {"id": motion, "act": "approve-transaction", "description": "a grant"}
                 assert chair.post(f"{base}/meetings/m/motions", json=body).status_code == 201
-                start = time.perf_counter()
+                start, cpu, own = time.perf_counter(), _cpu_s(server.pid), time.process_time()
                 latencies += pool.map(vote, directors, [motion] * CLIENTS)
                 voting += time.perf_counter() - start
+                server_cpu += _cpu_s(server.pid) - cpu
+                client_cpu += time.process_time() - own
                 closed = clients["sec"].post(f"{base}/motions/{motion}/close", json={})
                 assert closed.status_code == 201, closed.text
         for client in clients.values():
@@ -173,6 +182,9 @@ def _votes(db: str, root: Path) -> dict[str, float]:
     return {
         "votes": len(latencies),
         "per_s": len(latencies) / voting,
+        "server_cpu_ms": server_cpu / len(latencies) * 1000,
+        "client_cpu_ms": client_cpu / len(latencies) * 1000,
+        "wall_ms": voting / len(latencies) * 1000,
         "p50_ms": statistics.median(latencies) * 1000,
         "p99_ms": latencies[int(0.99 * (len(latencies) - 1))] * 1000,
     }
@@ -292,8 +304,9 @@ def run(sizes: tuple[int, ...] = (100_000, 1_000_000)) -> str:
         "each (each vote: authenticate, replay the case with the candidate motion, append one "
         "record with a durable commit). Target: p99 under 50 ms.",
         "",
-        "| database | votes | votes/s | p50 ms | p99 ms |",
-        "|---|---|---|---|---|",
+        "| database | votes | votes/s | p50 ms | p99 ms | server CPU ms/vote | "
+        "load generator CPU ms/vote | wall ms/vote |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     pg = _pg_url()
     try:
@@ -304,10 +317,13 @@ def run(sizes: tuple[int, ...] = (100_000, 1_000_000)) -> str:
             r = _votes(url, root / label.split()[0])
             lines.append(
                 f"| {label} | {r['votes']:.0f} | {r['per_s']:.0f} | {r['p50_ms']:.1f} | "
-                f"{r['p99_ms']:.1f} |"
+                f"{r['p99_ms']:.1f} | {r['server_cpu_ms']:.2f} | {r['client_cpu_ms']:.2f} | "
+                f"{r['wall_ms']:.2f} |"
             )
         if pg is None:
-            lines.append("| PostgreSQL | not reachable at 127.0.0.1:5432: not measured | | | |")
+            lines.append(
+                "| PostgreSQL | not reachable at 127.0.0.1:5432: not measured | | | | | | |"
+            )
         lines += ["", NOTE]
         if not sizes:
             return "\n".join(lines) + "\n"
