@@ -781,7 +781,9 @@ class Board:
             to = list(body.to) if body.to is not None else directors
             for person in to:
                 self._known_person(view, person)
-            sender = own or "secretary"
+            # A journal names people only: "secretary" (an account with no person) made the stored
+            # log unloadable once the view was rebuilt from it (after a restart or a failed commit)
+            sender = own or "unknown"
             records: list[tuple[Event, dt.datetime] | dict[str, Any]] = []
             deliveries = []
             for person in to:

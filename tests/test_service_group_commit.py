@@ -1,0 +1,198 @@
+"""Group commit in the board service: votes decided while a commit is in flight are appended
+together in the next transaction, each request is answered only after its own batch committed,
+and a batch that fails acknowledges nothing (503) and leaves no trace in the service's view.
+
+Also: a vote is judged on the retained fold exactly as a full replay judges it, and API tokens
+are cached only for a bounded time."""
+
+from __future__ import annotations
+
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from charter.service import schemas
+from charter.service.app import TokenCache
+from charter.service.board import Board, Refused
+from service_support import DIRECTORS, Portal, make_portal
+
+
+def _voting_portal(tmp_path: Path) -> Portal:
+    portal = make_portal(tmp_path)
+    portal.meeting()
+    portal.motion()
+    return portal
+
+
+def _votes_in_store(portal: Portal) -> list[dict[str, Any]]:
+    return [
+        e.event
+        for e in portal.store.iter_events("acme")
+        if e.event.get("op") == "vote-cast" and e.event.get("motion") == "mo1"
+    ]
+
+
+def test_a_failed_commit_acknowledges_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    portal = _voting_portal(tmp_path)
+    store = portal.store
+    real = store.append_many
+    calls = 0
+
+    def failing_once(org: str, batch: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise OSError("disk full")
+        return real(org, batch)
+
+    monkeypatch.setattr(store, "append_many", failing_once)
+    failed = portal.post("ben", "/api/orgs/acme/motions/mo1/votes", {"vote": "for"})
+    assert failed.status_code == 503
+    assert failed.json()["error"] == {
+        "status": 503,
+        "code": "not-recorded",
+        "message": "the database did not record this (OSError: disk full); nothing was "
+        "recorded: try again",
+    }
+    assert _votes_in_store(portal) == []
+    pending = portal.as_("ben").get("/api/orgs/acme/pending").json()
+    assert pending["motions"][0]["votes"] == {}
+    again = portal.post("ben", "/api/orgs/acme/motions/mo1/votes", {"vote": "for"})
+    assert again.status_code == 201, again.json()
+    assert [v["person"] for v in _votes_in_store(portal)] == ["ben"]
+    assert again.json()["recorded"] == [store.tree_head("acme").size]
+
+
+def test_votes_decided_during_a_commit_are_committed_together(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    portal = _voting_portal(tmp_path)
+    board: Board = portal.app.state.board
+    accounts = portal.app.state.accounts
+    store = portal.store
+    real = store.append_many
+    batches: list[list[str]] = []
+    release = threading.Event()
+
+    def slow_first(org: str, batch: Any) -> Any:
+        records = list(batch)
+        batches.append([r["person"] for r in records])
+        if len(batches) == 1:
+            assert release.wait(30)
+        return real(org, records)
+
+    monkeypatch.setattr(store, "append_many", slow_first)
+    voters = list(DIRECTORS)
+
+    def vote(person: str) -> dict[str, Any]:
+        account = accounts.by_username(person)
+        return board.vote("acme", account, "mo1", schemas.CastVote(vote="for"))
+
+    with ThreadPoolExecutor(len(voters)) as pool:
+        first = pool.submit(vote, voters[0])
+        while not batches:  # the first vote's commit is in flight (and held)
+            time.sleep(0.01)
+        rest = [pool.submit(vote, p) for p in voters[1:]]
+        slot = board._slot("acme")
+        while True:  # every other vote decided and queued behind it
+            with slot.mutex:
+                if len(slot.pending) == len(voters) - 1:
+                    break
+            time.sleep(0.01)
+        assert not any(f.done() for f in (first, *rest))  # nobody acknowledged before commit
+        release.set()
+        results = [first.result(), *(f.result() for f in rest)]
+    assert batches[0] == [voters[0]]
+    assert sorted(batches[1]) == sorted(voters[1:])
+    assert len(batches) == 2
+    stored = {e.event["person"]: e.seq for e in store.iter_events("acme") if "person" in e.event}
+    for person, result in zip(voters, results, strict=True):
+        assert result["recorded"] == [stored[person]]
+
+
+def test_a_second_vote_is_refused_even_before_the_first_is_committed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    portal = _voting_portal(tmp_path)
+    board: Board = portal.app.state.board
+    account = portal.app.state.accounts.by_username("ben")
+    store = portal.store
+    real = store.append_many
+    release = threading.Event()
+
+    def held(org: str, batch: Any) -> Any:
+        assert release.wait(30)
+        return real(org, batch)
+
+    monkeypatch.setattr(store, "append_many", held)
+    with ThreadPoolExecutor(1) as pool:
+        first = pool.submit(board.vote, "acme", account, "mo1", schemas.CastVote(vote="for"))
+        slot = board._slot("acme")
+        while True:
+            with slot.mutex:
+                if slot.committing:
+                    break
+            time.sleep(0.01)
+        with pytest.raises(Refused) as refused:
+            board.vote("acme", account, "mo1", schemas.CastVote(vote="against"))
+        release.set()
+        assert first.result()["recorded"]
+    assert refused.value.code == "already-voted"
+    assert [v["vote"] for v in _votes_in_store(portal)] == ["for"]
+
+
+def test_a_vote_is_judged_as_the_full_replay_judges_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    portal = _voting_portal(tmp_path)
+    board: Board = portal.app.state.board
+    view = board.view("acme")
+    info = view.motions["mo1"]
+    now = board.now(view)
+    replays = 0
+    full = board._candidate
+
+    def counted(*args: Any) -> Any:
+        nonlocal replays
+        replays += 1
+        return full(*args)
+
+    monkeypatch.setattr(board, "_candidate", counted)
+    for votes in ({"ana": "for"}, dict.fromkeys(DIRECTORS[:3], "for"), {"ben": "against"}):
+        event = board._motion_event(view, info, votes, now, "adopted")
+        shortcut = board._judge(view, event, now)
+        assert replays == 0  # judged on the retained fold
+        assert shortcut
+        assert shortcut == full(view, [(event, now)])[2]
+
+
+def test_token_cache_forgets_after_its_ttl_and_when_cleared(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    portal = make_portal(tmp_path)
+    account = portal.app.state.accounts.by_username("ana")
+    cache = TokenCache(ttl=1.0)
+    now = 1000.0
+    monkeypatch.setattr(time, "monotonic", lambda: now)
+    cache.put("t", account)
+    assert cache.get("t") is account
+    now += 1.5
+    assert cache.get("t") is None
+    cache.put("t", account)
+    cache.clear()
+    assert cache.get("t") is None
+
+
+def test_a_role_granted_through_the_app_applies_at_once(tmp_path: Path) -> None:
+    portal = make_portal(tmp_path)
+    # 'gil' is a director of globex only: acme refuses him (his account is now cached)
+    assert portal.as_("gil").get("/api/orgs/acme/pending").status_code == 403
+    granted = portal.post("adm", "/api/orgs/acme/accounts", {"username": "gil", "role": "observer"})
+    assert granted.status_code == 201, granted.json()
+    assert portal.as_("gil").get("/api/orgs/acme/pending").status_code == 200
