@@ -37,13 +37,16 @@ from charter.store.journal_io import case_from_records, charter_record, import_c
 
 CLIENTS = 50
 NOTE = (
-    "Not met: every write to one organisation is decided and appended under one lock (that is"
-    " what makes a double vote impossible) and replays the organisation's case with the "
-    "candidate act, so 50 simultaneous votes on one motion queue behind each other: p99 is "
-    "about 50 times the time of one vote (5 ms on SQLite, more on PostgreSQL, which also "
-    "takes an advisory lock per write)."
+    "What a vote does now: the org lock is held only to decide in memory (the motion judged "
+    "on the replayed timeline's retained fold, `Timeline.preview`, instead of replaying the "
+    "case); the record is committed together with the votes decided meanwhile (group commit: "
+    "one durable transaction per batch) and the request is answered once its batch committed. "
+    "API tokens are resolved once a second, not per request. Before (the run recorded on "
+    "2026-11-28 19:58, a full replay and a commit per vote, every token looked up per request): "
+    "SQLite 191 votes/s, p50 151 ms, p99 334 ms; PostgreSQL 75 votes/s, p50 401 ms, p99 802 ms."
 )
 ROUNDS = 8
+SOLO = 20
 PG_BASE = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 CHARTER_BIN = Path(sys.executable).with_name("charter")
 
@@ -173,13 +176,25 @@ def _votes(db: str, root: Path) -> dict[str, float]:
                 client_cpu += time.process_time() - own
                 closed = clients["sec"].post(f"{base}/motions/{motion}/close", json={})
                 assert closed.status_code == 201, closed.text
+        # The baseline: one vote at a time, nobody else waiting (the same server, warm).
+        body = {"id": "solo", "act": "approve-transaction", "description": "a grant"}
+        assert chair.post(f"{base}/meetings/m/motions", json=body).status_code == 201
+        alone = []
+        for person in directors[:SOLO]:
+            start = time.perf_counter()
+            r = clients[person].post(f"{base}/motions/solo/votes", json={"vote": "for"})
+            alone.append(time.perf_counter() - start)
+            assert r.status_code == 201, r.text
         for client in clients.values():
             client.close()
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
+    warm = sorted(latencies[CLIENTS:])
     latencies.sort()
     return {
+        "alone_ms": statistics.median(alone) * 1000,
+        "warm_p99_ms": warm[int(0.99 * (len(warm) - 1))] * 1000,
         "votes": len(latencies),
         "per_s": len(latencies) / voting,
         "server_cpu_ms": server_cpu / len(latencies) * 1000,
@@ -268,6 +283,24 @@ def _replay(db: str, root: Path, sizes: tuple[int, ...]) -> list[dict[str, float
     return out
 
 
+def _verdict(measured: list[dict[str, float]]) -> str:
+    """Whether the target is met, and if not, where the time goes (from the figures above)."""
+    worst = max(r["p99_ms"] for r in measured)
+    if worst < 50:
+        return f"Target met: p99 under 50 ms on every database (worst {worst:.1f} ms)."
+    cpu = max(r["server_cpu_ms"] + r["client_cpu_ms"] for r in measured)
+    return (
+        f"Not met (worst p99 {worst:.1f} ms). The clients start each round together, so the "
+        f"last of {CLIENTS} answers waits for all {CLIENTS} votes: p99 is about {CLIENTS} times "
+        "the wall time per vote. That time is CPU: server and load generator together use "
+        f"up to {cpu:.2f} ms of CPU per vote on the 2 shared cores, most of it the server's "
+        "one process (the GIL: HTTP parsing, FastAPI routing and validation, the thread-pool "
+        "hand-offs, then the decision and the batched commit). The first round is the slowest: "
+        "every client's token is looked up in the database for the first time (3 queries "
+        "each) and the thread pool starts its threads; later rounds find the tokens cached."
+    )
+
+
 def _pg_url() -> str | None:
     schema = f"charter_bench_{os.getpid()}"
     try:
@@ -301,14 +334,19 @@ def run(sizes: tuple[int, ...] = (100_000, 1_000_000)) -> str:
         f"`python benchmarks/run.py service`: a real `charter serve` process on loopback, "
         f"{CLIENTS} concurrent clients (one thread and keep-alive connection each), a board of "
         f"{CLIENTS} directors at one open meeting, {ROUNDS} motions, every director voting on "
-        "each (each vote: authenticate, replay the case with the candidate motion, append one "
-        "record with a durable commit). Target: p99 under 50 ms.",
+        "each (each vote: authenticate, judge the motion with the candidate vote, append one "
+        "record with a durable commit before answering). Latencies are measured from the moment "
+        "all clients are released together; 'one vote alone' is the median of "
+        f"{SOLO} votes sent one at a time afterwards (the baseline); CPU ms per vote is the "
+        "server process's and the load generator's CPU time over the voting, divided by the "
+        "votes (the machine has 2 shared cores). Target: p99 under 50 ms.",
         "",
-        "| database | votes | votes/s | p50 ms | p99 ms | server CPU ms/vote | "
-        "load generator CPU ms/vote | wall ms/vote |",
-        "|---|---|---|---|---|---|---|---|",
+        "| database | votes | votes/s | p50 ms | p99 ms | p99 ms after the first round | "
+        "one vote alone ms | server CPU ms/vote | load generator CPU ms/vote | wall ms/vote |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     pg = _pg_url()
+    measured: list[dict[str, float]] = []
     try:
         backends = [("SQLite (WAL, synchronous=FULL)", f"sqlite:///{root / 'votes.db'}")]
         if pg is not None:
@@ -317,14 +355,15 @@ def run(sizes: tuple[int, ...] = (100_000, 1_000_000)) -> str:
             r = _votes(url, root / label.split()[0])
             lines.append(
                 f"| {label} | {r['votes']:.0f} | {r['per_s']:.0f} | {r['p50_ms']:.1f} | "
-                f"{r['p99_ms']:.1f} | {r['server_cpu_ms']:.2f} | {r['client_cpu_ms']:.2f} | "
-                f"{r['wall_ms']:.2f} |"
+                f"{r['p99_ms']:.1f} | {r['warm_p99_ms']:.1f} | {r['alone_ms']:.1f} | "
+                f"{r['server_cpu_ms']:.2f} | {r['client_cpu_ms']:.2f} | {r['wall_ms']:.2f} |"
             )
+            measured.append(r)
         if pg is None:
             lines.append(
-                "| PostgreSQL | not reachable at 127.0.0.1:5432: not measured | | | | | | |"
+                "| PostgreSQL | not reachable at 127.0.0.1:5432: not measured | | | | | | | | |"
             )
-        lines += ["", NOTE]
+        lines += ["", NOTE, "", _verdict(measured)]
         if not sizes:
             return "\n".join(lines) + "\n"
         lines += [
