@@ -23,8 +23,11 @@ def _per_director(
     unknowns: list[str] = []
     notes: list[str] = []
     outcomes: list[Outcome] = []
+    notices_to: dict[str, list[tuple[str, dt.datetime, str, bool | None]]] = {}
+    for n in m.notices:
+        notices_to.setdefault(n[0], []).append(n)
     for person in sorted(ctx.state.directors):
-        got = [n for n in m.notices if n[0] == person and n[1] <= m.opened_at]
+        got = [n for n in notices_to.get(person, ()) if n[1] <= m.opened_at]
         adequate = Outcome.FAILED
         short: list[str] = []
         for _, sent, channel, purpose in got:
