@@ -349,8 +349,11 @@ class Accounts:
         return token
 
     def by_token(self, token: str) -> Account | None:
+        """One connection, two queries: the account the token belongs to, then its roles."""
         with self._read() as connection:
-            account_id = connection.scalar(
-                sa.select(tokens.c.account_id).where(tokens.c.token_hash == _digest(token))
-            )
-        return None if account_id is None else self.by_id(int(account_id))
+            row = connection.execute(
+                sa.select(accounts)
+                .join(tokens, tokens.c.account_id == accounts.c.id)
+                .where(tokens.c.token_hash == _digest(token))
+            ).one_or_none()
+            return None if row is None else self._load(connection, row)
