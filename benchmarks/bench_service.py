@@ -296,7 +296,7 @@ def _verdict(measured: list[dict[str, float]]) -> str:
         f"up to {cpu:.2f} ms of CPU per vote on the 2 shared cores, most of it the server's "
         "one process (the GIL: HTTP parsing, FastAPI routing and validation, the thread-pool "
         "hand-offs, then the decision and the batched commit). The first round is the slowest: "
-        "every client's token is looked up in the database for the first time (3 queries "
+        "every client's token is looked up in the database for the first time (two queries "
         "each) and the thread pool starts its threads; later rounds find the tokens cached."
     )
 
