@@ -156,3 +156,13 @@ def test_case_dir__without_someone_who_is_not_a_director_is_a_usage_error() -> N
     result = runner.invoke(app, args)
     assert result.exit_code == 2
     assert "'murati' is not a director" in result.stderr
+
+
+def test_check__a_weighted_game_file_is_recognised_and_located(tmp_path: Path) -> None:
+    game = tmp_path / "game.yaml"
+    game.write_text("quota: 12\nplayers:\n  - {name: FR, weight: 4}\n  - {name: DE, wieght: 4}\n")
+    result = runner.invoke(app, ["check", str(game)])
+    assert result.exit_code == 1
+    assert f"{game}:4:16: error: unknown key 'wieght'\n    hint: did you mean 'weight'?" in (
+        result.stderr
+    )

@@ -21,90 +21,15 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from pydantic import BaseModel, ConfigDict, Field
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from charter.load.located import locate, read_yaml, validate
-from charter.model.source import Diagnostic
-from charter.power.weighted import GameError, GameReport, weighted_game, weighted_indices
-
-#: Where the governance core's ``run_cli(case_dir, *, at, bylaws, act, without, json_out) -> int``
-#: may live; the first importable one answers ``charter power CASE_DIR``.
-
+from charter.power.game_file import load_game_file
+from charter.power.weighted import GameError, GameReport, weighted_indices
 
 # ---------------------------------------------------------------------------------------------
 # The weighted-game file
-
-
-class PlayerSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    name: str = Field(min_length=1)
-    weight: Decimal = Field(allow_inf_nan=False)
-
-
-class GameFile(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    title: str | None = None
-    quota: Decimal = Field(allow_inf_nan=False)
-    players: tuple[PlayerSpec, ...] = Field(min_length=1)
-
-
-def load_game_file(path: str, text: str | None = None) -> tuple[GameFile | None, list[Diagnostic]]:
-    """Parse and check a weighted-game file; every problem comes back located, none raised."""
-    data, errors = read_yaml(path, text)
-    if errors:
-        return None, errors
-    spec, errors = validate(GameFile, data, path)
-    if spec is None:
-        return None, errors
-    problems: list[Diagnostic] = []
-    seen: dict[str, int] = {}
-    for i, player in enumerate(spec.players):
-        if player.name in seen:
-            problems.append(
-                Diagnostic(
-                    source=locate(data, ("players", i, "name"), path),
-                    message=f"player '{player.name}' appears twice",
-                    hint=f"first defined as player {seen[player.name] + 1}; names must be unique",
-                )
-            )
-        seen.setdefault(player.name, i)
-        if player.weight < 0:
-            problems.append(
-                Diagnostic(
-                    source=locate(data, ("players", i, "weight"), path),
-                    message=f"weight of {player.name} is {player.weight}: weights must be >= 0",
-                    hint="a player without votes has weight 0",
-                )
-            )
-    total = sum((p.weight for p in spec.players), Decimal(0))
-    if spec.quota <= 0:
-        problems.append(
-            Diagnostic(
-                source=locate(data, ("quota",), path),
-                message=f"quota {spec.quota} must be positive",
-                hint="the quota is the total weight a coalition needs to win",
-            )
-        )
-    elif spec.quota > total:
-        problems.append(
-            Diagnostic(
-                source=locate(data, ("quota",), path),
-                message=f"quota {spec.quota} exceeds the total weight {total}: "
-                "no coalition can win",
-                hint="lower the quota or check the weights",
-            )
-        )
-    if not problems:
-        try:
-            weighted_game(
-                [p.weight for p in spec.players], spec.quota, [p.name for p in spec.players]
-            )
-        except GameError as exc:
-            problems.append(Diagnostic(source=locate(data, ("players",), path), message=str(exc)))
-    return (None, problems) if problems else (spec, [])
 
 
 # ---------------------------------------------------------------------------------------------

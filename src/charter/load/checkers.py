@@ -55,6 +55,12 @@ def _waterfall(path: Path) -> list[Diagnostic]:
     return load_waterfall(path)[1]
 
 
+def _weighted_game(path: Path) -> list[Diagnostic]:
+    from charter.power.game_file import load_game_file  # the power layer sits above load
+
+    return load_game_file(str(path))[1]
+
+
 # Top-level key -> checker, in order; the first key present decides.  Other layers (waterfall,
 # power) add theirs to this explicit list.
 FILE_KINDS: list[tuple[str, Checker]] = [
@@ -62,6 +68,7 @@ FILE_KINDS: list[tuple[str, Checker]] = [
     ("events", _journal),
     ("profile", _profile),
     ("waterfall", _waterfall),
+    ("players", _weighted_game),
 ]
 
 
