@@ -546,29 +546,15 @@ class _Fold:
         c.last = entry
         if c.done:
             return
-        votes = dict.fromkeys(c.signers, Vote.FOR)
-        results = [
-            (
-                spec,
-                self.judge(
-                    entry,
-                    spec,
-                    "written-consent",
-                    votes,
-                    effective_at=self._effective(c),
-                    extra=self._consent_extra(c),
-                ),
-            )
-            for spec in c.event.acts
-        ]
+        results = [(spec, self.judge_consent(entry, c, spec)) for spec in c.event.acts]
         # The consent is complete once the signatures suffice; it is then judged on every
         # rule (a delay beyond the limit, or no authority, still makes it void).
         signatures = ("consent.threshold", "consent.signers-quorum")
         if all(
-            c.outcome is Outcome.PASSED
+            check.outcome is Outcome.PASSED
             for _, checks in results
-            for c in checks
-            if c.rule in signatures
+            for check in checks
+            if check.rule in signatures
         ):
             c.done = True
             for spec, checks in results:
@@ -576,6 +562,17 @@ class _Fold:
                 missing = missing_of(checks) if status is Status.CONDITIONAL else ()
                 self.record(entry, spec, status, checks, missing, "written-consent", "adopted")
                 self.take_effect_later(spec, status, entry.at, self._effective(c))
+
+    def judge_consent(self, entry: Entry, c: _Consent, spec: ActSpec) -> list[Check]:
+        """One act of a written consent, judged with the signatures gathered so far."""
+        return self.judge(
+            entry,
+            spec,
+            "written-consent",
+            dict.fromkeys(c.signers, Vote.FOR),
+            effective_at=self._effective(c),
+            extra=self._consent_extra(c),
+        )
 
     @staticmethod
     def _consent_extra(c: _Consent) -> dict[str, Any]:
@@ -596,16 +593,8 @@ class _Fold:
         if c is None or c.done:
             return
         c.done = True
-        votes = dict.fromkeys(c.signers, Vote.FOR)
         for spec in c.event.acts:
-            checks = self.judge(
-                entry,
-                spec,
-                "written-consent",
-                votes,
-                effective_at=self._effective(c),
-                extra=self._consent_extra(c),
-            )
+            checks = self.judge_consent(entry, c, spec)
             status = status_of(checks)
             missing = missing_of(checks) if status is Status.CONDITIONAL else ()
             self.record(entry, spec, status, checks, missing, "written-consent", "adopted")
@@ -616,16 +605,8 @@ class _Fold:
             if c.done:
                 continue
             entry = c.last or c.entry
-            votes = dict.fromkeys(c.signers, Vote.FOR)
             for spec in c.event.acts:
-                checks = self.judge(
-                    entry,
-                    spec,
-                    "written-consent",
-                    votes,
-                    effective_at=self._effective(c),
-                    extra=self._consent_extra(c),
-                )
+                checks = self.judge_consent(entry, c, spec)
                 self.record(
                     entry, spec, Status.FAILED, checks, (), "written-consent", "not adopted"
                 )
