@@ -84,100 +84,74 @@ def authority(ctx: ActContext) -> list[Check]:
 def subject(ctx: ActContext) -> list[Check]:
     """The act must have an object: you cannot remove a CEO who does not hold the office."""
     act, s, st = ctx.spec.act, ctx.spec.subject, ctx.state
-    cite = "act subject (state as replayed)"
     person = s.person or ""
+
+    def verdict(rule: str, ok: bool, passed: str, failed: str, severity: Severity) -> list[Check]:
+        outcome = Outcome.PASSED if ok else Outcome.FAILED
+        detail = passed if ok else f"{ctx.subject_text}: {failed}"
+        return [ctx.check(rule, "act subject (state as replayed)", outcome, detail, severity)]
+
     if act is ActKind.REMOVE_OFFICER and s.office:
         holder = st.holder(s.office)
-        ok = holder == person
-        return [
-            ctx.check(
-                "subject.holds-office",
-                cite,
-                Outcome.PASSED if ok else Outcome.FAILED,
-                f"{person} holds {s.office}"
-                if ok
-                else f"{ctx.subject_text}: expected {person} to hold {s.office}, found "
-                f"{holder or 'the office vacant'}",
-                Severity.VOID,
-            )
-        ]
+        return verdict(
+            "subject.holds-office",
+            holder == person,
+            f"{person} holds {s.office}",
+            f"expected {person} to hold {s.office}, found {holder or 'the office vacant'}",
+            Severity.VOID,
+        )
     if act is ActKind.REMOVE_DIRECTOR:
-        ok = person in st.directors
-        return [
-            ctx.check(
-                "subject.is-director",
-                cite,
-                Outcome.PASSED if ok else Outcome.FAILED,
-                f"{person} is a director"
-                if ok
-                else f"{ctx.subject_text}: {person} is not a director",
-                Severity.VOID,
-            )
-        ]
+        return verdict(
+            "subject.is-director",
+            person in st.directors,
+            f"{person} is a director",
+            f"{person} is not a director",
+            Severity.VOID,
+        )
     if act in (ActKind.ELECT_DIRECTOR, ActKind.FILL_VACANCY):
         if person in st.directors:
-            return [
-                ctx.check(
-                    "subject.seat-available",
-                    cite,
-                    Outcome.FAILED,
-                    f"{ctx.subject_text}: {person} is already a director",
-                    Severity.WARNING,
-                )
-            ]
-        vacant = st.authorized_seats - len(st.directors)
-        ok = vacant > 0
-        return [
-            ctx.check(
+            return verdict(
                 "subject.seat-available",
-                cite,
-                Outcome.PASSED if ok else Outcome.FAILED,
-                f"{vacant} of {st.authorized_seats} seats vacant"
-                if ok
-                else f"{ctx.subject_text}: expected a vacant seat, found all "
-                f"{st.authorized_seats} authorized seats filled",
-                Severity.VOID,
-            )
-        ]
-    if act is ActKind.ELECT_CHAIR:
-        ok = person in st.directors
-        return [
-            ctx.check(
-                "subject.chair-is-director",
-                cite,
-                Outcome.PASSED if ok else Outcome.FAILED,
-                f"{person} is a director"
-                if ok
-                else f"{ctx.subject_text}: the chair must be a director; {person} is not",
-                Severity.VOID,
-            )
-        ]
-    if act is ActKind.REMOVE_CHAIR:
-        ok = st.chair is not None and (not person or st.chair == person)
-        return [
-            ctx.check(
-                "subject.is-chair",
-                cite,
-                Outcome.PASSED if ok else Outcome.FAILED,
-                f"{st.chair} is chair"
-                if ok
-                else f"{ctx.subject_text}: expected {person or 'a chair'} as chair, found "
-                f"{st.chair or 'no chair'}",
+                False,
+                "",
+                f"{person} is already a director",
                 Severity.WARNING,
             )
-        ]
+        vacant = st.authorized_seats - len(st.directors)
+        return verdict(
+            "subject.seat-available",
+            vacant > 0,
+            f"{vacant} of {st.authorized_seats} seats vacant",
+            f"expected a vacant seat, found all {st.authorized_seats} authorized seats filled",
+            Severity.VOID,
+        )
+    if act is ActKind.ELECT_CHAIR:
+        return verdict(
+            "subject.chair-is-director",
+            person in st.directors,
+            f"{person} is a director",
+            f"the chair must be a director; {person} is not",
+            Severity.VOID,
+        )
+    if act is ActKind.REMOVE_CHAIR:
+        return verdict(
+            "subject.is-chair",
+            st.chair is not None and (not person or st.chair == person),
+            f"{st.chair} is chair",
+            f"expected {person or 'a chair'} as chair, found {st.chair or 'no chair'}",
+            Severity.WARNING,
+        )
     if act is ActKind.CHANGE_BOARD_SIZE and ctx.spec.seats is not None:
-        ok = ctx.spec.seats >= len(st.directors)
+        seats, n = ctx.spec.seats, len(st.directors)
         return [
             ctx.check(
                 "subject.board-size",
-                cite,
-                Outcome.PASSED if ok else Outcome.FAILED,
-                f"{ctx.spec.seats} seats for {len(st.directors)} directors"
-                if ok
-                else f"board size {ctx.spec.seats} is below the {len(st.directors)} "
-                f"directors in office ({len(st.directors) - ctx.spec.seats} too many); "
-                "remove directors first",
+                "act subject (state as replayed)",
+                Outcome.PASSED if seats >= n else Outcome.FAILED,
+                f"{seats} seats for {n} directors"
+                if seats >= n
+                else f"board size {seats} is below the {n} directors in office "
+                f"({n - seats} too many); remove directors first",
                 Severity.VOID,
             )
         ]
