@@ -68,7 +68,13 @@ def test_cli_bad_amount_and_param_are_usage_errors() -> None:
     assert "expected name=value" in result.stderr
 
 
-def test_cli_unknown_parameter_is_an_input_error() -> None:
+def test_cli_unknown_parameter_is_a_usage_error_as_in_waterfall() -> None:
     result = runner.invoke(app, ["report", str(CASE), "--param", "no_such=1"])
-    assert result.exit_code == 1
-    assert "no_such" in result.stderr
+    assert result.exit_code == 2
+    assert "--param no_such: no such parameter in this file" in result.stderr
+
+
+def test_cli_bad_parameter_value_is_a_usage_error() -> None:
+    result = runner.invoke(app, ["report", str(CASE), "--param", "fcp_capital=lots"])
+    assert result.exit_code == 2
+    assert "fcp_capital" in result.stderr

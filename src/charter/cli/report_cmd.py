@@ -8,11 +8,13 @@ from typing import Annotated
 
 import typer
 
-from charter.cli.common import console, fail, print_json, usage
+from charter.cli.common import EXIT_INPUT, EXIT_USAGE, console, print_diagnostics, print_json, usage
 from charter.cli.governance_cmd import BylawsOpt, load_or_exit, parse_time, replay_or_exit
 from charter.model.kinds import View
 from charter.report.control import DEFAULT_AMOUNTS, control_vs_economics, load_for_report
 from charter.report.control_render import control_table, write_control_chart
+from charter.waterfall import read_spec, unknown_overrides
+from charter.waterfall.load import OVERRIDE
 from charter.waterfall.money import parse_amount
 
 
@@ -68,11 +70,16 @@ def register(app: typer.Typer) -> None:
         amounts = _amounts(amount, "--amount") or list(DEFAULT_AMOUNTS)
         if chart is not None and chart.suffix.lower() not in (".png", ".svg"):
             usage(f"--chart {chart}: expected a .png or .svg file")
-        loaded, diagnostics = load_for_report(
-            Path(case.root) / case.charter.waterfall, _params(param)
-        )
+        file = Path(case.root) / case.charter.waterfall
+        params = _params(param)
+        spec, _, _ = read_spec(str(file))
+        if spec is not None and (unknown := unknown_overrides(spec, params)):
+            usage("; ".join(unknown))  # a --param the file does not declare: as `waterfall`
+        loaded, diagnostics = load_for_report(file, params)
         if loaded is None:
-            fail(diagnostics)
+            print_diagnostics(diagnostics)
+            from_cli = any(d.message.startswith(OVERRIDE) for d in diagnostics)
+            raise typer.Exit(EXIT_USAGE if from_cli else EXIT_INPUT)
         timeline = replay_or_exit(case)
         when = parse_time(at, case) if at else case.start
         state = timeline.state_at(when, View.DE_JURE) if when else timeline.initial
