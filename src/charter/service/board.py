@@ -20,17 +20,21 @@ database also take turns); a duplicate vote is therefore refused, never recorded
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import datetime as dt
 import fcntl
+import functools
 import hashlib
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
+import anyio
+import anyio.to_thread
 import sqlalchemy as sa
 
 from charter.load.case import _NEEDS_OFFICE, _NEEDS_PERSON, sort_entries
@@ -65,6 +69,8 @@ from charter.service.accounts import Account
 from charter.service.mail import Mailer
 from charter.store.db import EventStore
 from charter.store.journal_io import SERVICE, case_from_records, event_record
+
+T = TypeVar("T")
 
 Clock = Callable[[], dt.datetime]
 WRITERS = {"secretary", "admin"}
@@ -244,6 +250,9 @@ class _Ticket:
     seqs: list[int]
     done: threading.Event = field(default_factory=threading.Event)
     error: str | None = None
+    wake: Callable[[], object] | None = None
+    """Set by a request waiting on the event loop: called (under ``mutex``) when the ticket is
+    committed or when the commit before it ends (it may then become the committer)."""
 
 
 @dataclass(eq=False)
@@ -262,6 +271,29 @@ class _OrgSlot:
 
     def __post_init__(self) -> None:
         self.idle = threading.Condition(self.mutex)
+
+
+@dataclass(frozen=True, slots=True)
+class _Done(Generic[T]):
+    value: T
+
+
+@dataclass(frozen=True, slots=True)
+class _Failed:
+    error: Exception
+
+
+def _resolve(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
+
+
+def _not_recorded(error: str) -> Refused:
+    return Refused(
+        503,
+        "not-recorded",
+        f"the database did not record this ({error}); nothing was recorded: try again",
+    )
 
 
 def _pg_unlock(connection: sa.Connection, key: int) -> None:
@@ -373,6 +405,106 @@ class Board:
             for ticket in tickets:
                 self._wait(org, slot, ticket)
 
+    async def operate(self, org: str, decide: Callable[[OrgView], T]) -> T:
+        """What :meth:`locked` does, for a caller on the event loop: ``decide`` runs under the
+        organisation's lock right here when that needs no I/O (this process holds the
+        cross-process lock and the view is current; taking them is done in a worker thread
+        first), and the request then awaits its batch's commit, which one worker thread makes
+        for every request in the batch.  No thread is tied up per request."""
+        with anyio.CancelScope(shield=True):  # a decided record must be committed, not orphaned
+            return await self._operate(org, decide)
+        raise AssertionError("unreachable: a shielded scope is not cancelled")
+
+    async def _operate(self, org: str, decide: Callable[[OrgView], T]) -> T:
+        slot = self._slot(org)
+        for _ in range(3):
+            tickets: list[_Ticket] = []
+            outcome = self._decide_here(org, slot, decide, tickets)
+            if outcome is None:
+                await anyio.to_thread.run_sync(self._prepare, org, slot)
+                continue
+            for ticket in tickets:
+                await self._committed(org, slot, ticket)
+            if not tickets:  # nothing for a commit to release: give the lock back if idle
+                await anyio.to_thread.run_sync(self._release_if_idle, slot)
+            if isinstance(outcome, _Failed):
+                raise outcome.error
+            return outcome.value
+        return await anyio.to_thread.run_sync(self._locked_call, org, decide)
+
+    def _decide_here(
+        self,
+        org: str,
+        slot: _OrgSlot,
+        decide: Callable[[OrgView], T],
+        tickets: list[_Ticket],
+    ) -> _Done[T] | _Failed | None:
+        """``decide`` on the calling thread if the lock is free, held and the view current."""
+        if not slot.lock.acquire(blocking=False):
+            return None
+        try:
+            view = self._views.get(org)
+            if not slot.held or view is None:
+                return None
+            self._local.tickets = tickets
+            try:
+                return _Done(decide(view))
+            except Exception as error:  # answered once what was decided before it is durable
+                return _Failed(error)
+            finally:
+                self._local.tickets = None
+        finally:
+            slot.lock.release()
+
+    def _prepare(self, org: str, slot: _OrgSlot) -> None:
+        """Take the cross-process lock and bring the view up to date (blocking: a worker
+        thread); the commit of the next decision, or :meth:`_release_if_idle`, gives it back."""
+        with slot.lock:
+            if not slot.held:
+                self._acquire(org, slot)
+                try:
+                    self._fresh(org)
+                except BaseException:
+                    self._release(slot)
+                    raise
+            elif org not in self._views:
+                self._fresh(org)
+
+    def _release_if_idle(self, slot: _OrgSlot) -> None:
+        with slot.lock:
+            with slot.mutex:
+                idle = not slot.pending and not slot.committing
+            if idle:
+                self._release(slot)
+
+    def _locked_call(self, org: str, decide: Callable[[OrgView], T]) -> T:
+        with self.locked(org) as view:
+            return decide(view)
+
+    async def _committed(self, org: str, slot: _OrgSlot, ticket: _Ticket) -> None:
+        """:meth:`_wait` on the event loop: the request awaits a future the committing thread
+        resolves, or becomes the committer (the commit itself runs in a worker thread)."""
+        loop = asyncio.get_running_loop()
+        while True:
+            woken: asyncio.Future[None] | None = None
+            with slot.mutex:
+                if ticket.done.is_set():
+                    ticket.wake = None
+                    break
+                if slot.committing:
+                    woken = loop.create_future()
+                    ticket.wake = functools.partial(loop.call_soon_threadsafe, _resolve, woken)
+                else:
+                    slot.committing = True
+                    batch, slot.pending = slot.pending, []
+                    slot.inflight = batch[-1] if batch else None
+            if woken is not None:
+                await woken
+            else:
+                await anyio.to_thread.run_sync(self._commit, org, slot, batch)
+        if ticket.error is not None:
+            raise _not_recorded(ticket.error)
+
     def _acquire(self, org: str, slot: _OrgSlot) -> None:
         """Take the cross-process lock (two processes serving one database take turns)."""
         if self.store.dialect == "postgresql":
@@ -420,12 +552,7 @@ class Board:
                 slot.inflight = batch[-1] if batch else None
             self._commit(org, slot, batch)
         if ticket.error is not None:
-            raise Refused(
-                503,
-                "not-recorded",
-                f"the database did not record this ({ticket.error}); nothing was recorded: "
-                "try again",
-            )
+            raise _not_recorded(ticket.error)
 
     def _commit(self, org: str, slot: _OrgSlot, batch: list[_Ticket]) -> None:
         error: str | None = None
@@ -457,6 +584,9 @@ class Board:
                 slot.inflight = None
                 idle = not slot.pending
                 slot.idle.notify_all()
+                for ticket in (*batch, *slot.pending):
+                    if ticket.wake is not None:
+                        ticket.wake()
             if idle or error is not None:
                 self._release(slot)
 
@@ -961,43 +1091,54 @@ class Board:
         self, org: str, account: Account, motion: str, body: schemas.CastVote
     ) -> dict[str, Any]:
         with self.locked(org) as view:
-            now = self.now(view)
-            person = self._person(view, account, None)
-            self._director(view, person, now, "vote")
-            info = self._open_motion(view, motion)
-            if person in info.votes:
-                raise Refused(
-                    409,
-                    "already-voted",
-                    f"{person} already voted '{info.votes[person]}' on motion '{motion}'",
-                )
-            self._meeting(view, info.meeting, open_=True)
-            votes = dict(info.votes) | {person: body.vote}
-            event = self._motion_event(view, info, votes, now, "adopted")
-            verdicts = self._judge(view, event, now)
-            found = [d for v in verdicts for d in defects(v, final=False)]
-            provisional = [_verdict_json(v) for v in verdicts]
-            if found and not body.confirm:
-                raise NeedsConfirmation(
-                    409,
-                    "confirm",
-                    "the vote would be recorded on a motion that is legally defective ("
-                    + ", ".join(sorted({d["rule"] for d in found}))
-                    + '): send "confirm": true to vote anyway',
-                    warnings=found,
-                    verdicts=provisional,
-                )
-            record = self._service_record(
-                view,
-                "vote-cast",
-                motion=motion,
-                person=person,
-                vote=body.vote,
-                at=now.isoformat(),
-                confirmed=bool(found),
+            return self._vote(view, account, motion, body)
+
+    async def vote_async(
+        self, org: str, account: Account, motion: str, body: schemas.CastVote
+    ) -> dict[str, Any]:
+        """:meth:`vote` for the event loop (see :meth:`operate`): the same decision."""
+        return await self.operate(org, lambda view: self._vote(view, account, motion, body))
+
+    def _vote(
+        self, view: OrgView, account: Account, motion: str, body: schemas.CastVote
+    ) -> dict[str, Any]:
+        now = self.now(view)
+        person = self._person(view, account, None)
+        self._director(view, person, now, "vote")
+        info = self._open_motion(view, motion)
+        if person in info.votes:
+            raise Refused(
+                409,
+                "already-voted",
+                f"{person} already voted '{info.votes[person]}' on motion '{motion}'",
             )
-            seqs = self._record(view, [record])
-            return {"recorded": seqs, "warnings": found, "provisional_verdicts": provisional}
+        self._meeting(view, info.meeting, open_=True)
+        votes = dict(info.votes) | {person: body.vote}
+        event = self._motion_event(view, info, votes, now, "adopted")
+        verdicts = self._judge(view, event, now)
+        found = [d for v in verdicts for d in defects(v, final=False)]
+        provisional = [_verdict_json(v) for v in verdicts]
+        if found and not body.confirm:
+            raise NeedsConfirmation(
+                409,
+                "confirm",
+                "the vote would be recorded on a motion that is legally defective ("
+                + ", ".join(sorted({d["rule"] for d in found}))
+                + '): send "confirm": true to vote anyway',
+                warnings=found,
+                verdicts=provisional,
+            )
+        record = self._service_record(
+            view,
+            "vote-cast",
+            motion=motion,
+            person=person,
+            vote=body.vote,
+            at=now.isoformat(),
+            confirmed=bool(found),
+        )
+        seqs = self._record(view, [record])
+        return {"recorded": seqs, "warnings": found, "provisional_verdicts": provisional}
 
     def close_motion(
         self, org: str, account: Account, motion: str, body: schemas.Confirm
