@@ -41,6 +41,10 @@ NOTE = (
     "on the replayed timeline's retained fold, `Timeline.preview`, instead of replaying the "
     "case); the record is committed together with the votes decided meanwhile (group commit: "
     "one durable transaction per batch) and the request is answered once its batch committed. "
+    "The vote endpoint is `async`: it decides on the event loop and awaits the batch commit, "
+    "which one worker thread makes for every request in the batch (no thread-pool hand-off "
+    "per vote; only taking the cross-process lock and refreshing the view, once per burst, "
+    "run in a thread). The server uses httptools (HTTP parsing in C) and uvloop. "
     "API tokens are resolved once a second, not per request. Before (the run recorded on "
     "2026-11-28 19:58, a full replay and a commit per vote, every token looked up per request): "
     "SQLite 191 votes/s, p50 151 ms, p99 334 ms; PostgreSQL 75 votes/s, p50 401 ms, p99 802 ms."
@@ -294,10 +298,11 @@ def _verdict(measured: list[dict[str, float]]) -> str:
         f"last of {CLIENTS} answers waits for all {CLIENTS} votes: p99 is about {CLIENTS} times "
         "the wall time per vote. That time is CPU: server and load generator together use "
         f"up to {cpu:.2f} ms of CPU per vote on the 2 shared cores, most of it the server's "
-        "one process (the GIL: HTTP parsing, FastAPI routing and validation, the thread-pool "
-        "hand-offs, then the decision and the batched commit). The first round is the slowest: "
-        "every client's token is looked up in the database for the first time (two queries "
-        "each) and the thread pool starts its threads; later rounds find the tokens cached."
+        "one process (the GIL: HTTP parsing, FastAPI routing, dependency resolution and body "
+        "validation, the decision, JSON encoding, then the batched commit in a worker thread). "
+        "The first round is the slowest: every client's token is looked up in the database for "
+        "the first time (two queries each, in the thread pool, which starts its threads); "
+        "later rounds find the tokens cached."
     )
 
 
