@@ -191,8 +191,8 @@ def register_serve(app: typer.Typer) -> None:
         application = create_app(config, store=store)
         out.print(f"database: {db}", markup=False)
         out.print(f"serving on http://{host}:{port}/ (API docs at /docs)", markup=False)
-        # httptools parses HTTP in C (h11 is pure Python) and uvloop runs the event loop in C: about a
-        # third less CPU per request; "auto" falls back to the pure-Python ones where absent.
+        # httptools parses HTTP in C (h11 is pure Python) and uvloop runs the event loop in C
+        # (dependencies); "auto" falls back to the pure-Python ones where they are absent.
         uvicorn.run(
             application,
             host=host,
