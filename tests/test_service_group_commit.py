@@ -7,6 +7,7 @@ are cached only for a bounded time."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -196,3 +197,71 @@ def test_a_role_granted_through_the_app_applies_at_once(tmp_path: Path) -> None:
     granted = portal.post("adm", "/api/orgs/acme/accounts", {"username": "gil", "role": "observer"})
     assert granted.status_code == 201, granted.json()
     assert portal.as_("gil").get("/api/orgs/acme/pending").status_code == 200
+
+
+def test_votes_on_the_event_loop_wait_for_a_commit_in_flight_and_release_the_lock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The async path (what the vote endpoint uses) joins the group commit of the blocking
+    path: votes decided on the loop while a blocking vote's commit is held are acknowledged only
+    after their own batch, and the cross-process lock is given back once nothing is pending."""
+    portal = _voting_portal(tmp_path)
+    board: Board = portal.app.state.board
+    accounts = portal.app.state.accounts
+    store = portal.store
+    real = store.append_many
+    batches: list[list[str]] = []
+    release = threading.Event()
+
+    def slow_first(org: str, batch: Any) -> Any:
+        records = list(batch)
+        batches.append([r["person"] for r in records])
+        if len(batches) == 1:
+            assert release.wait(30)
+        return real(org, records)
+
+    monkeypatch.setattr(store, "append_many", slow_first)
+    voters = list(DIRECTORS)
+    slot = board._slot("acme")
+
+    async def on_the_loop() -> list[dict[str, Any]]:
+        tasks = [
+            asyncio.ensure_future(
+                board.vote_async(
+                    "acme", accounts.by_username(p), "mo1", schemas.CastVote(vote="for")
+                )
+            )
+            for p in voters[1:]
+        ]
+        while True:  # every loop vote decided and queued behind the held commit
+            await asyncio.sleep(0.01)
+            with slot.mutex:
+                if len(slot.pending) == len(voters) - 1:
+                    break
+        assert not any(t.done() for t in tasks)  # nobody acknowledged before the commit
+        release.set()
+        return list(await asyncio.gather(*tasks))
+
+    with ThreadPoolExecutor(1) as pool:
+        first = pool.submit(
+            board.vote, "acme", accounts.by_username(voters[0]), "mo1", schemas.CastVote(vote="for")
+        )
+        while not batches:  # the blocking vote's commit is in flight (and held)
+            time.sleep(0.01)
+        results = asyncio.run(on_the_loop())
+        results.insert(0, first.result())
+    assert batches[0] == [voters[0]]
+    assert sorted(batches[1]) == sorted(voters[1:])
+    assert len(batches) == 2
+    stored = {e.event["person"]: e.seq for e in store.iter_events("acme") if "person" in e.event}
+    for person, result in zip(voters, results, strict=True):
+        assert result["recorded"] == [stored[person]]
+    assert not slot.held
+    with pytest.raises(Refused) as refused:
+        asyncio.run(
+            board.vote_async(
+                "acme", accounts.by_username(voters[0]), "mo1", schemas.CastVote(vote="for")
+            )
+        )
+    assert refused.value.code == "already-voted"
+    assert not slot.held
