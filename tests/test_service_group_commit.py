@@ -10,9 +10,10 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
@@ -20,6 +21,8 @@ from charter.service import schemas
 from charter.service.app import TokenCache
 from charter.service.board import Board, Refused
 from service_support import DIRECTORS, Portal, make_portal
+
+T = TypeVar("T")
 
 
 def _voting_portal(tmp_path: Path) -> Portal:
@@ -199,6 +202,12 @@ def test_a_role_granted_through_the_app_applies_at_once(tmp_path: Path) -> None:
     assert portal.as_("gil").get("/api/orgs/acme/pending").status_code == 200
 
 
+def _on_a_fresh_loop(main: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """``asyncio.run`` in a thread of its own (another test may leave a loop running here)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, main()).result()
+
+
 def test_votes_on_the_event_loop_wait_for_a_commit_in_flight_and_release_the_lock(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -248,7 +257,7 @@ def test_votes_on_the_event_loop_wait_for_a_commit_in_flight_and_release_the_loc
         )
         while not batches:  # the blocking vote's commit is in flight (and held)
             time.sleep(0.01)
-        results = asyncio.run(on_the_loop())
+        results = _on_a_fresh_loop(on_the_loop)
         results.insert(0, first.result())
     assert batches[0] == [voters[0]]
     assert sorted(batches[1]) == sorted(voters[1:])
@@ -257,11 +266,10 @@ def test_votes_on_the_event_loop_wait_for_a_commit_in_flight_and_release_the_loc
     for person, result in zip(voters, results, strict=True):
         assert result["recorded"] == [stored[person]]
     assert not slot.held
+    account = accounts.by_username(voters[0])
     with pytest.raises(Refused) as refused:
-        asyncio.run(
-            board.vote_async(
-                "acme", accounts.by_username(voters[0]), "mo1", schemas.CastVote(vote="for")
-            )
+        _on_a_fresh_loop(
+            lambda: board.vote_async("acme", account, "mo1", schemas.CastVote(vote="for"))
         )
     assert refused.value.code == "already-voted"
     assert not slot.held
