@@ -1,9 +1,11 @@
-"""Fixtures shared by test modules: one headless Chromium for every browser test of the session
-(Playwright's sync API allows one running instance per thread)."""
+"""Fixtures shared by the browser test modules: one headless Chromium for the whole session
+(Playwright's sync API allows one running instance per thread), and pages that keep a screenshot
+of what the test saw and fail the test on any console or page error."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,3 +22,37 @@ def browser() -> Iterator[Any]:
         b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         yield b
         b.close()
+
+
+SHOTS = Path(__file__).resolve().parent.parent / "artifacts" / "screenshots"
+
+
+def _page(browser: Any, request: pytest.FixtureRequest, **context: Any) -> Iterator[Any]:
+    ctx = browser.new_context(**context)
+    page = ctx.new_page()
+    page.set_default_timeout(10_000)
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    yield page
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{request.node.name}.png"), full_page=True)
+    ctx.close()
+    assert not errors, f"console errors: {errors}"
+
+
+@pytest.fixture
+def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
+    yield from _page(browser, request, viewport={"width": 1280, "height": 900})
+
+
+@pytest.fixture
+def nojs_page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
+    yield from _page(
+        browser, request, viewport={"width": 1280, "height": 900}, java_script_enabled=False
+    )
+
+
+@pytest.fixture
+def phone_page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
+    yield from _page(browser, request, viewport={"width": 375, "height": 800})

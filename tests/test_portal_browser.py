@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from browser_support import CHROMIUM
-from test_web_browser import CASE, _has_waterfall, _page
+from test_web_browser import CASE, _has_waterfall
 
 pytestmark = [
     pytest.mark.browser,
@@ -43,23 +43,6 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dic
     yield server.url, passwords
     server.close()
     store.close()
-
-
-@pytest.fixture
-def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
-    yield from _page(browser, request, viewport={"width": 1280, "height": 900})
-
-
-@pytest.fixture
-def nojs_page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
-    yield from _page(
-        browser, request, viewport={"width": 1280, "height": 900}, java_script_enabled=False
-    )
-
-
-@pytest.fixture
-def phone_page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
-    yield from _page(browser, request, viewport={"width": 375, "height": 800})
 
 
 def log_in(page: Any, service: tuple[str, dict[str, str]], username: str = "taylor") -> None:

@@ -32,7 +32,6 @@ REMOVAL_LINE = _line_of(
 
 ROOT = Path(__file__).resolve().parent.parent
 CASE = ROOT / "examples" / "openai-2023"
-SHOTS = ROOT / "artifacts" / "screenshots"
 ORG = "openai-2023"
 
 pytestmark = [
@@ -82,37 +81,6 @@ def base_url() -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=5)
-
-
-def _page(browser: Any, request: pytest.FixtureRequest, **context: Any) -> Iterator[Any]:
-    ctx = browser.new_context(**context)
-    page = ctx.new_page()
-    page.set_default_timeout(10_000)
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    yield page
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{request.node.name}.png"), full_page=True)
-    ctx.close()
-    assert not errors, f"console errors: {errors}"
-
-
-@pytest.fixture
-def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
-    yield from _page(browser, request, viewport={"width": 1280, "height": 900})
-
-
-@pytest.fixture
-def nojs_page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
-    yield from _page(
-        browser, request, viewport={"width": 1280, "height": 900}, java_script_enabled=False
-    )
-
-
-@pytest.fixture
-def phone_page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
-    yield from _page(browser, request, viewport={"width": 375, "height": 800})
 
 
 def test_structure__shows_the_control_chain_board_and_licence(page: Any, base_url: str) -> None:
