@@ -23,15 +23,6 @@ DEFAULT_AMOUNT = Fraction(100 * 10**9)
 COMPARE_AT = (Fraction(10 * 10**9), Fraction(100 * 10**9), Fraction(500 * 10**9))
 
 
-def engine_available() -> bool:
-    """The waterfall engine ships with the core; a build without it shows a note, not a 500."""
-    try:
-        from charter.waterfall import compile_curves  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 def money(value: float | Fraction) -> str:
     """$13B, $18.3B, $250M: for axes, breakpoints and the slider's label."""
     number = float(value)

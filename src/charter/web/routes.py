@@ -27,6 +27,7 @@ from charter.model.kinds import BOARD_ACTS, ActKind, Status, View
 from charter.model.source import Diagnostic
 from charter.power.board import board_power
 from charter.replay import Timeline, replay
+from charter.waterfall.money import parse_amount
 from charter.web import money as money_page
 from charter.web import power as power_page
 from charter.web import structure as structure_page
@@ -301,22 +302,15 @@ def create_router(source: CaseSource, *, extra_nav: Sequence[NavLink] = ()) -> A
             return case
         wf_text = source.waterfall(org)
         errors: list[str] = []
-        value = money_page.DEFAULT_AMOUNT
-        if amount:
-            parsed = _amount(amount)
-            if parsed is None:
-                errors.append(f"'{amount}' is not an amount: use e.g. 250000, 13B, 2.5e9 or 750M")
-            else:
-                value = parsed
+        value = _chosen_amount(amount, errors, "250000, 13B, 2.5e9 or 750M")
         explorer = None
-        if wf_text is not None and money_page.engine_available():
+        if wf_text is not None:
             query = {k: v for k, v in request.query_params.items() if k != "amount"}
             explorer = money_page.explore(wf_text, query, value)
         context = {
             "title": f"Money — {case.charter.title or org}",
             "case": case,
             "has_waterfall": wf_text is not None,
-            "engine": money_page.engine_available(),
             "x": explorer,
             "amount": value,
             "amount_int": int(value),
@@ -360,16 +354,8 @@ def create_router(source: CaseSource, *, extra_nav: Sequence[NavLink] = ()) -> A
             act = ActKind.REMOVE_OFFICER.value
         selected = next(r for r in results if r.act.value == act)
         indices = power_page.index_rows(selected, names)
-        value = money_page.DEFAULT_AMOUNT
-        if amount:
-            parsed = _amount(amount)
-            if parsed is None:
-                errors.append(f"'{amount}' is not an amount: use e.g. 13B")
-            else:
-                value = parsed
-        control = None
-        if money_page.engine_available():
-            control = power_page.control_vs_economics(case, state, source.waterfall(org), value)
+        value = _chosen_amount(amount, errors, "13B")
+        control = power_page.control_vs_economics(case, state, source.waterfall(org), value)
         context = {
             "title": f"Power — {case.charter.title or org}",
             "case": case,
@@ -399,23 +385,17 @@ def create_router(source: CaseSource, *, extra_nav: Sequence[NavLink] = ()) -> A
 
 
 def _amount(text: str) -> Fraction | None:
-    """An amount as typed (``13B``, ``2.5e9``), by the waterfall's parser when it is installed."""
-    try:
-        from charter.waterfall.money import parse_amount
-    except ImportError:
-        return _plain_amount(text)
+    """An amount as typed (``13B``, ``$2.5M``, ``2.5e9``), by the waterfall's own parser."""
     parsed, _ = parse_amount(text)
     return parsed
 
 
-def _plain_amount(text: str) -> Fraction | None:
-    scales = {"K": 10**3, "M": 10**6, "B": 10**9, "T": 10**12}
-    cleaned = text.strip().lstrip("$").replace(",", "").replace("_", "")
-    scale = scales.get(cleaned[-1:].upper(), 1)
-    if scale != 1:
-        cleaned = cleaned[:-1]
-    try:
-        value = Fraction(cleaned) * scale
-    except (ValueError, ZeroDivisionError):
-        return None
-    return value if value >= 0 else None
+def _chosen_amount(typed: str | None, errors: list[str], examples: str) -> Fraction:
+    """The amount asked for, or the default with the reason added to ``errors``."""
+    if not typed:
+        return money_page.DEFAULT_AMOUNT
+    parsed = _amount(typed)
+    if parsed is None:
+        errors.append(f"'{typed}' is not an amount: use e.g. {examples}")
+        return money_page.DEFAULT_AMOUNT
+    return parsed
