@@ -73,13 +73,10 @@ def test_a_failed_commit_acknowledges_nothing(
     assert again.json()["recorded"] == [store.tree_head("acme").size]
 
 
-def test_votes_decided_during_a_commit_are_committed_together(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    portal = _voting_portal(tmp_path)
-    board: Board = portal.app.state.board
-    accounts = portal.app.state.accounts
-    store = portal.store
+def _hold_first_commit(
+    store: Any, monkeypatch: pytest.MonkeyPatch
+) -> tuple[list[list[str]], threading.Event]:
+    """Record who is in each committed batch, and hold the first commit until released."""
     real = store.append_many
     batches: list[list[str]] = []
     release = threading.Event()
@@ -92,6 +89,17 @@ def test_votes_decided_during_a_commit_are_committed_together(
         return real(org, records)
 
     monkeypatch.setattr(store, "append_many", slow_first)
+    return batches, release
+
+
+def test_votes_decided_during_a_commit_are_committed_together(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    portal = _voting_portal(tmp_path)
+    board: Board = portal.app.state.board
+    accounts = portal.app.state.accounts
+    store = portal.store
+    batches, release = _hold_first_commit(store, monkeypatch)
     voters = list(DIRECTORS)
 
     def vote(person: str) -> dict[str, Any]:
@@ -218,18 +226,7 @@ def test_votes_on_the_event_loop_wait_for_a_commit_in_flight_and_release_the_loc
     board: Board = portal.app.state.board
     accounts = portal.app.state.accounts
     store = portal.store
-    real = store.append_many
-    batches: list[list[str]] = []
-    release = threading.Event()
-
-    def slow_first(org: str, batch: Any) -> Any:
-        records = list(batch)
-        batches.append([r["person"] for r in records])
-        if len(batches) == 1:
-            assert release.wait(30)
-        return real(org, records)
-
-    monkeypatch.setattr(store, "append_many", slow_first)
+    batches, release = _hold_first_commit(store, monkeypatch)
     voters = list(DIRECTORS)
     slot = board._slot("acme")
 
