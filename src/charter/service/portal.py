@@ -356,20 +356,31 @@ def create_portal_router(
 
     # -- the portal ------------------------------------------------------------------------------
 
-    @router.get("/orgs/{org}/portal", name="portal_page", response_class=HTMLResponse)
-    async def portal(request: Request, org: str, done: str | None = None) -> Response:
+    async def member_page(
+        request: Request,
+        org: str,
+        done: str | None,
+        build: Callable[[str, Any], dict[str, Any]],
+        page: str,
+    ) -> Response:
+        """A page for members of ``org``: log-in first, then the page's context (built off the
+        event loop), then the result of the action just done (``done``), if still kept."""
         who = session(request)
         if who is None:
             return RedirectResponse("/", status_code=303)
         try:
             member(who.account, org)
-            context = await run_in_threadpool(portal_context, org, who)
+            context = await run_in_threadpool(build, org, who)
         except Refused as error:
             return message_page(request, None, error.status, "Not available", error.message)
         result = flash.get(who.account.id, done) if done else None
-        if done and result is None:
+        if done and result is None and page == "portal":
             result = {"what": "", "expired": True}
-        return render(request, "portal.html", context | {"result": result}, org=org, page="portal")
+        return render(request, f"{page}.html", context | {"result": result}, org=org, page=page)
+
+    @router.get("/orgs/{org}/portal", name="portal_page", response_class=HTMLResponse)
+    async def portal(request: Request, org: str, done: str | None = None) -> Response:
+        return await member_page(request, org, done, portal_context, "portal")
 
     @router.post("/orgs/{org}/portal/meetings", name="portal_call")
     async def call_meeting(request: Request, org: str) -> Response:
@@ -491,16 +502,7 @@ def create_portal_router(
 
     @router.get("/orgs/{org}/audit", name="audit_page", response_class=HTMLResponse)
     async def audit(request: Request, org: str, done: str | None = None) -> Response:
-        who = session(request)
-        if who is None:
-            return RedirectResponse("/", status_code=303)
-        try:
-            member(who.account, org)
-            context = await run_in_threadpool(audit_context, org, who)
-        except Refused as error:
-            return message_page(request, None, error.status, "Not available", error.message)
-        result = flash.get(who.account.id, done) if done else None
-        return render(request, "audit.html", context | {"result": result}, org=org, page="audit")
+        return await member_page(request, org, done, audit_context, "audit")
 
     @router.post("/orgs/{org}/audit/checkpoints", name="audit_sign")
     async def sign_checkpoint(request: Request, org: str) -> Response:
