@@ -20,7 +20,6 @@ from charter.web.svg import PALETTE, Svg
 SLIDER_MAX = Fraction(500 * 10**9)
 SLIDER_STEP = 10**8  # $0.1B
 DEFAULT_AMOUNT = Fraction(100 * 10**9)
-COMPARE_AT = (Fraction(10 * 10**9), Fraction(100 * 10**9), Fraction(500 * 10**9))
 
 
 def money(value: float | Fraction) -> str:

@@ -15,9 +15,9 @@ from markupsafe import Markup
 from charter.model.case import Case
 from charter.model.state import State
 from charter.power.board import ActPower
+from charter.report.control import DEFAULT_AMOUNTS, load_for_report
 from charter.report.control import control_vs_economics as control_vs_economics_report
-from charter.report.control import load_for_report
-from charter.web.money import COMPARE_AT, money, pct
+from charter.web.money import money, pct
 from charter.web.source import WaterfallText
 from charter.web.svg import PALETTE, Svg, wrap
 
@@ -162,7 +162,7 @@ def control_vs_economics(
     loaded, _ = load_for_report(wf_text.label, {}, text=wf_text.text)
     if loaded is None:
         return None
-    amounts = list(COMPARE_AT)
+    amounts = list(DEFAULT_AMOUNTS)
     report = control_vs_economics_report(case, state, loaded, amounts=amounts, margins=[amount])
     columns = (
         "votes",
