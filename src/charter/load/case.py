@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from charter.load.located import did_you_mean, locate, read_yaml, validate
+from charter.load.located import did_you_mean, locate, read_mapping, validate
 from charter.load.profiles import apply_amendment, load_profile
 from charter.model.bylaws import Bylaws
 from charter.model.case import Case, Entry
@@ -50,21 +50,9 @@ def _unknown_ref(
 
 def load_charter(path: Path) -> tuple[CharterFile | None, Any, list[Diagnostic]]:
     label = str(path)
-    data, errors = read_yaml(path)
+    data, errors = read_mapping(path, "a charter", "charter: NAME")
     if errors:
         return None, None, errors
-    if not isinstance(data, dict):
-        return (
-            None,
-            None,
-            [
-                _err(
-                    Source(path=label, line=1),
-                    "a charter must be a mapping",
-                    "start with 'charter: NAME'",
-                )
-            ],
-        )
     model, errors = validate(CharterFile, data, label)
     if model is None:
         return None, data, errors
@@ -220,21 +208,9 @@ def load_journal_file(
     path: Path, file_index: int, tz: dt.tzinfo, *, hypothetical: bool = False
 ) -> tuple[list[Entry], Any, list[Diagnostic]]:
     label = str(path)
-    data, errors = read_yaml(path)
+    data, errors = read_mapping(path, "a journal", "events:")
     if errors:
-        return [], None, errors
-    if not isinstance(data, dict):
-        return (
-            [],
-            data,
-            [
-                _err(
-                    Source(path=label, line=1),
-                    "a journal must be a mapping",
-                    "start with 'events:'",
-                )
-            ],
-        )
+        return [], data, errors
     model, errors = validate(JournalFile, data, label)
     if model is None:
         return [], data, errors

@@ -111,6 +111,25 @@ def _bad_timestamps(path: str, text: str) -> list[Diagnostic]:
     return out
 
 
+def read_mapping(
+    path: str | Path, what: str, first_key: str, text: str | None = None
+) -> tuple[Any, list[Diagnostic]]:
+    """:func:`read_yaml` for a file whose top level must be a mapping (every Charter format):
+    anything else is one located error saying what the file should start with."""
+    data, errors = read_yaml(path, text)
+    if errors:
+        return None, errors
+    if not isinstance(data, dict):
+        return data, [
+            Diagnostic(
+                source=Source(path=str(path), line=1),
+                message=f"{what} must be a mapping",
+                hint=f"start with '{first_key}'",
+            )
+        ]
+    return data, []
+
+
 def _after(text: str, marker: str) -> str:
     idx = text.find(marker)
     if idx < 0:

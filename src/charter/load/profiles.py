@@ -6,7 +6,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from charter.load.located import did_you_mean, locate, plain, read_yaml, validate
+from charter.load.located import did_you_mean, locate, plain, read_mapping, read_yaml, validate
 from charter.model.bylaws import Bylaws, apply_amendment
 from charter.model.source import Diagnostic, Source
 
@@ -55,21 +55,9 @@ def _raw(
             )
         label = str(candidate)
         text = candidate.read_text(encoding="utf-8")
-    data, errors = read_yaml(label, text)
+    data, errors = read_mapping(label, "a bylaws profile", "profile: NAME", text)
     if errors:
         return None, label, errors
-    if not isinstance(data, dict):
-        return (
-            None,
-            label,
-            [
-                Diagnostic(
-                    source=Source(path=label, line=1),
-                    message="a bylaws profile must be a mapping",
-                    hint="start with 'profile: NAME'",
-                )
-            ],
-        )
     mapping = plain(data)
     parent = mapping.get("extends")
     if isinstance(parent, str):
