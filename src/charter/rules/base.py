@@ -135,7 +135,13 @@ def tally_outcome(
     passes: Callable[[int, int, int], bool],
 ) -> tuple[Outcome, dict[str, int], list[str]]:
     """Evaluate ``passes(for, against, abstain)`` over every way the unknown votes could have
-    gone; passed only if it passes in all, failed only if it fails in all."""
+    gone; passed only if it passes in all, failed only if it fails in all.
+
+    Every threshold is monotone: moving one vote from against to abstain, or from abstain to
+    for, never turns a pass into a failure, except that a tally with no vote cast at all may
+    fail (a share of nothing).  So the outcomes over all the ways are those of three: every
+    unknown vote for, every one against, every one an abstention (the only way to cast
+    nothing).  ``tests/test_rules_tally.py`` checks this against the full enumeration."""
     counts = {"for": 0, "against": 0, "abstain": 0, "recused": 0, "absent": 0}
     unknown: list[str] = []
     for person in voters:
@@ -144,17 +150,11 @@ def tally_outcome(
             unknown.append(person)
         else:
             counts[vote.value] += 1
-    outcomes: set[bool] = set()
-    u = len(unknown)
-    for a in range(u + 1):
-        for b in range(u - a + 1):
-            c = u - a - b
-            outcomes.add(passes(counts["for"] + a, counts["against"] + b, counts["abstain"] + c))
-            if len(outcomes) == 2:
-                return Outcome.UNKNOWN, counts, unknown
-    if outcomes == {True}:
-        return Outcome.PASSED, counts, unknown
-    return Outcome.FAILED, counts, unknown
+    f, a, b, u = counts["for"], counts["against"], counts["abstain"], len(unknown)
+    outcomes = {passes(f + u, a, b), passes(f, a + u, b), passes(f, a, b + u)}
+    if len(outcomes) == 2:
+        return Outcome.UNKNOWN, counts, unknown
+    return (Outcome.PASSED if outcomes == {True} else Outcome.FAILED), counts, unknown
 
 
 def names(people: object) -> str:

@@ -9,16 +9,55 @@ from __future__ import annotations
 
 import datetime as dt
 
-from charter.model.bylaws import NoticeRule
+from charter.model.bylaws import NoticeRule, Waiver
 from charter.model.kinds import Channel, Outcome, Vote
 from charter.rules.base import ActContext, Check, MeetingFacts, combine, names
+
+_Judged = tuple[Outcome, tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+_MEMO: dict[tuple[object, ...], tuple[NoticeRule, Waiver, _Judged]] = {}
+_MEMO_SIZE = 512
 
 
 def _per_director(
     ctx: ActContext, m: MeetingFacts, rule: NoticeRule
 ) -> tuple[Outcome, list[str], list[str], list[str]]:
-    """(outcome, failures, unknowns, notes) over every director in office when it opened."""
+    """(outcome, failures, unknowns, notes) over every director in office when it opened.
+
+    Remembered: a live board judges every motion at a meeting, and every vote on it, against
+    the same notices, so the answer is looked up by exactly what it reads (the votes only of
+    directors who objected, and only where voting for the act withdraws an objection).  The
+    rule and the waiver are immutable and kept with the answer, so their ``id`` is safe."""
     waiver = ctx.bylaws.waiver
+    objectors: tuple[Vote, ...] = ()
+    if waiver.objection == "at-start-and-not-voting-for":
+        objectors = tuple(ctx.vote_of(p) for p in sorted(m.objected_at_start))
+    key = (
+        id(rule),
+        id(waiver),
+        ctx.state.directors,
+        m.opened_at,
+        m.notices,
+        m.attended,
+        m.objected_at_start,
+        m.objection_unknown,
+        m.notices_complete,
+        m.not_notified,
+        m.private_messages,
+        objectors,
+    )
+    hit = _MEMO.get(key)
+    if hit is not None and hit[0] is rule and hit[1] is waiver:
+        judged = hit[2]
+    else:
+        judged = _judge_each(ctx, m, rule, waiver)
+        if len(_MEMO) >= _MEMO_SIZE:
+            _MEMO.clear()
+        _MEMO[key] = (rule, waiver, judged)
+    outcome, failures, unknowns, notes = judged
+    return outcome, list(failures), list(unknowns), list(notes)
+
+
+def _judge_each(ctx: ActContext, m: MeetingFacts, rule: NoticeRule, waiver: Waiver) -> _Judged:
     failures: list[str] = []
     unknowns: list[str] = []
     notes: list[str] = []
@@ -100,8 +139,9 @@ def _per_director(
             unknowns.append(person)
             notes.append(f"{person}: {why}")
     if failures:
-        return Outcome.FAILED, failures, unknowns, notes
-    return combine(outcomes) if outcomes else Outcome.PASSED, failures, unknowns, notes
+        return Outcome.FAILED, tuple(failures), tuple(unknowns), tuple(notes)
+    outcome = combine(outcomes) if outcomes else Outcome.PASSED
+    return outcome, tuple(failures), tuple(unknowns), tuple(notes)
 
 
 def _grouped(notes: list[str], people: list[str]) -> str:
