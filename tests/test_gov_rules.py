@@ -402,6 +402,19 @@ def test_notice__sent_after_the_meeting_opened_is_no_notice() -> None:
     assert one(notice(ctx(m=m))).outcome is Outcome.UNKNOWN
 
 
+def test_notice__remembered_answer_follows_the_objectors_vote() -> None:
+    # The notice judgement is remembered per meeting; under "at start and not voting for" the
+    # objector's vote changes it, so the same meeting judged with two votes gives two answers.
+    b = profile("delaware-stock", **{"waiver.objection": "at-start-and-not-voting-for"})
+    ns = tuple(sent(p, 48) for p in ("ann", "bob", "cat", "dan"))
+    m = meeting(type="special", notices=ns, objected=frozenset({"eve"}), complete=True)
+    against = ctx(bylaws=b, m=m, votes=votes(eve="against"))
+    in_favour = ctx(bylaws=b, m=m, votes=votes(eve="for"))
+    for _ in range(2):  # the second round is answered from memory
+        assert one(notice(against)).outcome is Outcome.FAILED
+        assert one(notice(in_favour)).outcome is Outcome.PASSED
+
+
 def test_notice__meeting_type_unknown() -> None:
     m = meeting(
         present=("ann", "bob", "cat", "dan"), type="unknown", not_notified=frozenset({"eve"})
