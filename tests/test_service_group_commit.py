@@ -18,7 +18,6 @@ from typing import Any, TypeVar
 import pytest
 
 from charter.service import schemas
-from charter.service.app import TokenCache
 from charter.service.board import Board, Refused
 from service_support import DIRECTORS, Portal, make_portal
 
@@ -184,23 +183,6 @@ def test_a_vote_is_judged_as_the_full_replay_judges_it(
         assert shortcut == full(view, [(event, now)])[2]
 
 
-def test_token_cache_forgets_after_its_ttl_and_when_cleared(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    portal = make_portal(tmp_path)
-    account = portal.app.state.accounts.by_username("ana")
-    cache = TokenCache(ttl=1.0)
-    now = 1000.0
-    monkeypatch.setattr(time, "monotonic", lambda: now)
-    cache.put("t", account)
-    assert cache.get("t") is account
-    now += 1.5
-    assert cache.get("t") is None
-    cache.put("t", account)
-    cache.clear()
-    assert cache.get("t") is None
-
-
 def test_a_role_granted_through_the_app_applies_at_once(tmp_path: Path) -> None:
     portal = make_portal(tmp_path)
     # 'gil' is a director of globex only: acme refuses him (his account is now cached)
@@ -208,6 +190,36 @@ def test_a_role_granted_through_the_app_applies_at_once(tmp_path: Path) -> None:
     granted = portal.post("adm", "/api/orgs/acme/accounts", {"username": "gil", "role": "observer"})
     assert granted.status_code == 201, granted.json()
     assert portal.as_("gil").get("/api/orgs/acme/pending").status_code == 200
+
+
+def _released(board: Board, slot: Any) -> bool:
+    """The cross-process lock is given back once unused for the linger time (and not before)."""
+    deadline = time.monotonic() + board.linger_s + 2.0
+    while slot.held and time.monotonic() < deadline:
+        time.sleep(0.005)
+    return not slot.held
+
+
+def test_the_cross_process_lock_lingers_while_in_use_and_goes_back_when_unused(
+    tmp_path: Path,
+) -> None:
+    portal = _voting_portal(tmp_path)
+    board: Board = portal.app.state.board
+    board.linger_s = 0.3
+    slot = board._slot("acme")
+    accounts = portal.app.state.accounts
+    board.vote("acme", accounts.by_username("ana"), "mo1", schemas.CastVote(vote="for"))
+    assert slot.held  # kept: the next request of a burst need not take it again
+    time.sleep(0.2)
+    board.vote("acme", accounts.by_username("ben"), "mo1", schemas.CastVote(vote="for"))
+    time.sleep(0.2)  # 0.4 s after the first use, 0.2 s after the last: still kept
+    assert slot.held
+    start = time.monotonic()
+    assert _released(board, slot)
+    assert time.monotonic() - start < 0.3
+    board.linger_s = 0.0  # no linger: given back as soon as nothing is pending
+    board.vote("acme", accounts.by_username("cleo"), "mo1", schemas.CastVote(vote="for"))
+    assert not slot.held
 
 
 def _on_a_fresh_loop(main: Callable[[], Coroutine[Any, Any, T]]) -> T:
@@ -262,11 +274,11 @@ def test_votes_on_the_event_loop_wait_for_a_commit_in_flight_and_release_the_loc
     stored = {e.event["person"]: e.seq for e in store.iter_events("acme") if "person" in e.event}
     for person, result in zip(voters, results, strict=True):
         assert result["recorded"] == [stored[person]]
-    assert not slot.held
+    assert _released(board, slot)
     account = accounts.by_username(voters[0])
     with pytest.raises(Refused) as refused:
         _on_a_fresh_loop(
             lambda: board.vote_async("acme", account, "mo1", schemas.CastVote(vote="for"))
         )
     assert refused.value.code == "already-voted"
-    assert not slot.held
+    assert _released(board, slot)

@@ -27,6 +27,7 @@ import fcntl
 import functools
 import hashlib
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -71,6 +72,9 @@ from charter.store.db import EventStore
 from charter.store.journal_io import SERVICE, case_from_records, event_record
 
 T = TypeVar("T")
+_LOOP_WAIT_S = 0.01
+"""The longest the event loop waits for an organisation's lock before handing the decision
+to a worker thread instead."""
 
 Clock = Callable[[], dt.datetime]
 WRITERS = {"secretary", "admin"}
@@ -268,6 +272,10 @@ class _OrgSlot:
     pending: list[_Ticket] = field(default_factory=list)
     committing: bool = False
     inflight: _Ticket | None = None
+    last_used: float = 0.0
+    """When a decision last took ``lock`` (``time.monotonic``): the lingering release waits
+    until the lock has gone unused for the linger time."""
+    release_armed: bool = False
 
     def __post_init__(self) -> None:
         self.idle = threading.Condition(self.mutex)
@@ -351,10 +359,17 @@ def defects(v: Verdict, *, final: bool = True) -> list[dict[str, Any]]:
 class Board:
     """The operations on every organisation of one store.  Thread-safe."""
 
-    def __init__(self, store: EventStore, *, clock: Clock, mailer: Mailer) -> None:
+    def __init__(
+        self, store: EventStore, *, clock: Clock, mailer: Mailer, linger_s: float = 0.05
+    ) -> None:
         self.store = store
         self.clock = clock
         self.mailer = mailer
+        self.linger_s = linger_s
+        """How long the cross-process lock is kept once nothing is pending.  Giving it back the
+        moment a commit drains the queue made the next request of a burst take it again and
+        re-read the log's head (a worker thread and a query) many times a second; another
+        process serving the same database waits at most this long more for its turn."""
         self._views: dict[str, OrgView] = {}
         self._slots: dict[str, _OrgSlot] = {}
         self._guard = threading.Lock()
@@ -384,6 +399,7 @@ class Board:
         tickets: list[_Ticket] = []
         try:
             with slot.lock:
+                slot.last_used = time.monotonic()
                 fresh = not slot.held
                 if fresh:
                     self._acquire(org, slot)
@@ -400,7 +416,7 @@ class Board:
                     with slot.mutex:
                         idle = not slot.pending and not slot.committing
                     if idle:
-                        self._release(slot)
+                        self._linger(slot)
         finally:
             for ticket in tickets:
                 self._wait(org, slot, ticket)
@@ -439,10 +455,13 @@ class Board:
         decide: Callable[[OrgView], T],
         tickets: list[_Ticket],
     ) -> _Done[T] | _Failed | None:
-        """``decide`` on the calling thread if the lock is free, held and the view current."""
-        if not slot.lock.acquire(blocking=False):
+        """``decide`` on the calling thread if the lock is free, held and the view current.  The
+        lock is waited for briefly: the committing thread takes it only to settle a batch in
+        memory, and falling back to a worker thread costs more than that wait."""
+        if not slot.lock.acquire(timeout=_LOOP_WAIT_S):
             return None
         try:
+            slot.last_used = time.monotonic()
             view = self._views.get(org)
             if not slot.held or view is None:
                 return None
@@ -460,6 +479,7 @@ class Board:
         """Take the cross-process lock and bring the view up to date (blocking: a worker
         thread); the commit of the next decision, or :meth:`_release_if_idle`, gives it back."""
         with slot.lock:
+            slot.last_used = time.monotonic()
             if not slot.held:
                 self._acquire(org, slot)
                 try:
@@ -475,7 +495,34 @@ class Board:
             with slot.mutex:
                 idle = not slot.pending and not slot.committing
             if idle:
+                self._linger(slot)
+
+    def _linger(self, slot: _OrgSlot) -> None:
+        """Nothing is pending: give the cross-process lock back once it has gone unused for
+        ``linger_s`` (the caller holds ``slot.lock``)."""
+        if self.linger_s <= 0:
+            self._release(slot)
+        elif slot.held and not slot.release_armed:
+            slot.release_armed = True
+            self._arm(slot, self.linger_s)
+
+    def _arm(self, slot: _OrgSlot, delay: float) -> None:
+        timer = threading.Timer(delay, self._release_unused, (slot,))
+        timer.daemon = True
+        timer.start()
+
+    def _release_unused(self, slot: _OrgSlot) -> None:
+        with slot.lock:
+            with slot.mutex:
+                idle = not slot.pending and not slot.committing
+            unused = time.monotonic() - slot.last_used
+            if not slot.held or not idle:  # the commit that drains the queue arms it again
+                slot.release_armed = False
+            elif unused >= self.linger_s:
+                slot.release_armed = False
                 self._release(slot)
+            else:  # used since: look again when it may have gone unused long enough
+                self._arm(slot, self.linger_s - unused)
 
     def _locked_call(self, org: str, decide: Callable[[OrgView], T]) -> T:
         with self.locked(org) as view:
@@ -587,8 +634,10 @@ class Board:
                 for ticket in (*batch, *slot.pending):
                     if ticket.wake is not None:
                         ticket.wake()
-            if idle or error is not None:
+            if error is not None:
                 self._release(slot)
+            elif idle:
+                self._linger(slot)
 
     def _fresh(self, org: str) -> OrgView:
         """The cached view, brought up to the store's head (another process may have appended)."""
