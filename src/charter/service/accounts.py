@@ -69,6 +69,7 @@ tokens = sa.Table(
     sa.Column("created_at", sa.String(32), nullable=False),
 )
 
+_VERSION = "SELECT n FROM service_auth_version WHERE id = 1"
 _HASHER = PasswordHasher()  # argon2id with the library's (RFC 9106 low-memory) parameters
 
 
@@ -347,6 +348,13 @@ class Accounts:
                 )
             )
         return token
+
+    def auth_version(self) -> int:
+        """The stamp the database bumps on any change to accounts, roles or tokens (triggers,
+        migration s0002): while it is unchanged, a token resolved earlier still resolves the
+        same way."""
+        with self._read() as connection:
+            return int(connection.execute(sa.text(_VERSION)).scalar_one())
 
     def by_token(self, token: str) -> Account | None:
         """One connection, two queries: the account the token belongs to, then its roles."""

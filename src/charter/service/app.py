@@ -8,16 +8,18 @@ attempts 429.  Every error body is ``{"error": {"status", "code", "message"}}``.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gc
 import threading
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
 
+import anyio
 from argon2 import PasswordHasher
 from fastapi import Depends, FastAPI, Form, Query, Request, Response
 from fastapi import Path as PathParam
@@ -33,6 +35,7 @@ from charter.service import schemas
 from charter.service.accounts import Account, AccountError, Accounts
 from charter.service.board import Board, Refused
 from charter.service.mail import Mailer, SmtpConfig
+from charter.service.token_cache import TokenCache, keep_vouching
 from charter.store.db import EventStore
 
 COOKIE = "charter_session"
@@ -68,7 +71,11 @@ class ServiceConfig:
     key_file: str | None = None
     """The key that signs checkpoints on the Audit page (default: ``<db>.signing.key``)."""
     token_cache_s: float = 1.0
-    """How long a resolved API token is reused (0: look it up on every request)."""
+    """The most a resolved API token's answer may be out of date (0: look it up on every
+    request); see :mod:`charter.service.token_cache`."""
+    lock_linger_s: float = 0.05
+    """How long an organisation's cross-process lock is kept after its last write (0: give it
+    back at once); another process serving the same database waits at most this much more."""
 
 
 class RateLimiter:
@@ -172,35 +179,6 @@ class Principal:
     csrf: str | None = None
 
 
-class TokenCache:
-    """API tokens resolved in the last ``ttl`` seconds, so that a script's burst of requests does
-    not look its token, account and memberships up each time.  A change made through this app
-    (a new account or role, a password) clears it; one made by another process (``charter``
-    commands on the same database) is seen within ``ttl`` seconds."""
-
-    def __init__(self, ttl: float) -> None:
-        self.ttl = ttl
-        self._found: dict[str, tuple[float, Account]] = {}
-        self._lock = threading.Lock()
-
-    def get(self, token: str) -> Account | None:
-        with self._lock:
-            hit = self._found.get(token)
-        if hit is None or time.monotonic() - hit[0] > self.ttl:
-            return None
-        return hit[1]
-
-    def put(self, token: str, account: Account) -> None:
-        with self._lock:
-            if len(self._found) > 10_000:
-                self._found.clear()
-            self._found[token] = (time.monotonic(), account)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._found.clear()
-
-
 def _bearer(request: Request) -> str | None:
     header = request.headers.get("authorization", "")
     if not header:
@@ -219,11 +197,12 @@ def principal(request: Request) -> Principal:
         cache: TokenCache | None = getattr(request.app.state, "tokens", None)
         account = cache.get(token) if cache is not None else None
         if account is None:
+            looked_up_at = time.monotonic()
             account = accounts.by_token(token)
             if account is None:
                 raise Refused(401, "unauthenticated", "unknown or revoked API token")
             if cache is not None:
-                cache.put(token, account)
+                cache.put(token, account, looked_up_at)
         return Principal(account=account, via="token")
     cookie = request.cookies.get(COOKIE)
     found = accounts.session(cookie) if cookie else None
@@ -258,11 +237,22 @@ def create_app(config: ServiceConfig, *, store: EventStore | None = None) -> Fas
     accounts = Accounts(store.engine, config.password_hasher)
     accounts.migrate()
     mailer = Mailer(config.smtp, accounts.email_of)
-    board = Board(store, clock=config.clock, mailer=mailer)
+    board = Board(store, clock=config.clock, mailer=mailer, linger_s=config.lock_linger_s)
     limiter = RateLimiter(config.login_attempts, config.login_window_s)
     templates = Jinja2Templates(directory=str(TEMPLATES))
 
+    tokens = TokenCache(config.token_cache_s)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        async with anyio.create_task_group() as group:
+            if config.token_cache_s > 0:
+                group.start_soon(keep_vouching, tokens, accounts.auth_version)
+            yield
+            group.cancel_scope.cancel()
+
     app = FastAPI(
+        lifespan=lifespan,
         title=config.title,
         version="1",
         description="Run a board: meetings, notices, votes and written consents, every act "
@@ -271,7 +261,7 @@ def create_app(config: ServiceConfig, *, store: EventStore | None = None) -> Fas
         "'Authorization: Bearer <token>' from POST /api/tokens.",
     )
     app.state.store, app.state.accounts, app.state.board = store, accounts, board
-    app.state.tokens = tokens = TokenCache(config.token_cache_s)
+    app.state.tokens = tokens
     app.add_middleware(BodyLimit, limit=config.max_body_bytes)
 
     @app.exception_handler(Refused)
@@ -355,7 +345,7 @@ def create_app(config: ServiceConfig, *, store: EventStore | None = None) -> Fas
         return {"logged_out": who.account.username}
 
     @app.get("/api/me", tags=["auth"])
-    def me(who: Auth) -> dict[str, Any]:
+    async def me(who: Auth) -> dict[str, Any]:  # in memory: no worker thread needed
         return who.account.to_json() | {"via": who.via, "csrf_token": who.csrf}
 
     @app.post("/api/tokens", tags=["auth"], status_code=201)
