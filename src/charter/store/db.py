@@ -174,11 +174,28 @@ def _row_checkpoint(row: Any) -> Checkpoint:
     )
 
 
+# The statements of an append, built once: constructing and cache-keying them anew on every
+# commit cost more CPU than the commit itself (SQLite, one record).
+_HEAD = (
+    sa.select(orgs.c.size, orgs.c.frontier)
+    .where(orgs.c.name == sa.bindparam("org_name"))
+    .with_for_update()
+)
+_INSERT_EVENTS = events.insert()
+_ADVANCE = (
+    orgs.update()
+    .where(orgs.c.name == sa.bindparam("org_name"))
+    .values(size=sa.bindparam("size"), root=sa.bindparam("root"), frontier=sa.bindparam("frontier"))
+)
+
+
 class EventStore:
     """Append-only event logs per organisation.  Thread-safe: one engine, a session per call."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._known: set[str] = set()
+        """Organisations whose row this process has seen committed (rows are never deleted)."""
 
     @property
     def dialect(self) -> str:
@@ -275,10 +292,9 @@ class EventStore:
         payloads = [canonical_event(e) for e in batch]
         stored: list[StoredEvent] = []
         with self.engine.begin() as connection:
-            self._insert_org(connection, org)
-            head = connection.execute(
-                sa.select(orgs.c.size, orgs.c.frontier).where(orgs.c.name == org).with_for_update()
-            ).one()
+            if org not in self._known:
+                self._insert_org(connection, org)
+            head = connection.execute(_HEAD, {"org_name": org}).one()
             frontier = Frontier.from_bytes(int(head.size), bytes(head.frontier))
             rows = []
             for payload in payloads:
@@ -306,12 +322,17 @@ class EventStore:
                     }
                 )
             if rows:
-                connection.execute(events.insert(), rows)
+                connection.execute(_INSERT_EVENTS, rows)
                 connection.execute(
-                    orgs.update()
-                    .where(orgs.c.name == org)
-                    .values(size=frontier.size, root=frontier.root(), frontier=frontier.to_bytes())
+                    _ADVANCE,
+                    {
+                        "org_name": org,
+                        "size": frontier.size,
+                        "root": frontier.root(),
+                        "frontier": frontier.to_bytes(),
+                    },
                 )
+        self._known.add(org)
         return stored
 
     # -- reading ---------------------------------------------------------------------------------
