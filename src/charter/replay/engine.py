@@ -102,6 +102,10 @@ def entry_order(entry: Entry) -> tuple[dt.datetime, int, int, int]:
     return (entry.at, KIND_RANK[entry.event.kind], entry.file_index, entry.position)
 
 
+def _snapshot_time(snapshot: Snapshot) -> dt.datetime:
+    return snapshot.at
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Timeline:
     profile: str
@@ -132,8 +136,7 @@ class Timeline:
 
     def state_at(self, at: dt.datetime, view: View = View.DE_JURE) -> State:
         """The state after every event at or before ``at`` (events after it never matter)."""
-        times = [s.at for s in self.snapshots]
-        i = bisect.bisect_right(times, at)
+        i = bisect.bisect_right(self.snapshots, at, key=_snapshot_time)
         if i == 0:
             return replace(self.initial, at=at)
         snap = self.snapshots[i - 1]
@@ -250,6 +253,9 @@ class _Fold:
         self.diagnostics: list[Diagnostic] = []
         self.last: Entry | None = None
         self.pending_at_end = False
+        self.judging_only = False
+        """Set on a preview's copy: judge the entry, skip what only later entries would read
+        (the act's effect on the states, the snapshot)."""
 
     def preview(self, entry: Entry) -> tuple[Verdict, ...]:
         """Step ``entry`` on a copy that shares this fold's read-only parts (see
@@ -257,6 +263,7 @@ class _Fold:
         other = copy.copy(self)
         other.pending = []
         other.verdicts, other.snapshots, other.diagnostics = [], [], []
+        other.judging_only = True
         other.step(entry)
         return tuple(other.verdicts)
 
@@ -348,7 +355,8 @@ class _Fold:
                 self.resignation(entry, ev)
             case _:
                 pass
-        self.snap(entry.at)
+        if not self.judging_only:
+            self.snap(entry.at)
 
     # -- acts ---------------------------------------------------------------------------------
     def meeting_facts(self, meeting_id: str | None, at: dt.datetime) -> MeetingFacts | None:
@@ -536,7 +544,8 @@ class _Fold:
         else:
             status, checks, missing = _combine_alternatives(results)
         self.record(entry, ev, status, checks, missing, ev.form, ev.declared)
-        self.take_effect(ev, status, entry.at, ev.declared == "adopted")
+        if not self.judging_only:
+            self.take_effect(ev, status, entry.at, ev.declared == "adopted")
 
     def signed(self, entry: Entry, ev: ConsentSigned) -> None:
         c = self.consents[ev.consent]
