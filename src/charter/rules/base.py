@@ -4,7 +4,7 @@ that stays honest about unknown votes."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -106,9 +106,16 @@ class ActContext:
         )
 
     def vote_of(self, person: str) -> Vote:
+        return self.votes_of((person,))[0]
+
+    def votes_of(self, people: Iterable[str]) -> list[Vote]:
+        """Each one's vote: unknown when the tally is; a director with no recorded vote at a
+        meeting is unknown (present or not), elsewhere (a consent) absent."""
         if self.votes is None:
-            return Vote.UNKNOWN
-        return self.votes.get(person, Vote.UNKNOWN if self.form == "meeting" else Vote.ABSENT)
+            return [Vote.UNKNOWN for _ in people]
+        default = Vote.UNKNOWN if self.form == "meeting" else Vote.ABSENT
+        get = self.votes.get
+        return [get(person, default) for person in people]
 
     @property
     def subject_text(self) -> str:
@@ -142,14 +149,14 @@ def tally_outcome(
     fail (a share of nothing).  So the outcomes over all the ways are those of three: every
     unknown vote for, every one against, every one an abstention (the only way to cast
     nothing).  ``tests/test_rules_tally.py`` checks this against the full enumeration."""
-    counts = {"for": 0, "against": 0, "abstain": 0, "recused": 0, "absent": 0}
+    by_vote = dict.fromkeys(Vote, 0)
     unknown: list[str] = []
-    for person in voters:
-        vote = ctx.vote_of(person)
+    for person, vote in zip(voters, ctx.votes_of(voters), strict=True):
         if vote is Vote.UNKNOWN:
             unknown.append(person)
         else:
-            counts[vote.value] += 1
+            by_vote[vote] += 1
+    counts = {v.value: n for v, n in by_vote.items() if v is not Vote.UNKNOWN}
     f, a, b, u = counts["for"], counts["against"], counts["abstain"], len(unknown)
     outcomes = {passes(f + u, a, b), passes(f, a + u, b), passes(f, a, b + u)}
     if len(outcomes) == 2:

@@ -48,7 +48,9 @@ def passes_fn(th: Threshold, ctx: ActContext, n_present: int):  # type: ignore[n
 def threshold(ctx: ActContext) -> list[Check]:
     th = applicable_threshold(ctx)
     people = voters(ctx)
-    eligible = [p for p in people if ctx.vote_of(p) is not Vote.RECUSED]
+    eligible = [
+        p for p, v in zip(people, ctx.votes_of(people), strict=True) if v is not Vote.RECUSED
+    ]
     fn, need = passes_fn(th, ctx, len(people))
     outcome, counts, unknown = tally_outcome(eligible, ctx, fn)
     tally = f"for {counts['for']}, against {counts['against']}, abstain {counts['abstain']}"
