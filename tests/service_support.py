@@ -140,6 +140,7 @@ def make_portal(
     org_prefix: str = "",
     charter: str = CHARTER,
     extra_directors: tuple[str, ...] = (),
+    hot_votes: bool = True,
 ) -> Portal:
     case_dir = write_case(tmp_path / "acme", charter)
     case, diagnostics = load_case(case_dir)
@@ -150,7 +151,9 @@ def make_portal(
     import_case(store, case, acme)
     import_case(store, case, globex)
     clock = Clock()
-    config = ServiceConfig(db=url, smtp=smtp, clock=clock, password_hasher=FAST_ARGON2)
+    config = ServiceConfig(
+        db=url, smtp=smtp, clock=clock, password_hasher=FAST_ARGON2, hot_votes=hot_votes
+    )
     app = create_app(config, store=store)
     portal = Portal(app=app, store=store, clock=clock)
     for person in (*DIRECTORS, "frank", *extra_directors):

@@ -34,6 +34,7 @@ from charter.model.kinds import ActKind, View
 from charter.service import schemas
 from charter.service.accounts import Account, AccountError, Accounts
 from charter.service.board import Board, Refused
+from charter.service.hot_route import HotRoute, hot_handler, serve_hot
 from charter.service.mail import Mailer, SmtpConfig
 from charter.service.token_cache import TokenCache, keep_vouching
 from charter.store.db import EventStore
@@ -73,6 +74,8 @@ class ServiceConfig:
     token_cache_s: float = 1.0
     """The most a resolved API token's answer may be out of date (0: look it up on every
     request); see :mod:`charter.service.token_cache`."""
+    hot_votes: bool = True
+    """Serve votes with :mod:`charter.service.hot_route` (False: FastAPI's general handler)."""
     lock_linger_s: float = 0.05
     """How long an organisation's cross-process lock is kept after its last write (0: give it
     back at once); another process serving the same database waits at most this much more."""
@@ -452,12 +455,6 @@ def create_app(config: ServiceConfig, *, store: EventStore | None = None) -> Fas
     ) -> dict[str, Any]:
         return board.propose(org, writer(who, org), meeting, body)
 
-    @app.post(
-        "/api/orgs/{org}/motions/{motion}/votes",
-        tags=["votes"],
-        status_code=201,
-        response_model=dict[str, Any],
-    )
     async def vote(org: OrgName, motion: Ident, who: Auth, body: schemas.CastVote) -> Response:
         """Vote: 403 if not a director now, 409 if voted already or closed; a defective
         motion needs "confirm": true (409 with the verdict otherwise)."""
@@ -466,6 +463,26 @@ def create_app(config: ServiceConfig, *, store: EventStore | None = None) -> Fas
         # with it skips FastAPI's re-validation of a dict[str, Any].
         result = await board.vote_async(org, writer(who, org), motion, body)
         return JSONResponse(result, status_code=201)
+
+    if config.hot_votes:  # the same answers, less work per vote (charter.service.hot_route)
+        serve_hot(
+            vote,
+            hot_handler(
+                vote,
+                auth=("who", authenticated),
+                path={"org": OrgName, "motion": Ident},
+                body=("body", schemas.CastVote),
+            ),
+        )
+    app.router.add_api_route(
+        "/api/orgs/{org}/motions/{motion}/votes",
+        vote,
+        methods=["POST"],
+        tags=["votes"],
+        status_code=201,
+        response_model=dict[str, Any],
+        route_class_override=HotRoute,
+    )
 
     @app.post("/api/orgs/{org}/motions/{motion}/close", tags=["votes"], status_code=201)
     def close_motion(

@@ -1,0 +1,93 @@
+"""The vote endpoint's hot handler answers every request exactly as FastAPI's general handler
+does: the same requests, good and bad, go to two portals that differ only in the handler, and
+the answers (status and JSON, errors included) must be equal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from service_support import Portal, make_portal
+
+VOTES = "/api/orgs/acme/motions/mo1/votes"
+JSON = {"Content-Type": "application/json"}
+
+# (who, path, body bytes or None for no body, extra headers)
+REQUESTS: list[tuple[str | None, str, bytes | None, dict[str, str]]] = [
+    (None, VOTES, b'{"vote": "for"}', JSON),  # no credentials
+    ("bad-token", VOTES, b'{"vote": "for"}', JSON),
+    ("ana", VOTES, b'{"vote": "for"', JSON),  # not JSON
+    ("ana", VOTES, b'{"vote": "for", "colour": "red"}', JSON),  # unknown field
+    ("ana", VOTES, b'{"vote": "maybe"}', JSON),  # not a vote
+    ("ana", VOTES, b'{"vote": "for", "confirm": "perhaps"}', JSON),
+    ("ana", VOTES, b"[1, 2]", JSON),  # not an object
+    ("ana", VOTES, None, JSON),  # no body
+    ("ana", VOTES, b'{"vote": "for"}', {}),  # no content type: not parsed as JSON
+    ("ana", VOTES, b'{"vote": "for"}', {"Content-Type": "text/plain"}),
+    ("ana", VOTES, b'{"vote": "for"}', {"Content-Type": "application/vnd.x+json"}),
+    ("ana", "/api/orgs/acme/motions/bad%20id!/votes", b'{"vote": "for"}', JSON),
+    ("ana", "/api/orgs/acme/motions/bad%20id!/votes", b'{"vote": 3}', JSON),  # both wrong
+    ("ana", "/api/orgs/" + "x" * 201 + "/motions/mo1/votes", b'{"vote": "for"}', JSON),
+    ("obs", VOTES, b'{"vote": "for"}', JSON),  # an observer: read-only
+    ("sec", VOTES, b'{"vote": "for"}', JSON),  # a secretary is no director
+    ("gil", VOTES, b'{"vote": "for"}', JSON),  # a director of another organisation
+    ("ana", "/api/orgs/acme/motions/nope/votes", b'{"vote": "for"}', JSON),
+    ("ana", VOTES, b'{"vote": "for"}', JSON),  # voted already (by the "+json" request)
+    ("ana", VOTES, b'{"vote": "against"}', JSON),  # a second vote
+    ("ben", VOTES, b'{"vote": "against", "confirm": true}', JSON),
+    ("frank", VOTES, b'{"vote": "for"}', JSON),  # not a director
+]
+
+
+def _portal(tmp_path: Path, hot: bool) -> Portal:
+    portal = make_portal(tmp_path / ("hot" if hot else "general"), hot_votes=hot)
+    portal.meeting()
+    portal.motion()
+    return portal
+
+
+def _answers(portal: Portal) -> list[tuple[int, Any]]:
+    client = TestClient(portal.app)
+    out = []
+    for who, path, body, headers in REQUESTS:
+        sent = dict(headers)
+        if who is not None:
+            sent["Authorization"] = f"Bearer {portal.tokens.get(who, who)}"
+        response = client.post(path, content=body, headers=sent)
+        out.append((response.status_code, response.json()))
+    return out
+
+
+def test_the_hot_handler_answers_as_fastapi_does(tmp_path: Path) -> None:
+    hot, general = _answers(_portal(tmp_path, True)), _answers(_portal(tmp_path, False))
+    for request, mine, theirs in zip(REQUESTS, hot, general, strict=True):
+        assert mine == theirs, request
+    # and the cases are what their comments say
+    assert [status for status, _ in hot] == [
+        *(401, 401),
+        *(422,) * 8,
+        201,  # a "+json" media type is JSON: ana's vote is recorded here
+        *(422, 422, 422),
+        *(403, 403, 403),
+        404,
+        *(409, 409),  # ana has voted already
+        201,
+        403,
+    ]
+
+
+@pytest.mark.parametrize("hot", [True, False])
+def test_the_vote_is_documented_either_way(tmp_path: Path, hot: bool) -> None:
+    portal = make_portal(tmp_path, hot_votes=hot)
+    operation = (
+        TestClient(portal.app)
+        .get("/openapi.json")
+        .json()["paths"][VOTES.replace("acme", "{org}").replace("mo1", "{motion}")]["post"]
+    )
+    assert operation["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith(
+        "/CastVote"
+    )
+    assert {p["name"] for p in operation["parameters"]} == {"org", "motion"}
