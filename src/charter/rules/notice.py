@@ -189,9 +189,9 @@ def notice(ctx: ActContext) -> list[Check]:
                 + "; ".join(notes)
             )
         else:
-            detail = f"all {total} directors notified or waived" + (
-                f" ({'; '.join(notes)})" if notes else ""
-            )
+            detail = f"all {total} directors notified or waived"
+            if notes:  # each reason said once, with everyone it applies to
+                detail += "; " + _grouped(notes, [n.partition(": ")[0] for n in notes])
         missing = tuple(f"notice to {p} of {m.id}" for p in unknowns)
         results.append(ctx.check(rid, rule.citation, outcome, detail, missing=missing))
     if len(results) == 2 and results[0].outcome != results[1].outcome:
