@@ -144,12 +144,14 @@ def _judge_each(ctx: ActContext, m: MeetingFacts, rule: NoticeRule, waiver: Waiv
     return outcome, tuple(failures), tuple(unknowns), tuple(notes)
 
 
-def _grouped(notes: list[str], people: list[str]) -> str:
-    """'a: why; b: why; c: other' -> 'a, b (why); c (other)': one reason, said once."""
+def _grouped(notes: list[str], people: list[str] | None = None) -> str:
+    """'a: why; b: why; c: other' -> 'a, b (why); c (other)': one reason, said once (for
+    ``people`` only, when given)."""
+    only = None if people is None else set(people)
     by_reason: dict[str, list[str]] = {}
     for note in notes:
         person, _, why = note.partition(": ")
-        if person in people:
+        if only is None or person in only:
             by_reason.setdefault(why, []).append(person)
     return "; ".join(f"{', '.join(who)} ({why})" for why, who in by_reason.items())
 
@@ -191,7 +193,7 @@ def notice(ctx: ActContext) -> list[Check]:
         else:
             detail = f"all {total} directors notified or waived"
             if notes:  # each reason said once, with everyone it applies to
-                detail += "; " + _grouped(notes, [n.partition(": ")[0] for n in notes])
+                detail += "; " + _grouped(notes)
         missing = tuple(f"notice to {p} of {m.id}" for p in unknowns)
         results.append(ctx.check(rid, rule.citation, outcome, detail, missing=missing))
     if len(results) == 2 and results[0].outcome != results[1].outcome:
