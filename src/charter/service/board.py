@@ -631,7 +631,11 @@ class Board:
                 slot.inflight = None
                 idle = not slot.pending
                 slot.idle.notify_all()
-                for ticket in (*batch, *slot.pending):
+                # Wake the batch's requests (answered) and one waiting request to commit the
+                # next batch; the rest sleep on until their own batch is committed (waking all
+                # of them after every commit cost a loop turn and a new future each).
+                successor = next((t for t in slot.pending if t.wake is not None), None)
+                for ticket in (*batch, *([successor] if successor else [])):
                     if ticket.wake is not None:
                         ticket.wake()
             if error is not None:
