@@ -8,6 +8,7 @@ them).  Profiles are composed of small strategy objects, one per concern, as in 
 from __future__ import annotations
 
 import difflib
+import functools
 import math
 from fractions import Fraction
 from typing import Any, Literal
@@ -24,6 +25,7 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+@functools.lru_cache(maxsize=256)  # pure, and asked for by every threshold and quorum check
 def parse_fraction(text: str) -> tuple[Fraction, bool]:
     """'majority' -> (1/2, strict); 'two-thirds' -> (2/3, at least); 'unanimous' -> (1, at least);
     'N/D' -> at least N/D; 'more-than N/D' -> strictly more than N/D."""
@@ -50,6 +52,7 @@ def _check_fraction(value: str) -> str:
     return value
 
 
+@functools.lru_cache(maxsize=1024)
 def required_count(fraction: str, total: int) -> int:
     """The smallest count that satisfies ``fraction`` of ``total`` (majority of 6 -> 4)."""
     frac, strict = parse_fraction(fraction)
