@@ -112,6 +112,7 @@ class Timeline:
     initial: State
     verdicts: tuple[Verdict, ...]
     snapshots: tuple[Snapshot, ...]
+    """The states after each moment at which one of them changed, in time order."""
     diagnostics: tuple[Diagnostic, ...] = ()
     fold: _Fold | None = field(default=None, repr=False, compare=False)
     """The replay's finished accumulator, kept (never mutated again) so that :meth:`preview`
@@ -254,6 +255,8 @@ class _Fold:
         self.last: Entry | None = None
         self.pending_at_end = False
         self.judging_only = False
+        self._snapped: tuple[State, State] = (self.jure, self.facto)
+        """The states the last snapshot was taken of (the initial ones before any)."""
         """Set on a preview's copy: judge the entry, skip what only later entries would read
         (the act's effect on the states, the snapshot)."""
 
@@ -282,6 +285,12 @@ class _Fold:
         heapq.heappush(self.pending, (when, self.counter, view, effect))
 
     def snap(self, at: dt.datetime) -> None:
+        """Record the states after the events at ``at`` - only when one of them changed: most
+        events (notices, attendance, announcements) leave both states as they were, and
+        :meth:`Timeline.state_at` finds the last change before a time just as well."""
+        if self.jure is self._snapped[0] and self.facto is self._snapped[1]:
+            return
+        self._snapped = (self.jure, self.facto)
         snap = Snapshot(at=at, jure=replace(self.jure, at=at), facto=replace(self.facto, at=at))
         if self.snapshots and self.snapshots[-1].at == at:
             self.snapshots[-1] = snap
