@@ -68,6 +68,7 @@ from charter.replay.engine import Verdict
 from charter.service import schemas
 from charter.service.accounts import Account
 from charter.service.mail import Mailer
+from charter.store.bulk import collector_paused
 from charter.store.db import EventStore
 from charter.store.journal_io import SERVICE, case_from_records, event_record
 
@@ -320,6 +321,11 @@ def _flock_unlock(handle: Any) -> None:
 
 
 def _build_view(org: str, records: list[dict[str, Any]]) -> OrgView:
+    with collector_paused():
+        return _rebuilt(org, records)
+
+
+def _rebuilt(org: str, records: list[dict[str, Any]]) -> OrgView:
     case, diagnostics = case_from_records(records, origin=f"store:{org}")
     if case is None:
         raise Refused(
@@ -650,9 +656,10 @@ class Board:
             raise _not_found("organisation", org)
         view = self._views.get(org)
         if view is None or view.size > size:
-            view = _build_view(org, [e.event for e in self.store.iter_events(org)])
+            with collector_paused():
+                view = _build_view(org, self.store.records(org))
         elif view.size < size:
-            tail = [e.event for e in self.store.iter_events(org) if e.seq > view.size]
+            tail = self.store.records(org, after=view.size)
             view = _build_view(org, view.records + tail)
         self._views[org] = view
         return view

@@ -250,7 +250,7 @@ def waterfall_of(records: Sequence[Mapping[str, Any]]) -> tuple[str, str] | None
 
 def load_org(store: EventStore, org: str) -> tuple[Case | None, list[Diagnostic]]:
     """The case an organisation's stored log holds (see :func:`case_from_records`)."""
-    return case_from_records((e.event for e in store.iter_events(org)), origin=f"store:{org}")
+    return case_from_records(store.records(org), origin=f"store:{org}")
 
 
 def export_journal(store: EventStore, org: str) -> tuple[str | None, list[Diagnostic]]:
