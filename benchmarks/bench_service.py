@@ -33,24 +33,35 @@ import sqlalchemy as sa
 from charter.load.case import load_case
 from charter.replay import replay
 from charter.service.accounts import Accounts
+from charter.store.bulk import collector_paused
 from charter.store.db import EventStore
 from charter.store.journal_io import case_from_records, charter_record, import_case
 
 CLIENTS = 50
 T = TypeVar("T")
 NOTE = (
-    "What a vote does now: the org lock is held only to decide in memory (the motion judged "
-    "on the replayed timeline's retained fold, `Timeline.preview`, instead of replaying the "
-    "case); the record is committed together with the votes decided meanwhile (group commit: "
-    "one durable transaction per batch) and the request is answered once its batch committed. "
-    "The vote endpoint is `async`: it decides on the event loop and awaits the batch commit, "
-    "which one worker thread makes for every request in the batch (no thread-pool hand-off "
-    "per vote; only taking the cross-process lock and refreshing the view, once per burst, "
-    "run in a thread). The server uses httptools (HTTP parsing in C) and uvloop. "
-    "API tokens are resolved once a second, not per request. Before (the run recorded on "
-    "2026-11-28 19:58, a full replay and a commit per vote, every token looked up per request): "
-    "SQLite 191 votes/s, p50 151 ms, p99 334 ms; PostgreSQL 75 votes/s, p50 401 ms, p99 802 ms."
+    "How a vote is served: the vote route's hot handler (`charter.service.hot_route`: FastAPI's "
+    "validation for the vote's one signature, tested answer for answer against FastAPI's "
+    "general handler) authenticates from the token cache, which the database's auth version "
+    "stamp vouches for (one query every half second, not a look-up per token); the decision is "
+    "made on the event loop under the organisation's lock, the motion judged on the replayed "
+    "timeline's retained fold (`Timeline.preview`) with the notice judgement remembered per "
+    "meeting; the record joins the next group commit (one durable transaction per batch, made "
+    "by a worker thread; the cross-process lock is kept for 50 ms after the last write). "
+    "httptools and uvloop under uvicorn. The load generator is 50 asyncio keep-alive "
+    "connections: the earlier one (httpx on 50 threads) spent 1.2-1.4 ms of CPU per request "
+    "itself on this machine, more than the server it measured."
 )
+HISTORY = (
+    "Earlier runs of this benchmark, for comparison: on 2026-11-28 at 19:58 (a full replay and a "
+    "commit per vote): SQLite p99 334 ms, PostgreSQL 802 ms; at 20:41 (group commit, preview): "
+    "SQLite 107 ms, PostgreSQL 123 ms on a faster machine; at 21:10 the same code on this "
+    "session's machine, about twice as slow: SQLite 207 ms, PostgreSQL 279 ms (httpx load "
+    "generator)."
+)
+REPEATS = 3
+"""Vote runs per database (a fresh server each): the machine's speed drifts by a factor of up to
+two within minutes, so each run is reported and the row shows the median run."""
 ROUNDS = 8
 SOLO = 20
 PG_BASE = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -357,14 +368,16 @@ def _replay(db: str, root: Path, sizes: tuple[int, ...]) -> list[dict[str, float
         if batch:
             store.append_many(org, batch)
         insert = time.perf_counter() - t0
-        t1 = time.perf_counter()
-        records = [e.event for e in store.iter_events(org)]
-        t2 = time.perf_counter()
-        rebuilt, diagnostics = case_from_records(records, origin=org)
-        assert rebuilt is not None, diagnostics[:3]
-        t3 = time.perf_counter()
-        timeline = replay(rebuilt)
-        t4 = time.perf_counter()
+        # As the service rebuilds an organisation's view: the collector paused throughout.
+        with collector_paused():
+            t1 = time.perf_counter()
+            records = store.records(org)
+            t2 = time.perf_counter()
+            rebuilt, diagnostics = case_from_records(records, origin=org)
+            assert rebuilt is not None, diagnostics[:3]
+            t3 = time.perf_counter()
+            timeline = replay(rebuilt)
+            t4 = time.perf_counter()
         assert len(timeline.verdicts) == n // 10
         out.append(
             {
@@ -385,18 +398,17 @@ def _verdict(measured: list[dict[str, float]]) -> str:
     """Whether the target is met, and if not, where the time goes (from the figures above)."""
     worst = max(r["p99_ms"] for r in measured)
     if worst < 50:
-        return f"Target met: p99 under 50 ms on every database (worst {worst:.1f} ms)."
-    cpu = max(r["server_cpu_ms"] + r["client_cpu_ms"] for r in measured)
+        return f"Target met: p99 under 50 ms on every database (worst median run {worst:.1f} ms)."
+    cpu = max(r["server_cpu_ms"] for r in measured)
+    base = max(r["base_cpu_ms"] for r in measured)
     return (
-        f"Not met (worst p99 {worst:.1f} ms). The clients start each round together, so the "
-        f"last of {CLIENTS} answers waits for all {CLIENTS} votes: p99 is about {CLIENTS} times "
-        "the wall time per vote. That time is CPU: server and load generator together use "
-        f"up to {cpu:.2f} ms of CPU per vote on the 2 shared cores, most of it the server's "
-        "one process (the GIL: HTTP parsing, FastAPI routing, dependency resolution and body "
-        "validation, the decision, JSON encoding, then the batched commit in a worker thread). "
-        "The first round is the slowest: every client's token is looked up in the database for "
-        "the first time (two queries each, in the thread pool, which starts its threads); "
-        "later rounds find the tokens cached."
+        f"Not met on every run (worst median run {worst:.1f} ms). The clients start each "
+        f"round together, so the last of {CLIENTS} answers waits for all {CLIENTS} votes: p99 "
+        f"is about {CLIENTS} times the server's CPU time per vote (up to {cpu:.2f} ms here, of "
+        f"which up to {base:.2f} ms is what any authenticated request costs: HTTP parsing, the "
+        "ASGI middleware, the token, the JSON answer). The rest is the decision (the motion's "
+        "rules judged with the candidate vote; its verdict is part of the answer) and the "
+        "batched commit; one process holds the GIL for all of it."
     )
 
 
@@ -423,6 +435,17 @@ VOTES_ONLY = "CHARTER_BENCH_VOTES_ONLY"
 """Set this environment variable to 1 to measure only the votes (the replay part takes minutes)."""
 
 
+def _row(label: str, runs: list[dict[str, float]]) -> str:
+    r = sorted(runs, key=lambda x: x["p99_ms"])[len(runs) // 2]
+    each = " / ".join(f"{x['p99_ms']:.0f}" for x in runs)
+    return (
+        f"| {label} | {r['votes']:.0f} | {r['per_s']:.0f} | {r['p50_ms']:.1f} | "
+        f"{r['p99_ms']:.1f} | {each} | {r['base_p50_ms']:.1f} / {r['base_p99_ms']:.1f} | "
+        f"{r['p99_ms'] / r['base_p99_ms']:.1f}x | {r['first_p99_ms']:.0f} | {r['alone_ms']:.1f} | "
+        f"{r['server_cpu_ms']:.2f} | {r['base_cpu_ms']:.2f} | {r['client_cpu_ms']:.2f} |"
+    )
+
+
 def run(sizes: tuple[int, ...] = (100_000, 1_000_000)) -> str:
     if os.environ.get(VOTES_ONLY, "") not in ("", "0"):
         sizes = ()
@@ -431,38 +454,51 @@ def run(sizes: tuple[int, ...] = (100_000, 1_000_000)) -> str:
         "## Board service",
         "",
         f"`python benchmarks/run.py service`: a real `charter serve` process on loopback, "
-        f"{CLIENTS} concurrent clients (one thread and keep-alive connection each), a board of "
-        f"{CLIENTS} directors at one open meeting, {ROUNDS} motions, every director voting on "
-        "each (each vote: authenticate, judge the motion with the candidate vote, append one "
-        "record with a durable commit before answering). Latencies are measured from the moment "
-        "all clients are released together; 'one vote alone' is the median of "
-        f"{SOLO} votes sent one at a time afterwards (the baseline); CPU ms per vote is the "
-        "server process's and the load generator's CPU time over the voting, divided by the "
-        "votes (the machine has 2 shared cores). Target: p99 under 50 ms.",
+        f"{CLIENTS} concurrent clients (one keep-alive connection each), a board of {CLIENTS} "
+        f"directors at one open meeting, {ROUNDS} motions, every director voting on each (each "
+        "vote: authenticate, judge the motion with the candidate vote, append one record with a "
+        "durable commit before answering). The clients are released together for each motion "
+        "and each latency runs from a client's send to its answer. The baseline, in the same "
+        f"run, server and bursts: GET /api/me, the cheapest authenticated request. Each client "
+        "has signed in once before (its first request, which looks its token up, is reported on "
+        f"its own). 'One vote alone': the median of {SOLO} votes sent one at a time. CPU ms are "
+        "the server process's (all threads) and the load generator's over the bursts, per "
+        f"request. {REPEATS} runs per database, each on a fresh server; the row is the median "
+        "run by p99. The machine has 2 shared cores. Target: p99 under 50 ms.",
         "",
-        "| database | votes | votes/s | p50 ms | p99 ms | p99 ms after the first round | "
-        "one vote alone ms | server CPU ms/vote | load generator CPU ms/vote | wall ms/vote |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| database | votes | votes/s | p50 ms | p99 ms | p99 ms of each run | baseline p50 / "
+        "p99 ms | p99 vote / baseline | first request per client p99 ms | one vote alone ms | "
+        "server CPU ms/vote | server CPU ms/baseline request | load generator CPU ms/vote |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
-    pg = _pg_url()
     measured: list[dict[str, float]] = []
+    pg = None
     try:
-        backends = [("SQLite (WAL, synchronous=FULL)", f"sqlite:///{root / 'votes.db'}")]
-        if pg is not None:
-            backends.append(("PostgreSQL (synchronous_commit=on)", pg))
-        for label, url in backends:
-            r = _votes(url, root / label.split()[0])
+        backends = [("SQLite (WAL, synchronous=FULL)", "sqlite")]
+        if _pg_url_probe():
+            backends.append(("PostgreSQL (synchronous_commit=on)", "postgresql"))
+        for label, kind in backends:
+            runs = []
+            for i in range(REPEATS):
+                if kind == "sqlite":
+                    url = f"sqlite:///{root / f'votes-{i}.db'}"
+                else:
+                    pg = _pg_url()
+                    assert pg is not None
+                    url = pg
+                try:
+                    runs.append(_votes(url, root / f"{kind}-{i}"))
+                finally:
+                    if kind != "sqlite" and pg is not None:
+                        _drop(pg)
+                        pg = None
+            lines.append(_row(label, runs))
+            measured.append(sorted(runs, key=lambda x: x["p99_ms"])[len(runs) // 2])
+        if len(backends) == 1:
             lines.append(
-                f"| {label} | {r['votes']:.0f} | {r['per_s']:.0f} | {r['p50_ms']:.1f} | "
-                f"{r['p99_ms']:.1f} | {r['warm_p99_ms']:.1f} | {r['alone_ms']:.1f} | "
-                f"{r['server_cpu_ms']:.2f} | {r['client_cpu_ms']:.2f} | {r['wall_ms']:.2f} |"
+                "| PostgreSQL | not reachable at 127.0.0.1:5432: not measured |" + " |" * 11
             )
-            measured.append(r)
-        if pg is None:
-            lines.append(
-                "| PostgreSQL | not reachable at 127.0.0.1:5432: not measured | | | | | | | | |"
-            )
-        lines += ["", NOTE, "", _verdict(measured)]
+        lines += ["", NOTE, "", _verdict(measured), "", HISTORY]
         if not sizes:
             return "\n".join(lines) + "\n"
         lines += [
@@ -493,6 +529,14 @@ def run(sizes: tuple[int, ...] = (100_000, 1_000_000)) -> str:
             _drop(pg)
         shutil.rmtree(root, ignore_errors=True)
     return "\n".join(lines) + "\n"
+
+
+def _pg_url_probe() -> bool:
+    url = _pg_url()
+    if url is None:
+        return False
+    _drop(url)
+    return True
 
 
 if __name__ == "__main__":
