@@ -17,6 +17,8 @@ from typing import Any, TypeVar
 
 import pytest
 
+from charter.model.journal import ActSpec, Motion
+from charter.model.kinds import Vote
 from charter.service import schemas
 from charter.service.board import Board, Refused
 from service_support import DIRECTORS, Portal, make_portal
@@ -175,8 +177,19 @@ def test_a_vote_is_judged_as_the_full_replay_judges_it(
         return full(*args)
 
     monkeypatch.setattr(board, "_candidate", counted)
+    spec = ActSpec.model_validate(info.spec).model_dump(exclude={"id"})
     for votes in ({"ana": "for"}, dict.fromkeys(DIRECTORS[:3], "for"), {"ben": "against"}):
         event = board._motion_event(view, info, votes, now, "adopted")
+        validated = Motion(  # the copied template is the event validation would build
+            kind="motion",
+            at=now,
+            meeting=info.meeting,
+            votes={p: Vote(v) for p, v in votes.items()},
+            **spec,
+            id=info.id,
+        )
+        assert event == validated
+        assert event.model_dump() == validated.model_dump()
         shortcut = board._judge(view, event, now)
         assert replays == 0  # judged on the retained fold
         assert shortcut

@@ -142,6 +142,9 @@ class MotionInfo:
     proposed_at: str
     votes: dict[str, str] = field(default_factory=dict)
     closed: bool = False
+    template: Motion | None = field(default=None, repr=False, compare=False)
+    """The journal event this motion becomes, validated once; each vote copies it with its
+    own tally (see :meth:`Board._motion_event`)."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -1127,17 +1130,24 @@ class Board:
         at: dt.datetime,
         declared: str,
     ) -> Motion:
-        spec = ActSpec.model_validate(motion.spec)
-        return Motion(
-            kind="motion",
-            at=at,
-            form="meeting",
-            meeting=motion.meeting,
-            votes={p: Vote(v) for p, v in votes.items()},
-            declared=declared,
-            **spec.model_dump(exclude={"id"}),
-            id=motion.id,
-        )
+        if motion.template is None:
+            spec = ActSpec.model_validate(motion.spec)
+            motion.template = Motion(
+                kind="motion",
+                at=at,
+                form="meeting",
+                meeting=motion.meeting,
+                votes={},
+                declared="adopted",
+                **spec.model_dump(exclude={"id"}),
+                id=motion.id,
+            )
+        if declared not in ("adopted", "rejected"):
+            raise ValueError(f"a motion is declared adopted or rejected, not {declared!r}")
+        # Copied without validating again: the spec was validated above, and every vote when
+        # it was cast (schemas.CastVote) or filled in here ("abstain", "absent").
+        tally = {p: Vote(v) for p, v in votes.items()}
+        return motion.template.model_copy(update={"at": at, "votes": tally, "declared": declared})
 
     def _open_motion(self, view: OrgView, motion: str) -> MotionInfo:
         info = view.motions.get(motion)
