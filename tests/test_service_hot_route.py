@@ -91,3 +91,12 @@ def test_the_vote_is_documented_either_way(tmp_path: Path, hot: bool) -> None:
         "/CastVote"
     )
     assert {p["name"] for p in operation["parameters"]} == {"org", "motion"}
+
+
+def test_votes_are_matched_first_and_documented_in_place(tmp_path: Path) -> None:
+    portal = make_portal(tmp_path)
+    first = portal.app.router.routes[0]
+    assert first.path == "/api/orgs/{org}/motions/{motion}/votes"
+    paths = list(TestClient(portal.app).get("/openapi.json").json()["paths"])
+    assert paths.index("/api/login") < paths.index(first.path)  # the schema keeps its order
+    assert paths.index("/api/orgs/{org}/meetings/{meeting}/motions") < paths.index(first.path)

@@ -14,14 +14,17 @@ from charter.model.kinds import Channel, Outcome, Vote
 from charter.rules.base import ActContext, Check, MeetingFacts, combine, names
 
 _Judged = tuple[Outcome, tuple[str, ...], tuple[str, ...], tuple[str, ...]]
-_MEMO: dict[tuple[object, ...], tuple[NoticeRule, Waiver, _Judged]] = {}
+_Remembered = tuple[NoticeRule, Waiver, _Judged, str]
+"""The rule and waiver judged under, the judgement, and its notes grouped by reason."""
+_MEMO: dict[tuple[object, ...], _Remembered] = {}
 _MEMO_SIZE = 512
 
 
 def _per_director(
     ctx: ActContext, m: MeetingFacts, rule: NoticeRule
-) -> tuple[Outcome, list[str], list[str], list[str]]:
-    """(outcome, failures, unknowns, notes) over every director in office when it opened.
+) -> tuple[Outcome, list[str], list[str], list[str], str]:
+    """(outcome, failures, unknowns, notes, the notes grouped by reason) over every director in
+    office when it opened.
 
     Remembered: a live board judges every motion at a meeting, and every vote on it, against
     the same notices, so the answer is looked up by exactly what it reads (the votes only of
@@ -46,15 +49,14 @@ def _per_director(
         objectors,
     )
     hit = _MEMO.get(key)
-    if hit is not None and hit[0] is rule and hit[1] is waiver:
-        judged = hit[2]
-    else:
+    if hit is None or hit[0] is not rule or hit[1] is not waiver:
         judged = _judge_each(ctx, m, rule, waiver)
+        hit = (rule, waiver, judged, _grouped(list(judged[3])))
         if len(_MEMO) >= _MEMO_SIZE:
             _MEMO.clear()
-        _MEMO[key] = (rule, waiver, judged)
-    outcome, failures, unknowns, notes = judged
-    return outcome, list(failures), list(unknowns), list(notes)
+        _MEMO[key] = hit
+    outcome, failures, unknowns, notes = hit[2]
+    return outcome, list(failures), list(unknowns), list(notes), hit[3]
 
 
 def _judge_each(ctx: ActContext, m: MeetingFacts, rule: NoticeRule, waiver: Waiver) -> _Judged:
@@ -175,7 +177,7 @@ def notice(ctx: ActContext) -> list[Check]:
                 )
             )
             continue
-        outcome, failures, unknowns, notes = _per_director(ctx, m, rule)
+        outcome, failures, unknowns, notes, grouped = _per_director(ctx, m, rule)
         total = len(ctx.state.directors)
         if outcome is Outcome.FAILED:
             detail = (
@@ -193,7 +195,7 @@ def notice(ctx: ActContext) -> list[Check]:
         else:
             detail = f"all {total} directors notified or waived"
             if notes:  # each reason said once, with everyone it applies to
-                detail += "; " + _grouped(notes)
+                detail += "; " + grouped
         missing = tuple(f"notice to {p} of {m.id}" for p in unknowns)
         results.append(ctx.check(rid, rule.citation, outcome, detail, missing=missing))
     if len(results) == 2 and results[0].outcome != results[1].outcome:

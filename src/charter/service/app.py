@@ -608,6 +608,12 @@ def create_app(config: ServiceConfig, *, store: EventStore | None = None) -> Fas
         set_cookie(response, token)
         return response
 
+    # The router tries its routes in order, and a vote is the request a meeting sends 50 at a
+    # time: match it first.  The OpenAPI schema is built (and kept) before, in the order above.
+    app.openapi()
+    hot = [r for r in app.router.routes if isinstance(r, HotRoute)]
+    app.router.routes[:] = hot + [r for r in app.router.routes if not isinstance(r, HotRoute)]
+
     # What start-up built (routes, pydantic schemas, templates, the store's metadata) lives as
     # long as the app: keep it out of the collector's full passes, which otherwise walk it all
     # and stall every request in flight for tens of milliseconds.
