@@ -345,6 +345,27 @@ def _cycle(i: int, at: dt.datetime, people: list[str]) -> list[dict[str, Any]]:
     ]
 
 
+CALIBRATION = 10_000
+"""Events in the log replayed just before and just after each measured one, in the same process:
+the machine's speed drifts by up to 2x over minutes, so each size's cost per event is also given
+relative to it (linear growth keeps that relative cost the same at every size)."""
+
+
+def _insert(store: EventStore, org: str, n: int, case: Any, people: list[str]) -> float:
+    start = dt.datetime(2027, 1, 1, tzinfo=dt.UTC)
+    t0 = time.perf_counter()
+    store.append_many(org, [charter_record(case)])
+    batch: list[dict[str, Any]] = []
+    for i in range(n // 10):
+        batch += _cycle(i, start + dt.timedelta(hours=i), people)
+        if len(batch) >= 20_000:
+            store.append_many(org, batch)
+            batch = []
+    if batch:
+        store.append_many(org, batch)
+    return time.perf_counter() - t0
+
+
 def _replay(db: str, root: Path, sizes: tuple[int, ...]) -> list[dict[str, float]]:
     (root / "rcase").mkdir(parents=True, exist_ok=True)
     (root / "rcase" / "charter.yaml").write_text(_charter(5), encoding="utf-8")
@@ -353,21 +374,11 @@ def _replay(db: str, root: Path, sizes: tuple[int, ...]) -> list[dict[str, float
     assert case is not None
     people = [f"d{i:02d}" for i in range(5)]
     store = EventStore.open(db)
+    _insert(store, "calibration", CALIBRATION, case, people)
     out = []
     for n in sizes:
         org = f"replay-{n}"
-        start = dt.datetime(2027, 1, 1, tzinfo=dt.UTC)
-        t0 = time.perf_counter()
-        store.append_many(org, [charter_record(case)])
-        batch: list[dict[str, Any]] = []
-        for i in range(n // 10):
-            batch += _cycle(i, start + dt.timedelta(hours=i), people)
-            if len(batch) >= 20_000:
-                store.append_many(org, batch)
-                batch = []
-        if batch:
-            store.append_many(org, batch)
-        insert = time.perf_counter() - t0
+        insert = _insert(store, org, n, case, people)
         # Read back in a fresh process, as a server starting up rebuilds the organisation's view
         # (the heap this process grew while inserting would otherwise weigh on the figures).
         fresh = subprocess.run(
@@ -382,20 +393,34 @@ def _replay(db: str, root: Path, sizes: tuple[int, ...]) -> list[dict[str, float
 
 
 def _replay_one(db: str, org: str, motions: int) -> dict[str, float]:
-    """Read, rebuild and replay ``org`` as the service does (the collector paused throughout)."""
+    """Read, rebuild and replay ``org`` as the service does (the collector paused throughout),
+    between two replays of the calibration log (the best of three each)."""
     store = EventStore.open(db)
-    with collector_paused():
-        t1 = time.perf_counter()
-        records = store.records(org)
-        t2 = time.perf_counter()
-        rebuilt, diagnostics = case_from_records(records, origin=org)
-        assert rebuilt is not None, diagnostics[:3]
-        t3 = time.perf_counter()
-        timeline = replay(rebuilt)
-        t4 = time.perf_counter()
-    assert len(timeline.verdicts) == motions
+
+    def once(name: str) -> tuple[float, float, float, int]:
+        with collector_paused():
+            t1 = time.perf_counter()
+            records = store.records(name)
+            t2 = time.perf_counter()
+            rebuilt, diagnostics = case_from_records(records, origin=name)
+            assert rebuilt is not None, diagnostics[:3]
+            t3 = time.perf_counter()
+            timeline = replay(rebuilt)
+            t4 = time.perf_counter()
+        return t2 - t1, t3 - t2, t4 - t3, len(timeline.verdicts)
+
+    before = min(sum(once("calibration")[:3]) for _ in range(3))
+    read, rebuild, replayed, verdicts = once(org)
+    after = min(sum(once("calibration")[:3]) for _ in range(3))
+    assert verdicts == motions
     store.close()
-    return {"read_s": t2 - t1, "rebuild_s": t3 - t2, "replay_s": t4 - t3, "total_s": t4 - t1}
+    return {
+        "read_s": read,
+        "rebuild_s": rebuild,
+        "replay_s": replayed,
+        "total_s": read + rebuild + replayed,
+        "calibration_s": (before + after) / 2,
+    }
 
 
 def _verdict(measured: list[dict[str, float]]) -> str:
@@ -512,15 +537,20 @@ def run(sizes: tuple[int, ...] = (100_000, 1_000_000)) -> str:
             "(`case_from_records`) and replay it, with the cyclic collector paused "
             "(`charter.store.bulk`). Target: at least 20k events/s.",
             "",
-            "| events | bulk insert s | read s | rebuild s | replay s | total s | events/s |",
-            "|---|---|---|---|---|---|---|",
+            "| events | bulk insert s | read s | rebuild s | replay s | total s | events/s | "
+            f"cost per event relative to the {CALIBRATION:,}-event calibration |",
+            "|---|---|---|---|---|---|---|---|",
         ]
         results = _replay(f"sqlite:///{root / 'replay.db'}", root, sizes)
+
+        def relative(r: dict[str, float]) -> float:
+            return (r["total_s"] / r["events"]) / (r["calibration_s"] / CALIBRATION)
+
         for r in results:
             lines.append(
                 f"| {r['events']:,} | {r['insert_s']:.1f} | {r['read_s']:.1f} | "
                 f"{r['rebuild_s']:.1f} | {r['replay_s']:.1f} | {r['total_s']:.1f} | "
-                f"{r['events'] / r['total_s']:,.0f} |"
+                f"{r['events'] / r['total_s']:,.0f} | {relative(r):.2f} |"
             )
         if len(results) == 2:
             ratio = results[1]["total_s"] / results[0]["total_s"]
@@ -528,7 +558,10 @@ def run(sizes: tuple[int, ...] = (100_000, 1_000_000)) -> str:
             lines += [
                 "",
                 f"Time ratio {results[1]['events']:,} / {results[0]['events']:,} events: "
-                f"{ratio:.2f} for {scale:.0f}x the events (linear growth gives {scale:.1f}).",
+                f"{ratio:.2f} for {scale:.0f}x the events (linear growth gives {scale:.1f}); "
+                f"against the calibration measured beside each, "
+                f"{ratio * results[0]['calibration_s'] / results[1]['calibration_s']:.2f} "
+                "(the drift of the machine's speed between the two measurements taken out).",
             ]
     finally:
         if pg is not None:
