@@ -24,6 +24,8 @@ REQUESTS: list[tuple[str | None, str, bytes | None, dict[str, str]]] = [
     ("ana", VOTES, b'{"vote": "maybe"}', JSON),  # not a vote
     ("ana", VOTES, b'{"vote": "for", "confirm": "perhaps"}', JSON),
     ("ana", VOTES, b"[1, 2]", JSON),  # not an object
+    ("ana", VOTES, b"\x80", JSON),  # not UTF-8: 400, as FastAPI answers it
+    ("ana", VOTES, b"\x00\x00\x00\x00\x00", JSON),  # not text in any encoding JSON allows
     ("ana", VOTES, None, JSON),  # no body
     ("ana", VOTES, b'{"vote": "for"}', {}),  # no content type: not parsed as JSON
     ("ana", VOTES, b'{"vote": "for"}', {"Content-Type": "text/plain"}),
@@ -68,7 +70,9 @@ def test_the_hot_handler_answers_as_fastapi_does(tmp_path: Path) -> None:
     # and the cases are what their comments say
     assert [status for status, _ in hot] == [
         *(401, 401),
-        *(422,) * 8,
+        *(422,) * 5,
+        *(400, 400),
+        *(422,) * 3,
         201,  # a "+json" media type is JSON: ana's vote is recorded here
         *(422, 422, 422),
         *(403, 403, 403),
@@ -100,3 +104,18 @@ def test_votes_are_matched_first_and_documented_in_place(tmp_path: Path) -> None
     paths = list(TestClient(portal.app).get("/openapi.json").json()["paths"])
     assert paths.index("/api/login") < paths.index(first.path)  # the schema keeps its order
     assert paths.index("/api/orgs/{org}/meetings/{meeting}/motions") < paths.index(first.path)
+
+
+def test_an_oversized_vote_is_413_either_way(tmp_path: Path) -> None:
+    def chunks() -> Any:  # no Content-Length: counted as it arrives
+        for _ in range(20):
+            yield b"x" * 4096
+
+    for hot in (True, False):
+        portal = _portal(tmp_path / str(hot), hot)
+        headers = JSON | {"Authorization": f"Bearer {portal.tokens['ana']}"}
+        client = TestClient(portal.app)
+        streamed = client.post(VOTES, content=chunks(), headers=headers)
+        declared = client.post(VOTES, content=b"x" * 70_000, headers=headers)
+        assert (streamed.status_code, declared.status_code) == (413, 413), hot
+        assert streamed.json()["error"]["message"] == "the request body is larger than 65536 bytes"

@@ -22,7 +22,7 @@ import json
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
-from fastapi.exceptions import RequestValidationError
+from fastapi.exceptions import HTTPException, RequestValidationError
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from starlette.requests import Request
@@ -30,6 +30,7 @@ from starlette.responses import Response
 
 Handler = Callable[[Request], Coroutine[Any, Any, Response]]
 HOT = "__charter_hot_handler__"
+_UNPARSABLE = "There was an error parsing the body"  # FastAPI's words for the same case
 
 
 class HotRoute(APIRoute):
@@ -80,6 +81,8 @@ async def _body(request: Request, model: type[BaseModel]) -> tuple[BaseModel | N
                 "ctx": {"error": error.msg},
             }
             raise RequestValidationError([invalid], body=error.doc) from error
+        except Exception as error:  # not text at all (bad UTF-8...): as FastAPI answers it
+            raise HTTPException(status_code=400, detail=_UNPARSABLE) from error
     try:
         return model.model_validate(data, from_attributes=True), []
     except ValidationError as error:
