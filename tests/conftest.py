@@ -1,6 +1,7 @@
-"""Fixtures shared by the browser test modules: one headless Chromium for the whole session
-(Playwright's sync API allows one running instance per thread), and pages that keep a screenshot
-of what the test saw and fail the test on any console or page error."""
+"""Fixtures shared by test modules: a service database on each backend, and for the browser
+modules one headless Chromium for the whole session (Playwright's sync API allows one running
+instance per thread) and pages that keep a screenshot of what the test saw and fail the test on
+any console or page error."""
 
 from __future__ import annotations
 
@@ -11,6 +12,23 @@ from typing import Any
 import pytest
 
 from browser_support import ARGS, CHROMIUM
+from service_support import drop_schema, postgres_url
+
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh SQLite file, then a fresh schema on the local PostgreSQL server (skipped, with the
+    reason, where none is reachable)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'service.db'}"
+        return
+    url = postgres_url()
+    if url is None:
+        pytest.skip("PostgreSQL is not reachable at 127.0.0.1:5432 (database 'test', trust auth)")
+    yield url
+    drop_schema(url)
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,6 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -19,22 +18,9 @@ import httpx
 import pytest
 
 from charter.store.db import EventStore
-from service_support import ThreadedServer, board_of, drop_schema, make_portal, postgres_url
+from service_support import ThreadedServer, board_of, make_portal
 
-BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 CHARTER_BIN = Path(sys.executable).with_name("charter")
-
-
-@pytest.fixture(params=BACKENDS)
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'service.db'}"
-        return
-    url = postgres_url()
-    if url is None:
-        pytest.skip("PostgreSQL is not reachable at 127.0.0.1:5432 (database 'test', trust auth)")
-    yield url
-    drop_schema(url)
 
 
 @pytest.mark.slow

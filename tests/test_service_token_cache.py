@@ -4,7 +4,6 @@ older than the TTL, and a change made by any process (here: hand-made SQL) is se
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,21 +13,7 @@ from fastapi.testclient import TestClient
 
 from charter.service.accounts import Accounts
 from charter.service.token_cache import TokenCache
-from service_support import drop_schema, make_portal, postgres_url
-
-BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
-
-
-@pytest.fixture(params=BACKENDS)
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'service.db'}"
-        return
-    url = postgres_url()
-    if url is None:
-        pytest.skip("PostgreSQL is not reachable at 127.0.0.1:5432 (database 'test', trust auth)")
-    yield url
-    drop_schema(url)
+from service_support import make_portal
 
 
 class FakeClock:
