@@ -324,11 +324,6 @@ def _flock_unlock(handle: Any) -> None:
 
 
 def _build_view(org: str, records: list[dict[str, Any]]) -> OrgView:
-    with collector_paused():
-        return _rebuilt(org, records)
-
-
-def _rebuilt(org: str, records: list[dict[str, Any]]) -> OrgView:
     case, diagnostics = case_from_records(records, origin=f"store:{org}")
     if case is None:
         raise Refused(
@@ -658,12 +653,12 @@ class Board:
         if size == 0:
             raise _not_found("organisation", org)
         view = self._views.get(org)
-        if view is None or view.size > size:
-            with collector_paused():
+        with collector_paused():  # reading and rebuilding a log (charter.store.bulk)
+            if view is None or view.size > size:
                 view = _build_view(org, self.store.records(org))
-        elif view.size < size:
-            tail = self.store.records(org, after=view.size)
-            view = _build_view(org, view.records + tail)
+            elif view.size < size:
+                tail = self.store.records(org, after=view.size)
+                view = _build_view(org, view.records + tail)
         self._views[org] = view
         return view
 
