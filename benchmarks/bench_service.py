@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import json
 import os
@@ -23,7 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -501,32 +502,25 @@ def run(sizes: tuple[int, ...] = (100_000, 1_000_000)) -> str:
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     measured: list[dict[str, float]] = []
-    pg = None
     try:
-        backends = [("SQLite (WAL, synchronous=FULL)", "sqlite")]
-        if _pg_url_probe():
-            backends.append(("PostgreSQL (synchronous_commit=on)", "postgresql"))
+        backends = [
+            ("SQLite (WAL, synchronous=FULL)", "sqlite"),
+            ("PostgreSQL (synchronous_commit=on)", "postgresql"),
+        ]
         for label, kind in backends:
             runs = []
             for i in range(REPEATS):
-                if kind == "sqlite":
-                    url = f"sqlite:///{root / f'votes-{i}.db'}"
-                else:
-                    pg = _pg_url()
-                    assert pg is not None
-                    url = pg
-                try:
+                with _database(kind, root / f"votes-{i}.db") as url:
+                    if url is None:
+                        break
                     runs.append(_votes(url, root / f"{kind}-{i}"))
-                finally:
-                    if kind != "sqlite" and pg is not None:
-                        _drop(pg)
-                        pg = None
+            if not runs:
+                lines.append(
+                    f"| {label} | not reachable at 127.0.0.1:5432: not measured |" + " |" * 11
+                )
+                continue
             lines.append(_row(label, runs))
             measured.append(sorted(runs, key=lambda x: x["p99_ms"])[len(runs) // 2])
-        if len(backends) == 1:
-            lines.append(
-                "| PostgreSQL | not reachable at 127.0.0.1:5432: not measured |" + " |" * 11
-            )
         lines += ["", NOTE, "", _verdict(measured), "", HISTORY]
         if not sizes:
             return "\n".join(lines) + "\n"
@@ -564,18 +558,23 @@ def run(sizes: tuple[int, ...] = (100_000, 1_000_000)) -> str:
                 "(the drift of the machine's speed between the two measurements taken out).",
             ]
     finally:
-        if pg is not None:
-            _drop(pg)
         shutil.rmtree(root, ignore_errors=True)
     return "\n".join(lines) + "\n"
 
 
-def _pg_url_probe() -> bool:
+@contextlib.contextmanager
+def _database(kind: str, sqlite_file: Path) -> Iterator[str | None]:
+    """A fresh database for one run: a SQLite file, or a PostgreSQL schema dropped afterwards
+    (None when the server is not reachable)."""
+    if kind == "sqlite":
+        yield f"sqlite:///{sqlite_file}"
+        return
     url = _pg_url()
-    if url is None:
-        return False
-    _drop(url)
-    return True
+    try:
+        yield url
+    finally:
+        if url is not None:
+            _drop(url)
 
 
 if __name__ == "__main__":
