@@ -445,8 +445,8 @@ class Board:
                 continue
             for ticket in tickets:
                 await self._committed(org, slot, ticket)
-            if not tickets:  # nothing for a commit to release: give the lock back if idle
-                await anyio.to_thread.run_sync(self._release_if_idle, slot)
+            if not tickets:  # no commit will let the lock go: let it linger, then go, if idle
+                await anyio.to_thread.run_sync(self._linger_if_idle, slot)
             if isinstance(outcome, _Failed):
                 raise outcome.error
             return outcome.value
@@ -481,7 +481,7 @@ class Board:
 
     def _prepare(self, org: str, slot: _OrgSlot) -> None:
         """Take the cross-process lock and bring the view up to date (blocking: a worker
-        thread); the commit of the next decision, or :meth:`_release_if_idle`, gives it back."""
+        thread); the commit of the next decision, or :meth:`_linger_if_idle`, gives it back."""
         with slot.lock:
             slot.last_used = time.monotonic()
             if not slot.held:
@@ -494,7 +494,7 @@ class Board:
             elif org not in self._views:
                 self._fresh(org)
 
-    def _release_if_idle(self, slot: _OrgSlot) -> None:
+    def _linger_if_idle(self, slot: _OrgSlot) -> None:
         with slot.lock:
             with slot.mutex:
                 idle = not slot.pending and not slot.committing
