@@ -4,12 +4,18 @@ the answers (status and JSON, errors included) must be equal."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.responses import JSONResponse
 from fastapi.testclient import TestClient
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from charter.service.app import CompactJSONResponse
+from charter.service.schemas import CastVote
 from service_support import Portal, make_portal
 
 VOTES = "/api/orgs/acme/motions/mo1/votes"
@@ -119,3 +125,50 @@ def test_an_oversized_vote_is_413_either_way(tmp_path: Path) -> None:
         declared = client.post(VOTES, content=b"x" * 70_000, headers=headers)
         assert (streamed.status_code, declared.status_code) == (413, 413), hot
         assert streamed.json()["error"]["message"] == "the request body is larger than 65536 bytes"
+
+
+_VALUES = st.one_of(
+    st.sampled_from(["for", "against", "abstain", "recused", "FOR", "true", "yes", "1", "off"]),
+    st.none(),
+    st.booleans(),
+    st.integers(-2, 2),
+    st.floats(-2, 2, allow_nan=False),
+    st.text(max_size=5),
+    st.lists(st.integers(), max_size=2),
+)
+
+
+def _validated(parse: Any) -> Any:
+    try:
+        return parse()
+    except ValueError:
+        return "refused"
+
+
+@settings(max_examples=300, deadline=None)
+@given(body=st.dictionaries(st.sampled_from(["vote", "confirm", "colour"]), _VALUES))
+def test_the_json_shortcut_accepts_exactly_what_the_general_path_accepts(
+    body: dict[str, Any],
+) -> None:
+    """The hot handler validates a JSON body with pydantic's JSON parser in one step and falls
+    back to FastAPI's two steps (json.loads, then the model) only to word a refusal: the two
+    must accept the same bodies, as the same values."""
+    raw = json.dumps(body).encode()
+    fast = _validated(lambda: CastVote.model_validate_json(raw))
+    general = _validated(lambda: CastVote.model_validate(json.loads(raw), from_attributes=True))
+    assert fast == general
+
+
+def test_a_vote_is_answered_in_the_bytes_starlette_would_send(tmp_path: Path) -> None:
+    portal = _portal(tmp_path, True)
+    response = TestClient(portal.app).post(
+        VOTES,
+        json={"vote": "for"},
+        headers={"Authorization": f"Bearer {portal.tokens['ana']}"},
+    )
+    assert response.status_code == 201
+    answer = response.json()
+    assert answer["provisional_verdicts"][0]["checks"]  # the verdict is in the answer
+    extra = {"text": "Zoë — naïve \u2028", "n": [1, True, None, -3]}
+    for data in (answer, extra):
+        assert CompactJSONResponse(data).body == JSONResponse(data).body

@@ -10,7 +10,6 @@ notice (Fogel: void acts cannot be ratified by acting on them).
 from __future__ import annotations
 
 import bisect
-import copy
 import datetime as dt
 import heapq
 from collections.abc import Callable, Iterable
@@ -137,11 +136,19 @@ class Timeline:
 
     def state_at(self, at: dt.datetime, view: View = View.DE_JURE) -> State:
         """The state after every event at or before ``at`` (events after it never matter)."""
+        return replace(self._last_state(at, view), at=at)
+
+    def directors_at(self, at: dt.datetime, view: View = View.DE_JURE) -> frozenset[str]:
+        """``state_at(at, view).directors``, without copying the state to restamp it (asked on
+        every vote)."""
+        return self._last_state(at, view).directors
+
+    def _last_state(self, at: dt.datetime, view: View) -> State:
         i = bisect.bisect_right(self.snapshots, at, key=_snapshot_time)
         if i == 0:
-            return replace(self.initial, at=at)
+            return self.initial
         snap = self.snapshots[i - 1]
-        return replace(snap.jure if view is View.DE_JURE else snap.facto, at=at)
+        return snap.jure if view is View.DE_JURE else snap.facto
 
     def to_json(self) -> dict[str, Any]:
         return {"profile": self.profile, "acts": [v.to_json() for v in self.verdicts]}
@@ -255,15 +262,16 @@ class _Fold:
         self.last: Entry | None = None
         self.pending_at_end = False
         self.judging_only = False
-        self._snapped: tuple[State, State] = (self.jure, self.facto)
-        """The states the last snapshot was taken of (the initial ones before any)."""
         """Set on a preview's copy: judge the entry, skip what only later entries would read
         (the act's effect on the states, the snapshot)."""
+        self._snapped: tuple[State, State] = (self.jure, self.facto)
+        """The states the last snapshot was taken of (the initial ones before any)."""
 
     def preview(self, entry: Entry) -> tuple[Verdict, ...]:
         """Step ``entry`` on a copy that shares this fold's read-only parts (see
         :meth:`Timeline.preview` for when that is the full replay's answer)."""
-        other = copy.copy(self)
+        other = _Fold.__new__(_Fold)  # copy.copy, without its generic reduce protocol
+        other.__dict__.update(self.__dict__)
         other.pending = []
         other.verdicts, other.snapshots, other.diagnostics = [], [], []
         other.judging_only = True

@@ -17,6 +17,10 @@ from charter.model.state import State
 Form = Literal["meeting", "written-consent", "without-meeting"]
 
 
+_PASSED = {Outcome.PASSED: True, Outcome.FAILED: False}
+_COUNTED = tuple(v for v in Vote if v is not Vote.UNKNOWN)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Check:
     """One rule applied to one act.  ``missing`` names the unknown fact when outcome is unknown."""
@@ -31,7 +35,7 @@ class Check:
 
     @property
     def passed(self) -> bool | None:
-        return {Outcome.PASSED: True, Outcome.FAILED: False}.get(self.outcome)
+        return _PASSED.get(self.outcome)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -149,14 +153,9 @@ def tally_outcome(
     fail (a share of nothing).  So the outcomes over all the ways are those of three: every
     unknown vote for, every one against, every one an abstention (the only way to cast
     nothing).  ``tests/test_rules_tally.py`` checks this against the full enumeration."""
-    by_vote = dict.fromkeys(Vote, 0)
-    unknown: list[str] = []
-    for person, vote in zip(voters, ctx.votes_of(voters), strict=True):
-        if vote is Vote.UNKNOWN:
-            unknown.append(person)
-        else:
-            by_vote[vote] += 1
-    counts = {v.value: n for v, n in by_vote.items() if v is not Vote.UNKNOWN}
+    votes = ctx.votes_of(voters)
+    unknown = [p for p, v in zip(voters, votes, strict=True) if v is Vote.UNKNOWN]
+    counts = {v.value: votes.count(v) for v in _COUNTED}
     f, a, b, u = counts["for"], counts["against"], counts["abstain"], len(unknown)
     outcomes = {passes(f + u, a, b), passes(f, a + u, b), passes(f, a, b + u)}
     if len(outcomes) == 2:

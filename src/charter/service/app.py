@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import anyio
+import pydantic_core
 from argon2 import PasswordHasher
 from fastapi import Depends, FastAPI, Form, Query, Request, Response
 from fastapi import Path as PathParam
@@ -107,6 +108,16 @@ class RateLimiter:
     def failed(self, key: str) -> None:
         with self._lock:
             self._recent(key, time.monotonic()).append(time.monotonic())
+
+
+class CompactJSONResponse(JSONResponse):
+    """A JSON answer rendered by pydantic-core's serializer: the same bytes as Starlette's
+    (compact, UTF-8, not ASCII-escaped) for the plain data the board returns, made in Rust.
+    Every director's vote answers with the motion's provisional verdict at once, and encoding
+    it with the json module was a tenth of a vote's work."""
+
+    def render(self, content: Any) -> bytes:
+        return pydantic_core.to_json(content)
 
 
 def _error(status: int, code: str, message: str, **extra: Any) -> JSONResponse:
@@ -462,7 +473,7 @@ def create_app(config: ServiceConfig, *, store: EventStore | None = None) -> Fas
         # thread: no thread-pool hand-off per vote.  The body is plain JSON already: answering
         # with it skips FastAPI's re-validation of a dict[str, Any].
         result = await board.vote_async(org, writer(who, org), motion, body)
-        return JSONResponse(result, status_code=201)
+        return CompactJSONResponse(result, status_code=201)
 
     if config.hot_votes:  # the same answers, less work per vote (charter.service.hot_route)
         serve_hot(

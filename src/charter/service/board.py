@@ -78,6 +78,9 @@ _LOOP_WAIT_S = 0.01
 to a worker thread instead."""
 
 Clock = Callable[[], dt.datetime]
+_VOTE = {v.value: v for v in Vote}
+"""A vote by its text: a dict look-up, where ``Vote(text)`` (the enum's call) costs as much as
+the rest of building a motion's tally for a board voting in full."""
 WRITERS = {"secretary", "admin"}
 
 
@@ -710,7 +713,7 @@ class Board:
             raise Refused(422, "unknown-person", f"no person '{person}' in '{view.org}'")
 
     def _director(self, view: OrgView, person: str, now: dt.datetime, what: str) -> None:
-        directors = self.state(view, now).directors
+        directors = view.timeline.directors_at(now, View.DE_FACTO)
         if person not in directors:
             raise Refused(
                 403,
@@ -1141,7 +1144,7 @@ class Board:
             raise ValueError(f"a motion is declared adopted or rejected, not {declared!r}")
         # Copied without validating again: the spec was validated above, and every vote when
         # it was cast (schemas.CastVote) or filled in here ("abstain", "absent").
-        tally = {p: Vote(v) for p, v in votes.items()}
+        tally = {p: _VOTE[v] for p, v in votes.items()}
         return motion.template.model_copy(update={"at": at, "votes": tally, "declared": declared})
 
     def _open_motion(self, view: OrgView, motion: str) -> MotionInfo:
