@@ -141,6 +141,7 @@ def make_portal(
     charter: str = CHARTER,
     extra_directors: tuple[str, ...] = (),
     hot_votes: bool = True,
+    telemetry: bool = False,
 ) -> Portal:
     case_dir = write_case(tmp_path / "acme", charter)
     case, diagnostics = load_case(case_dir)
@@ -152,7 +153,12 @@ def make_portal(
     import_case(store, case, globex)
     clock = Clock()
     config = ServiceConfig(
-        db=url, smtp=smtp, clock=clock, password_hasher=FAST_ARGON2, hot_votes=hot_votes
+        db=url,
+        smtp=smtp,
+        clock=clock,
+        password_hasher=FAST_ARGON2,
+        hot_votes=hot_votes,
+        telemetry=telemetry,
     )
     app = create_app(config, store=store)
     portal = Portal(app=app, store=store, clock=clock)

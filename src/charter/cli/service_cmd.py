@@ -134,6 +134,14 @@ def register_serve(app: typer.Typer) -> None:
                 "(created 0600 if absent; default: beside the SQLite database).",
             ),
         ] = None,
+        telemetry: Annotated[
+            bool,
+            typer.Option(
+                "--telemetry",
+                help="Send OpenTelemetry traces, metrics and logs to the providers configured "
+                "for this process (FastAPI's native telemetry; off by default).",
+            ),
+        ] = False,
     ) -> None:
         """Run the board service (HTTP API, log-in page, OpenAPI schema at /docs)."""
         import tempfile
@@ -187,6 +195,7 @@ def register_serve(app: typer.Typer) -> None:
             smtp=smtp,
             secure_cookies=secure_cookies,
             key_file=str(key) if key is not None else None,
+            telemetry=telemetry,
         )
         application = create_app(config, store=store)
         out.print(f"database: {db}", markup=False)

@@ -434,6 +434,9 @@ class _Fold:
         )
 
     def check_voters(self, entry: Entry, voters: Iterable[str], what: str) -> None:
+        voters = list(voters)
+        if self.jure.directors.issuperset(voters) or self.facto.directors.issuperset(voters):
+            return  # the usual case, without a look-up per voter in each state
         for person in voters:
             if person not in self.jure.directors and person not in self.facto.directors:
                 self.diagnostics.append(

@@ -77,6 +77,10 @@ class ServiceConfig:
     request); see :mod:`charter.service.token_cache`."""
     hot_votes: bool = True
     """Serve votes with :mod:`charter.service.hot_route` (False: FastAPI's general handler)."""
+    telemetry: bool = False
+    """FastAPI's native OpenTelemetry (traces, metrics, logs to the globally configured
+    providers).  Off unless asked for: with no provider configured it records nothing, yet asks
+    the environment on every request whether one has been since."""
     lock_linger_s: float = 0.05
     """How long an organisation's cross-process lock is kept after its last write (0: give it
     back at once); another process serving the same database waits at most this much more."""
@@ -265,7 +269,9 @@ def create_app(config: ServiceConfig, *, store: EventStore | None = None) -> Fas
             yield
             group.cancel_scope.cancel()
 
+    observed = config.telemetry
     app = FastAPI(
+        telemetry={"tracing": observed, "metrics": observed, "logs": observed},
         lifespan=lifespan,
         title=config.title,
         version="1",

@@ -28,6 +28,7 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 Handler = Callable[[Request], Coroutine[Any, Any, Response]]
 HOT = "__charter_hot_handler__"
@@ -36,11 +37,30 @@ _UNPARSABLE = "There was an error parsing the body"  # FastAPI's words for the s
 
 class HotRoute(APIRoute):
     """An :class:`APIRoute` served by the handler attached to its endpoint with :func:`serve_hot`
-    (FastAPI's own handler when none is attached)."""
+    (FastAPI's own handler when none is attached).
+
+    The handler is called straight from the route's ASGI app: FastAPI's wrapper around every
+    handler (two exit stacks for dependencies with ``yield``, which the hot signature does not
+    have, and a second pass through the exception handlers) is skipped; an error raised by the
+    handler reaches the same exception handlers through Starlette's exception middleware."""
+
+    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        super().__init__(path, endpoint, **kwargs)
+        hot: Handler | None = getattr(self.endpoint, HOT, None)
+        if hot is not None and kwargs.get("max_body_size") is None:
+            self.app = _direct(hot)
 
     def get_route_handler(self) -> Handler:
         hot: Handler | None = getattr(self.endpoint, HOT, None)
         return hot if hot is not None else super().get_route_handler()
+
+
+def _direct(handler: Handler) -> ASGIApp:
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        response = await handler(Request(scope, receive, send))
+        await response(scope, receive, send)
+
+    return app
 
 
 def serve_hot(endpoint: Callable[..., Any], handler: Handler) -> None:
