@@ -26,9 +26,12 @@ class _Frozen(BaseModel):
 
 
 @functools.lru_cache(maxsize=256)  # pure, and asked for by every threshold and quorum check
+@functools.lru_cache(maxsize=256)
 def parse_fraction(text: str) -> tuple[Fraction, bool]:
     """'majority' -> (1/2, strict); 'two-thirds' -> (2/3, at least); 'unanimous' -> (1, at least);
-    'N/D' -> at least N/D; 'more-than N/D' -> strictly more than N/D."""
+    'N/D' -> at least N/D; 'more-than N/D' -> strictly more than N/D.
+
+    Remembered: a threshold is read on every vote, and a profile names few fractions."""
     words = {"majority": (Fraction(1, 2), True), "two-thirds": (Fraction(2, 3), False)}
     words["unanimous"] = (Fraction(1), False)
     if text in words:

@@ -18,7 +18,7 @@ Form = Literal["meeting", "written-consent", "without-meeting"]
 
 
 _PASSED = {Outcome.PASSED: True, Outcome.FAILED: False}
-_COUNTED = tuple(v for v in Vote if v is not Vote.UNKNOWN)
+_COUNTED = tuple((v, v.value) for v in Vote if v is not Vote.UNKNOWN)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -144,6 +144,7 @@ def tally_outcome(
     voters: list[str],
     ctx: ActContext,
     passes: Callable[[int, int, int], bool],
+    votes: list[Vote] | None = None,
 ) -> tuple[Outcome, dict[str, int], list[str]]:
     """Evaluate ``passes(for, against, abstain)`` over every way the unknown votes could have
     gone; passed only if it passes in all, failed only if it fails in all.
@@ -152,10 +153,12 @@ def tally_outcome(
     for, never turns a pass into a failure, except that a tally with no vote cast at all may
     fail (a share of nothing).  So the outcomes over all the ways are those of three: every
     unknown vote for, every one against, every one an abstention (the only way to cast
-    nothing).  ``tests/test_rules_tally.py`` checks this against the full enumeration."""
-    votes = ctx.votes_of(voters)
+    nothing).  ``tests/test_rules_tally.py`` checks this against the full enumeration.
+    ``votes``: the voters' votes (``ctx.votes_of(voters)``) when the caller has them already."""
+    if votes is None:
+        votes = ctx.votes_of(voters)
     unknown = [p for p, v in zip(voters, votes, strict=True) if v is Vote.UNKNOWN]
-    counts = {v.value: votes.count(v) for v in _COUNTED}
+    counts = {value: votes.count(v) for v, value in _COUNTED}
     f, a, b, u = counts["for"], counts["against"], counts["abstain"], len(unknown)
     outcomes = {passes(f + u, a, b), passes(f, a + u, b), passes(f, a, b + u)}
     if len(outcomes) == 2:

@@ -48,11 +48,12 @@ def passes_fn(th: Threshold, ctx: ActContext, n_present: int):  # type: ignore[n
 def threshold(ctx: ActContext) -> list[Check]:
     th = applicable_threshold(ctx)
     people = voters(ctx)
-    eligible = [
-        p for p, v in zip(people, ctx.votes_of(people), strict=True) if v is not Vote.RECUSED
+    pairs = [
+        (p, v) for p, v in zip(people, ctx.votes_of(people), strict=True) if v is not Vote.RECUSED
     ]
+    eligible = [p for p, _ in pairs]
     fn, need = passes_fn(th, ctx, len(people))
-    outcome, counts, unknown = tally_outcome(eligible, ctx, fn)
+    outcome, counts, unknown = tally_outcome(eligible, ctx, fn, [v for _, v in pairs])
     tally = f"for {counts['for']}, against {counts['against']}, abstain {counts['abstain']}"
     if counts["recused"]:
         tally += f", recused {counts['recused']}"

@@ -259,7 +259,9 @@ class _Ticket:
 
     records: list[dict[str, Any]]
     seqs: list[int]
-    done: threading.Event = field(default_factory=threading.Event)
+    done: bool = False
+    """Committed (or failed): read and set under the slot's ``mutex``; a thread waits for it on
+    the slot's ``idle`` condition, a request on the event loop through ``wake``."""
     error: str | None = None
     wake: Callable[[], object] | None = None
     """Set by a request waiting on the event loop: called (under ``mutex``) when the ticket is
@@ -542,7 +544,7 @@ class Board:
         while True:
             woken: asyncio.Future[None] | None = None
             with slot.mutex:
-                if ticket.done.is_set():
+                if ticket.done:
                     ticket.wake = None
                     break
                 if slot.committing:
@@ -597,9 +599,9 @@ class Board:
         every record decided so far in one transaction (one durable commit for many requests)."""
         while True:
             with slot.mutex:
-                while slot.committing and not ticket.done.is_set():
+                while slot.committing and not ticket.done:
                     slot.idle.wait()
-                if ticket.done.is_set():
+                if ticket.done:
                     break
                 slot.committing = True
                 batch, slot.pending = slot.pending, []
@@ -633,7 +635,7 @@ class Board:
                         ticket.seqs[:], stored = stored[:n], stored[n:]
                 for ticket in batch:
                     ticket.error = error
-                    ticket.done.set()
+                    ticket.done = True
                 slot.committing = False
                 slot.inflight = None
                 idle = not slot.pending
