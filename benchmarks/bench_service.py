@@ -43,7 +43,10 @@ T = TypeVar("T")
 NOTE = (
     "How a vote is served: the vote route's hot handler (`charter.service.hot_route`: FastAPI's "
     "validation for the vote's one signature, tested answer for answer against FastAPI's "
-    "general handler) authenticates from the token cache, which the database's auth version "
+    "general handler, called straight from the route's ASGI app; the body parsed and validated "
+    "in one step by pydantic, the answer rendered by pydantic-core; FastAPI's native telemetry "
+    "off, as `charter serve` runs by default) authenticates from the token cache, which the "
+    "database's auth version "
     "stamp vouches for (one query every half second, not a look-up per token); the decision is "
     "made on the event loop under the organisation's lock, the motion judged on the replayed "
     "timeline's retained fold (`Timeline.preview`) with the notice judgement remembered per "
@@ -56,11 +59,12 @@ NOTE = (
 HISTORY = (
     "Earlier runs of this benchmark, for comparison: on 2026-11-28 at 19:58 (a full replay and a "
     "commit per vote): SQLite p99 334 ms, PostgreSQL 802 ms; at 20:41 (group commit, preview): "
-    "SQLite 107 ms, PostgreSQL 123 ms on a faster machine; at 21:10 the same code on this "
-    "session's machine, about twice as slow: SQLite 207 ms, PostgreSQL 279 ms (httpx load "
-    "generator)."
+    "SQLite 107 ms, PostgreSQL 123 ms on a faster machine; at 21:10 the same code on a machine "
+    "about twice as slow: SQLite 207 ms, PostgreSQL 279 ms (httpx load generator); at 22:44 "
+    "(hot route, token cache, lock linger, asyncio load generator): SQLite 68 ms, PostgreSQL "
+    "61 ms, with 0.92-1.37 ms of server CPU per vote."
 )
-REPEATS = 3
+REPEATS = 5
 """Vote runs per database (a fresh server each): the machine's speed drifts by a factor of up to
 two within minutes, so each run is reported and the row shows the median run."""
 ROUNDS = 8
@@ -424,11 +428,17 @@ def _replay_one(db: str, org: str, motions: int) -> dict[str, float]:
     }
 
 
-def _verdict(measured: list[dict[str, float]]) -> str:
+def _verdict(measured: list[dict[str, float]], runs: list[dict[str, float]]) -> str:
     """Whether the target is met, and if not, where the time goes (from the figures above)."""
     worst = max(r["p99_ms"] for r in measured)
+    over = sum(r["p99_ms"] >= 50 for r in runs)
     if worst < 50:
-        return f"Target met: p99 under 50 ms on every database (worst median run {worst:.1f} ms)."
+        return (
+            f"Target met: p99 under 50 ms on every database (worst median run {worst:.1f} ms; "
+            f"{over} of {len(runs)} runs at or above 50 ms). p99 is about {CLIENTS} times the "
+            "server's CPU time per vote (the clients start each round together, so the last of "
+            f"{CLIENTS} answers waits for all {CLIENTS} votes), and the machine's speed drifts."
+        )
     cpu = max(r["server_cpu_ms"] for r in measured)
     base = max(r["base_cpu_ms"] for r in measured)
     return (
@@ -502,6 +512,7 @@ def run(sizes: tuple[int, ...] = (100_000, 1_000_000)) -> str:
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     measured: list[dict[str, float]] = []
+    every_run: list[dict[str, float]] = []
     try:
         backends = [
             ("SQLite (WAL, synchronous=FULL)", "sqlite"),
@@ -521,7 +532,8 @@ def run(sizes: tuple[int, ...] = (100_000, 1_000_000)) -> str:
                 continue
             lines.append(_row(label, runs))
             measured.append(sorted(runs, key=lambda x: x["p99_ms"])[len(runs) // 2])
-        lines += ["", NOTE, "", _verdict(measured), "", HISTORY]
+            every_run += runs
+        lines += ["", NOTE, "", _verdict(measured, every_run), "", HISTORY]
         if not sizes:
             return "\n".join(lines) + "\n"
         lines += [
