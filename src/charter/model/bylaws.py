@@ -214,7 +214,8 @@ class Bylaws(_Frozen):
             return self.officer_removal.threshold
         if act is ActKind.ELECT_DIRECTOR and self.director_election.threshold is not None:
             return self.director_election.threshold
-        return self.thresholds.get("default", Threshold())
+        default = self.thresholds.get("default")
+        return default if default is not None else Threshold()  # built only when needed
 
 
 def apply_amendment(bylaws: Bylaws, settings: dict[str, Any]) -> tuple[Bylaws | None, str | None]:

@@ -44,6 +44,9 @@ from charter.replay.effects import apply_act, resign
 from charter.rules import RESIGNATION, apply, rules_for
 from charter.rules.base import ActContext, Check, Form, MeetingFacts
 
+_CAST = frozenset({Vote.FOR, Vote.AGAINST, Vote.ABSTAIN})
+"""A vote cast (as a set: naming enum members inside a loop costs a look-up each, in 3.11 as
+much as the rest of the loop's work)."""
 APPLIES_DE_JURE = {Status.VALID, Status.VALID_WITH_WARNINGS, Status.VOIDABLE, Status.CONDITIONAL}
 FORM_LABEL = {
     "meeting": "at a meeting",
@@ -541,7 +544,7 @@ class _Fold:
         if votes:
             self.check_voters(
                 entry,
-                [p for p, v in votes.items() if v in (Vote.FOR, Vote.AGAINST, Vote.ABSTAIN)],
+                [p for p, v in votes.items() if v in _CAST],
                 "a vote",
             )
         forms: list[Form] = (

@@ -157,7 +157,8 @@ def tally_outcome(
     ``votes``: the voters' votes (``ctx.votes_of(voters)``) when the caller has them already."""
     if votes is None:
         votes = ctx.votes_of(voters)
-    unknown = [p for p, v in zip(voters, votes, strict=True) if v is Vote.UNKNOWN]
+    unknown_vote = Vote.UNKNOWN  # named once, not per voter (an enum look-up each)
+    unknown = [p for p, v in zip(voters, votes, strict=True) if v is unknown_vote]
     counts = {value: votes.count(v) for v, value in _COUNTED}
     f, a, b, u = counts["for"], counts["against"], counts["abstain"], len(unknown)
     outcomes = {passes(f + u, a, b), passes(f, a + u, b), passes(f, a, b + u)}

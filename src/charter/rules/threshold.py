@@ -48,9 +48,8 @@ def passes_fn(th: Threshold, ctx: ActContext, n_present: int):  # type: ignore[n
 def threshold(ctx: ActContext) -> list[Check]:
     th = applicable_threshold(ctx)
     people = voters(ctx)
-    pairs = [
-        (p, v) for p, v in zip(people, ctx.votes_of(people), strict=True) if v is not Vote.RECUSED
-    ]
+    recused = Vote.RECUSED  # named once, not per voter (an enum look-up each)
+    pairs = [(p, v) for p, v in zip(people, ctx.votes_of(people), strict=True) if v is not recused]
     eligible = [p for p, _ in pairs]
     fn, need = passes_fn(th, ctx, len(people))
     outcome, counts, unknown = tally_outcome(eligible, ctx, fn, [v for _, v in pairs])
