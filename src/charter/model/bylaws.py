@@ -56,8 +56,10 @@ def _check_fraction(value: str) -> str:
 
 
 @functools.lru_cache(maxsize=1024)
+@functools.lru_cache(maxsize=1024)
 def required_count(fraction: str, total: int) -> int:
-    """The smallest count that satisfies ``fraction`` of ``total`` (majority of 6 -> 4)."""
+    """The smallest count that satisfies ``fraction`` of ``total`` (majority of 6 -> 4).
+    Remembered, as :func:`parse_fraction` is: asked on every vote with the same board."""
     frac, strict = parse_fraction(fraction)
     exact = frac * total
     if strict:
