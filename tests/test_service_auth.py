@@ -180,3 +180,45 @@ def test_web_pages__need_a_log_in_and_a_role_in_the_organisation(portal: Portal)
     assert page.status_code == 200
     assert "/orgs/acme/structure" in page.text  # the navigation of the mounted pages
     assert portal.as_("obs").get("/orgs/nope/timeline").status_code == 403
+
+
+def test_api_tokens__listed_and_revoked_by_their_owner(portal: Portal) -> None:
+    client = TestClient(portal.app)
+    csrf = {"X-CSRF-Token": _login(client, "sec", portal.passwords["sec"]).json()["csrf_token"]}
+    made = [client.post("/api/tokens", json={"label": lbl}, headers=csrf) for lbl in ("a", "b")]
+    assert [m.status_code for m in made] == [201, 201]
+    ids = [m.json()["id"] for m in made]
+    listed = client.get("/api/tokens").json()["tokens"]
+    mine = [t for t in listed if t["id"] in ids]
+    assert [(t["label"], t["id"]) for t in mine] == [("a", ids[0]), ("b", ids[1])]
+    assert all("token" not in t for t in listed)  # never shown again
+    script = TestClient(portal.app)
+    script.headers["Authorization"] = f"Bearer {made[0].json()['token']}"
+    assert script.get("/api/orgs").status_code == 200  # resolved, and now cached
+
+    # another account cannot see or revoke it
+    other = TestClient(portal.app)
+    _login(other, "ana", portal.passwords["ana"])
+    other_csrf = {"X-CSRF-Token": other.get("/api/me").json()["csrf_token"]}
+    assert ids[0] not in {t["id"] for t in other.get("/api/tokens").json()["tokens"]}
+    refused = other.delete(f"/api/tokens/{ids[0]}", headers=other_csrf)
+    assert refused.status_code == 404, refused.json()
+    assert script.get("/api/orgs").status_code == 200
+
+    # a session must send its CSRF token to revoke; a malformed id is 422
+    assert client.delete(f"/api/tokens/{ids[0]}").status_code == 403
+    assert client.delete("/api/tokens/not-an-id", headers=csrf).status_code == 422
+
+    revoked = client.delete(f"/api/tokens/{ids[0]}", headers=csrf)
+    assert revoked.status_code == 200 and revoked.json() == {"revoked": ids[0]}
+    gone = script.get("/api/orgs")
+    assert gone.status_code == 401  # at once, although the token was cached
+    assert gone.json()["error"]["message"] == "unknown or revoked API token"
+    assert client.delete(f"/api/tokens/{ids[0]}", headers=csrf).status_code == 404  # once
+    left = [t["id"] for t in client.get("/api/tokens").json()["tokens"]]
+    assert ids[0] not in left and ids[1] in left
+    # a token revokes another of its account's tokens, without CSRF
+    second = TestClient(portal.app)
+    second.headers["Authorization"] = f"Bearer {made[1].json()['token']}"
+    assert second.delete(f"/api/tokens/{ids[1]}").status_code == 200
+    assert second.get("/api/orgs").status_code == 401

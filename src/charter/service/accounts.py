@@ -73,8 +73,18 @@ _VERSION = "SELECT n FROM service_auth_version WHERE id = 1"
 _HASHER = PasswordHasher()  # argon2id with the library's (RFC 9106 low-memory) parameters
 
 
+TOKEN_ID_LENGTH = 16
+"""A token is named by the first 16 hex digits of its SHA-256 (64 bits): enough to tell an
+account's tokens apart, useless to recover the token."""
+
+
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def token_id(token: str) -> str:
+    """The id a token is listed and revoked by (see :data:`TOKEN_ID_LENGTH`)."""
+    return _digest(token)[:TOKEN_ID_LENGTH]
 
 
 def _now() -> dt.datetime:
@@ -348,6 +358,35 @@ class Accounts:
                 )
             )
         return token
+
+    def tokens_of(self, account_id: int) -> list[dict[str, str]]:
+        """The account's API tokens, oldest first, each named by :func:`token_id` (the token
+        itself is never stored, so it cannot be shown again)."""
+        with self._read() as connection:
+            rows = connection.execute(
+                sa.select(tokens.c.token_hash, tokens.c.label, tokens.c.created_at)
+                .where(tokens.c.account_id == account_id)
+                .order_by(tokens.c.created_at, tokens.c.token_hash)
+            ).all()
+        return [
+            {"id": r.token_hash[:TOKEN_ID_LENGTH], "label": r.label, "created_at": r.created_at}
+            for r in rows
+        ]
+
+    def revoke_token(self, account_id: int, ident: str) -> bool:
+        """Delete the account's token named ``ident``; False if it has none by that name.  The
+        delete bumps the auth version, so every server forgets the token within its cache bound
+        (:mod:`charter.service.token_cache`)."""
+        if len(ident) != TOKEN_ID_LENGTH:
+            return False
+        with self.engine.begin() as connection:
+            deleted = connection.execute(
+                tokens.delete().where(
+                    tokens.c.account_id == account_id,
+                    sa.func.substr(tokens.c.token_hash, 1, TOKEN_ID_LENGTH) == ident,
+                )
+            )
+            return bool(deleted.rowcount)
 
     def auth_version(self) -> int:
         """The stamp the database bumps on any change to accounts, roles or tokens (triggers,

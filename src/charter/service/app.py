@@ -33,7 +33,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from charter.model.kinds import ActKind, View
 from charter.service import schemas
-from charter.service.accounts import Account, AccountError, Accounts
+from charter.service.accounts import (
+    TOKEN_ID_LENGTH,
+    Account,
+    AccountError,
+    Accounts,
+    token_id,
+)
 from charter.service.board import Board, Refused
 from charter.service.hot_route import HotRoute, hot_handler, serve_hot
 from charter.service.mail import Mailer, SmtpConfig
@@ -48,6 +54,20 @@ OrgName = Annotated[str, PathParam(min_length=1, max_length=200)]
 Ident = Annotated[
     str, PathParam(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 ]
+
+TokenId = Annotated[
+    str,
+    PathParam(
+        min_length=TOKEN_ID_LENGTH,
+        max_length=TOKEN_ID_LENGTH,
+        pattern=r"^[0-9a-f]+$",
+        description="The token's id, from GET /api/tokens.",
+    ),
+]
+
+
+def _not_yours(token: str) -> Refused:
+    return Refused(404, "not-found", f"you have no API token '{token}' (see GET /api/tokens)")
 
 
 def _utc_now() -> dt.datetime:
@@ -371,7 +391,22 @@ def create_app(config: ServiceConfig, *, store: EventStore | None = None) -> Fas
     @app.post("/api/tokens", tags=["auth"], status_code=201)
     def new_token(who: Auth, body: schemas.TokenRequest) -> dict[str, Any]:
         """An API token for scripts: send it as 'Authorization: Bearer <token>'."""
-        return {"token": accounts.issue_token(who.account.id, body.label), "label": body.label}
+        token = accounts.issue_token(who.account.id, body.label)
+        return {"token": token, "id": token_id(token), "label": body.label}
+
+    @app.get("/api/tokens", tags=["auth"])
+    def list_tokens(who: Auth) -> dict[str, Any]:
+        """Your API tokens (id, label, created_at); the tokens themselves are not kept."""
+        return {"tokens": accounts.tokens_of(who.account.id)}
+
+    @app.delete("/api/tokens/{token}", tags=["auth"])
+    def revoke_token(token: TokenId, who: Auth) -> dict[str, Any]:
+        """Revoke one of your API tokens, by the id from GET /api/tokens: it stops working at
+        once on this server, and within a second on any other serving the same database."""
+        if not accounts.revoke_token(who.account.id, token):
+            raise _not_yours(token)
+        tokens.clear()
+        return {"revoked": token}
 
     @app.post("/api/me/password", tags=["auth"])
     def change_password(who: Auth, body: schemas.PasswordChange) -> dict[str, Any]:
