@@ -320,7 +320,22 @@ def test_threshold__recused_directors_are_not_counted_in_the_tally() -> None:
     v = votes(ann="for", bob="recused", cat="recused", dan="recused", eve="against")
     assert one(threshold(ctx(bylaws=ronr, votes=v))).outcome is Outcome.FAILED  # tie
     v = votes(ann="for", bob="recused", cat="recused", dan="recused", eve="abstain")
-    assert one(threshold(ctx(bylaws=ronr, votes=v))).outcome is Outcome.PASSED
+    passed = one(threshold(ctx(bylaws=ronr, votes=v)))
+    assert passed.outcome is Outcome.PASSED
+    assert "found for 1, against 0, abstain 1, recused 3" in passed.detail  # said, not counted
+
+
+def test_threshold__votes_of_absent_directors_are_said_not_counted() -> None:
+    m = meeting(present=("ann", "bob", "cat"))
+    v = votes(ann="for", bob="for", cat="against", dan="for", eve="against")
+    c = one(threshold(ctx(m=m, votes=v)))
+    assert c.outcome is Outcome.PASSED  # 2 of 3 present: dan's and eve's votes do not count
+    assert c.detail.endswith(
+        "found for 2, against 1, abstain 0; votes of dan, eve not counted: not present"
+    )
+    # an absent director recorded as absent, or not recorded, is not mentioned
+    quiet = one(threshold(ctx(m=m, votes=votes(ann="for", bob="for", cat="for", dan="absent"))))
+    assert "not counted" not in quiet.detail
 
 
 def test_threshold__in_office_base_ignores_who_is_present() -> None:

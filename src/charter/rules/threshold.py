@@ -45,6 +45,19 @@ def passes_fn(th: Threshold, ctx: ActContext, n_present: int):  # type: ignore[n
     return (lambda f, a, b: total > 0 and f >= need), f"{need} of {total}"
 
 
+def _absent_voters(ctx: ActContext, people: list[str]) -> list[str]:
+    """Directors in office recorded as voting at a meeting they were not present at: their votes
+    do not count, and the check says so rather than dropping them silently.  (A vote by someone
+    not in office at all is a diagnostic of the replay.)"""
+    if ctx.votes is None or ctx.meeting is None or ctx.meeting.present is None:
+        return []
+    counted, in_office = set(people), ctx.state.directors
+    cast = (Vote.FOR, Vote.AGAINST, Vote.ABSTAIN)
+    return sorted(
+        p for p, v in ctx.votes.items() if p not in counted and p in in_office and v in cast
+    )
+
+
 def threshold(ctx: ActContext) -> list[Check]:
     th = applicable_threshold(ctx)
     people = voters(ctx)
@@ -53,11 +66,15 @@ def threshold(ctx: ActContext) -> list[Check]:
     eligible = [p for p, _ in pairs]
     fn, need = passes_fn(th, ctx, len(people))
     outcome, counts, unknown = tally_outcome(eligible, ctx, fn, [v for _, v in pairs])
+    counts["recused"] = len(people) - len(eligible)  # not counted, but said
     tally = f"for {counts['for']}, against {counts['against']}, abstain {counts['abstain']}"
     if counts["recused"]:
         tally += f", recused {counts['recused']}"
     if unknown:
         tally += f"; votes of {', '.join(unknown)} unknown"
+    absent = _absent_voters(ctx, people)
+    if absent:
+        tally += f"; votes of {', '.join(absent)} not counted: not present"
     if outcome is Outcome.FAILED and th.base != "cast":
         total_need = int(need.split(" of ")[0])
         gap = f" ({total_need - counts['for']} short)"
