@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -290,6 +291,37 @@ def test_quorum__interested_directors_not_counted_where_the_profile_says_so() ->
     assert one(quorum(ctx(bylaws=b, m=m, interested=frozenset({"bob"})))).outcome is (
         Outcome.FAILED
     )
+
+
+def test_quorum__withdrawal_needs_a_quorum_counted_as_quorum_is_counted() -> None:
+    """The withdrawal clause saves an act only if the meeting *had* a quorum, counted the way
+    quorum is counted: a meeting whose remote participants never counted never had one, and an
+    interested director who does not count did not make one."""
+    remote = profile(
+        "delaware-stock", **{"quorum.withdrawal": "continue", "quorum.remote_counts": False}
+    )
+    gone = meeting(present=("ann",), max_present=5, remote=True)
+    assert one(quorum(ctx(bylaws=remote, m=gone))).outcome is Outcome.FAILED
+
+    b = profile(
+        "delaware-stock",
+        **{"quorum.withdrawal": "continue", "recusal.interested_count_for_quorum": False},
+    )
+    cat = frozenset({"cat"})
+    opened = replace(meeting(present=("ann",), max_present=3), present_at_open=frozenset(FIVE[:3]))
+    opened = replace(opened, attended=frozenset(FIVE[:3]))
+    # the largest attendance was the opening (ann, bob, cat): 2 counted of the 3 required
+    assert one(quorum(ctx(bylaws=b, m=opened, interested=cat))).outcome is Outcome.FAILED
+    assert one(quorum(ctx(bylaws=b, m=opened))).outcome is Outcome.PASSED  # nobody interested
+    # the largest attendance came later, after cat and dan joined: who was there is not known
+    later = replace(opened, present_at_open=frozenset(FIVE[:2]), attended=frozenset(FIVE[:4]))
+    unknown = one(quorum(ctx(bylaws=b, m=later, interested=cat)))
+    assert unknown.outcome is Outcome.UNKNOWN
+    assert unknown.missing == ("who was present at m1 when its attendance was largest",)
+    assert "interested directors (cat), who do not count" in unknown.detail
+    # four at the peak, one of them interested: three counted whoever it was
+    four = replace(later, max_present=4)
+    assert one(quorum(ctx(bylaws=b, m=four, interested=cat))).outcome is Outcome.PASSED
 
 
 def test_quorum__withdrawal_continue() -> None:
