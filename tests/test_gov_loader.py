@@ -80,6 +80,20 @@ def test_unknown_key_in_the_charter_with_did_you_mean(tmp_path: Path) -> None:
     ]
 
 
+def test_an_invalid_charter_does_not_hide_its_journals_errors(tmp_path: Path) -> None:
+    found = errors(
+        tmp_path,
+        "- {at: 2023-05-01, kind: announcement, by: ann, txt: hi}",
+        edits={"people:": "peeple:"},
+    )
+    assert [f.split(": error: ")[0] for f in found] == [
+        "charter.yaml:1:1",
+        "charter.yaml:6:1",
+        "journal.yaml:2:51",
+        "journal.yaml:2:5",
+    ]
+
+
 def test_unknown_key_in_an_event_with_did_you_mean(tmp_path: Path) -> None:
     assert errors(tmp_path, "- {at: 2023-05-01, kind: announcement, by: ann, txt: hi}") == [
         "journal.yaml:2:51: error: unknown key 'txt'\n    hint: did you mean 'text'?",

@@ -536,6 +536,24 @@ def _check_sequence(entries: Sequence[Entry], datas: dict[str, Any]) -> list[Dia
     return out
 
 
+def _journal_errors_alone(root: Path, cdata: Any, extra: Sequence[str | Path]) -> list[Diagnostic]:
+    """The errors of the journal files a charter names, when the charter itself is invalid: each
+    file is still read and validated on its own (only the checks against the charter need it),
+    so that one run reports every error of the case."""
+    named = cdata.get("journal") if isinstance(cdata, dict) else None
+    journals = [j for j in named if isinstance(j, str)] if isinstance(named, list) else []
+    zone = cdata.get("timezone") if isinstance(cdata, dict) else None
+    try:
+        tz: dt.tzinfo = ZoneInfo(zone) if isinstance(zone, str) else dt.UTC
+    except (ZoneInfoNotFoundError, ValueError):
+        tz = dt.UTC
+    files = [(root / j, False) for j in journals] + [(Path(x), True) for x in extra]
+    out: list[Diagnostic] = []
+    for index, (path, hypothetical) in enumerate(files):
+        out.extend(load_journal_file(path, index, tz, hypothetical=hypothetical)[2])
+    return out
+
+
 def load_case(
     case_dir: str | Path,
     *,
@@ -557,7 +575,7 @@ def load_case(
         root = root.parent
     charter, cdata, errors = load_charter(charter_path)
     if charter is None:
-        return None, errors
+        return None, errors + _journal_errors_alone(root, cdata, extra)
     diagnostics = list(errors)
     ref = bylaws or charter.bylaws
     where = None if bylaws else locate(cdata, ("bylaws",), str(charter_path))
