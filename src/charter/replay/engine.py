@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import heapq
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -104,6 +104,11 @@ def entry_order(entry: Entry) -> tuple[dt.datetime, int, int, int]:
     return (entry.at, KIND_RANK[entry.event.kind], entry.file_index, entry.position)
 
 
+def copy_container(container: Any) -> Any:
+    """A shallow copy of a dict or a list."""
+    return dict(container) if isinstance(container, dict) else list(container)
+
+
 def _snapshot_time(snapshot: Snapshot) -> dt.datetime:
     return snapshot.at
 
@@ -136,6 +141,30 @@ class Timeline:
         if fold.last is not None and entry_order(entry) <= entry_order(fold.last):
             return None
         return fold.preview(entry)
+
+    def extend(self, case: Case, entries: Sequence[Entry]) -> Timeline | None:
+        """The timeline of ``case``, whose journal is this one's with ``entries`` appended, as
+        :func:`replay` would give it, in time independent of the journal's length; None when
+        that shortcut does not apply and the caller must replay instead.
+
+        It applies when every entry sorts after the last one replayed, in the order given, and
+        no effect is scheduled after the end (as for :meth:`preview`); not to an empty journal,
+        whose initial state has no time yet (the first entry's).  The entries are stepped
+        on a fork of the retained fold that copies, before each step, only what that step
+        changes in place: this timeline, and its fold, stay exactly as they were."""
+        fold = self.fold
+        if fold is None or fold.pending_at_end or not entries or fold.last is None:
+            return None
+        previous = fold.last
+        for entry in entries:
+            if entry_order(entry) <= entry_order(previous):
+                return None
+            previous = entry
+        other = fold.fork(case)
+        for entry in entries:
+            other.claim(entry.event)
+            other.step(entry)
+        return _finish(other, case)
 
     def state_at(self, at: dt.datetime, view: View = View.DE_JURE) -> State:
         """The state after every event at or before ``at`` (events after it never matter)."""
@@ -232,6 +261,16 @@ class _Meeting:
     objection_unknown: set[str] = field(default_factory=set)
     closed: bool = False
 
+    def copy(self) -> _Meeting:
+        """A copy whose sets are its own (a fork changes them; see :meth:`_Fold.claim`)."""
+        return replace(
+            self,
+            present=set(self.present) if self.present is not None else None,
+            attended=set(self.attended),
+            objected=set(self.objected),
+            objection_unknown=set(self.objection_unknown),
+        )
+
 
 @dataclass
 class _Consent:
@@ -262,6 +301,11 @@ class _Fold:
         self.verdicts: list[Verdict] = []
         self.snapshots: list[Snapshot] = []
         self.diagnostics: list[Diagnostic] = []
+        self.judged = 0
+        """How many verdicts the steps gave; those after it are the end of the journal's
+        (consents never completed), which a longer journal judges again at its own end."""
+        self._owned: set[str] = set()
+        """The containers a fork has copied already (see :meth:`claim`)."""
         self.last: Entry | None = None
         self.pending_at_end = False
         self.judging_only = False
@@ -280,6 +324,56 @@ class _Fold:
         other.judging_only = True
         other.step(entry)
         return tuple(other.verdicts)
+
+    def fork(self, case: Case) -> _Fold:
+        """A fold to step ``case``'s further entries on, sharing this one's contents until
+        :meth:`claim` copies what a step would change: the lists a step appends to are its own
+        from the start (a copy of pointers), the rest is copied entry by entry."""
+        other = _Fold.__new__(_Fold)
+        other.__dict__.update(self.__dict__)
+        other.case = case
+        other.verdicts = self.verdicts[: self.judged]
+        other.snapshots = list(self.snapshots)
+        other.diagnostics = list(self.diagnostics)
+        other.pending = list(self.pending)
+        other._owned = set()
+        return other
+
+    def _own(self, name: str) -> Any:
+        """This fork's own copy of the container ``name`` (a dict or list), copied once."""
+        if name not in self._owned:
+            self._owned.add(name)
+            setattr(self, name, copy_container(getattr(self, name)))
+        return getattr(self, name)
+
+    def claim(self, ev: object) -> None:
+        """Before a fork steps ``ev``: copy what stepping it changes in place (every place
+        :meth:`step` mutates, by kind of event), so the fold forked from is never touched."""
+        match ev:
+            case Notice():
+                notices = self._own("notices")
+                notices[ev.meeting] = list(notices.get(ev.meeting, ()))
+            case PrivateMessage():
+                self._own("messages")
+            case MeetingOpened():
+                self._own("meetings")
+            case Joined() | Left() | Objection() | MeetingClosed():
+                meetings = self._own("meetings")
+                if ev.meeting in meetings:
+                    meetings[ev.meeting] = meetings[ev.meeting].copy()
+            case InterestDeclared():
+                interests = self._own("interests")
+                key = ev.motion or "*"
+                interests[key] = set(interests.get(key, ()))
+            case ConsentCirculated():
+                self._own("consents")
+            case ConsentSigned() | ConsentAdopted():
+                consents = self._own("consents")
+                if ev.consent in consents:
+                    c = consents[ev.consent]
+                    consents[ev.consent] = replace(c, signers=list(c.signers))
+            case _:
+                pass
 
     # -- time ---------------------------------------------------------------------------------
     def advance(self, to: dt.datetime | None) -> None:
@@ -722,6 +816,12 @@ def replay(case: Case, *, bylaws: Bylaws | None = None) -> Timeline:
     fold = _Fold(case)
     for entry in case.entries:
         fold.step(entry)
+    return _finish(fold, case)
+
+
+def _finish(fold: _Fold, case: Case) -> Timeline:
+    """The end of the journal: consents never completed, effects scheduled after it."""
+    fold.judged = len(fold.verdicts)
     fold.unfinished_consents()
     fold.pending_at_end = bool(fold.pending)
     fold.advance(None)
