@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from charter.service import board as board_module
+from charter.store.journal_io import case_from_records
 from service_support import DIRECTORS, Portal, make_portal
 
 
@@ -290,3 +292,52 @@ def test_reads__acts_under_another_profile_power_and_pending(portal: Portal) -> 
     pending = obs.get("/api/orgs/acme/pending").json()
     assert pending["meetings"][0]["status"] == "open"
     assert pending["motions"][0]["status"] == "closed"
+
+
+def test_the_view_kept_by_stepping_on_equals_a_rebuild_from_the_store(
+    portal: Portal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each journal event a request decides is stepped on the retained fold
+    (``Timeline.extend``) instead of replaying the whole journal: after a meeting with
+    notices, joins, a defective motion confirmed, a consent, an interest and a resignation, the
+    view is the one a fresh replay of the stored log gives."""
+    replays: list[int] = []
+    real = board_module.replay
+    monkeypatch.setattr(
+        board_module, "replay", lambda case, **kw: replays.append(1) or real(case, **kw)
+    )
+    board = portal.app.state.board
+    board.view("acme")  # built once (a full replay) before the requests
+    replays.clear()
+    portal.meeting(present=("ana", "ben"))
+    tick = portal.clock.advance  # as a live board's requests come, one after another
+    tick(seconds=1)
+    assert portal.post("cleo", "/api/orgs/acme/meetings/m1/join").status_code == 201
+    assert portal.post("ben", "/api/orgs/acme/interests", {"matter": "x"}).status_code == 201
+    tick(seconds=1)
+    portal.motion()
+    tick(seconds=1)
+    for who in ("ana", "cleo"):
+        assert _vote(portal, who, confirm=True).status_code == 201
+    assert portal.post("ben", "/api/orgs/acme/meetings/m1/leave").status_code == 201
+    tick(seconds=1)
+    closed = portal.post("sec", "/api/orgs/acme/motions/mo1/close", {"confirm": True})
+    assert closed.status_code == 201, closed.json()
+    tick(seconds=1)
+    act = {"id": "frank-president", "act": "appoint-officer"}
+    act["subject"] = {"person": "frank", "office": "president"}  # type: ignore[assignment]
+    assert portal.post("sec", "/api/orgs/acme/consents", {"consent": "c1", "acts": [act]})
+    tick(seconds=1)
+    for who in ("ana", "ben"):
+        assert portal.post(who, "/api/orgs/acme/consents/c1/signatures").status_code == 201
+        tick(seconds=1)
+    assert portal.post("eve", "/api/orgs/acme/resignations", {"positions": ["director"]})
+    assert replays == []  # every decision stepped on, none replayed the journal
+
+    kept = board.view("acme")
+    rebuilt, diagnostics = case_from_records(portal.store.records("acme"), origin="store:acme")
+    assert rebuilt is not None, diagnostics
+    fresh = real(rebuilt)
+    assert kept.timeline.verdicts == fresh.verdicts
+    assert kept.timeline.snapshots == fresh.snapshots
+    assert kept.case.entries == rebuilt.entries

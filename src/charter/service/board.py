@@ -788,8 +788,10 @@ class Board:
     def _candidate(
         self, view: OrgView, items: Sequence[tuple[Event, dt.datetime] | dict[str, Any]]
     ) -> tuple[Case, Timeline, list[Verdict], list[dict[str, Any]]]:
-        """Replay the case with ``items`` appended (journal events, or service records kept in
-        their place); the verdicts the events produce, and every record to append."""
+        """The case with ``items`` appended (journal events, or service records kept in their
+        place), its timeline (the retained fold stepped on where the events come after every
+        recorded one, :meth:`Timeline.extend`; else replayed), the verdicts the events produce,
+        and every record to append."""
         origin = f"store:{view.org}"
         entries = []
         records = []
@@ -809,8 +811,15 @@ class Board:
                 )
             )
             records.append(event_record(event, at))
-        case = replace(view.case, entries=sort_entries((*view.case.entries, *entries)))
-        timeline = replay(case)
+        ordered = sort_entries(entries)
+        extended = view.case.entries + ordered
+        timeline = None
+        if ordered:  # usually the new entries come after every recorded one: step them on
+            case = replace(view.case, entries=extended)
+            timeline = view.timeline.extend(case, ordered)
+        if timeline is None:  # else, or nothing to step: the whole journal is replayed
+            case = replace(view.case, entries=sort_entries(extended))
+            timeline = replay(case)
         lines = {e.source.line for e in entries}
         verdicts = [v for v in timeline.verdicts if v.source.line in lines]
         return case, timeline, verdicts, records
