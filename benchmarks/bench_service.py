@@ -360,6 +360,8 @@ def _cycle(i: int, at: dt.datetime, people: list[str]) -> list[dict[str, Any]]:
     ]
 
 
+REPLAY_REPEATS = 2
+"""Fresh processes reading each log back; the faster one is reported."""
 CALIBRATION = 10_000
 """Events in the log replayed just before and just after each measured one, in the same process:
 the machine's speed drifts by up to 2x over minutes, so each size's cost per event is also given
@@ -395,14 +397,21 @@ def _replay(db: str, root: Path, sizes: tuple[int, ...]) -> list[dict[str, float
         org = f"replay-{n}"
         insert = _insert(store, org, n, case, people)
         # Read back in a fresh process, as a server starting up rebuilds the organisation's view
-        # (the heap this process grew while inserting would otherwise weigh on the figures).
-        fresh = subprocess.run(
-            [sys.executable, __file__, "--replay-one", db, org, str(n // 10)],
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        out.append({"events": n, "insert_s": insert} | json.loads(fresh.stdout))
+        # (the heap this process grew while inserting would otherwise weigh on the figures);
+        # the faster of two such processes (a slow phase of the machine lasts tens of seconds).
+        runs = [
+            json.loads(
+                subprocess.run(
+                    [sys.executable, __file__, "--replay-one", db, org, str(n // 10)],
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                ).stdout
+            )
+            for _ in range(REPLAY_REPEATS)
+        ]
+        fastest = min(runs, key=lambda r: r["total_s"])
+        out.append({"events": n, "insert_s": insert, "runs": len(runs)} | fastest)
     store.close()
     return out
 
@@ -551,7 +560,8 @@ def run(sizes: tuple[int, ...] = (100_000, 1_000_000)) -> str:
             "Replay from the store (SQLite), as a server rebuilds an organisation's view: in a "
             "fresh process, read every record's payload (`EventStore.records`), rebuild the case "
             "(`case_from_records`) and replay it, with the cyclic collector paused "
-            "(`charter.store.bulk`). Target: at least 20k events/s.",
+            f"(`charter.store.bulk`); the faster of {REPLAY_REPEATS} such processes per size. "
+            "Target: at least 20k events/s.",
             "",
             "| events | bulk insert s | read s | rebuild s | replay s | total s | events/s | "
             f"cost per event relative to the {CALIBRATION:,}-event calibration |",
