@@ -536,17 +536,21 @@ def _check_sequence(entries: Sequence[Entry], datas: dict[str, Any]) -> list[Dia
     return out
 
 
+def _zone(name: object) -> dt.tzinfo:
+    """The named time zone; UTC when there is none (an unknown one is the charter's error)."""
+    try:
+        return ZoneInfo(name) if isinstance(name, str) else dt.UTC
+    except (ZoneInfoNotFoundError, ValueError):
+        return dt.UTC
+
+
 def _journal_errors_alone(root: Path, cdata: Any, extra: Sequence[str | Path]) -> list[Diagnostic]:
     """The errors of the journal files a charter names, when the charter itself is invalid: each
     file is still read and validated on its own (only the checks against the charter need it),
     so that one run reports every error of the case."""
     named = cdata.get("journal") if isinstance(cdata, dict) else None
     journals = [j for j in named if isinstance(j, str)] if isinstance(named, list) else []
-    zone = cdata.get("timezone") if isinstance(cdata, dict) else None
-    try:
-        tz: dt.tzinfo = ZoneInfo(zone) if isinstance(zone, str) else dt.UTC
-    except (ZoneInfoNotFoundError, ValueError):
-        tz = dt.UTC
+    tz = _zone(cdata.get("timezone") if isinstance(cdata, dict) else None)
     files = [(root / j, False) for j in journals] + [(Path(x), True) for x in extra]
     out: list[Diagnostic] = []
     for index, (path, hypothetical) in enumerate(files):
@@ -581,10 +585,7 @@ def load_case(
     where = None if bylaws else locate(cdata, ("bylaws",), str(charter_path))
     profile, errs = load_profile(ref, relative_to=root, where=where)
     diagnostics.extend(errs)
-    try:
-        tz: dt.tzinfo = ZoneInfo(charter.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        tz = dt.UTC
+    tz = _zone(charter.timezone)
     entries: list[Entry] = []
     datas: dict[str, Any] = {}
     files = [(root / j, False) for j in charter.journal] + [(Path(x), True) for x in extra]
