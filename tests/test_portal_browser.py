@@ -161,6 +161,24 @@ def test_keyboard__tab_to_the_portal_and_fill_a_form_without_a_mouse(
     expect(page.locator("#meeting-kb-1")).to_contain_text("purpose: called from the keyboard")
 
 
+def test_account__a_director_makes_a_token_and_revokes_it(
+    page: Any, service: tuple[str, dict[str, str]]
+) -> None:
+    log_in(page, service, "summers")
+    page.goto(f"{service[0]}/orgs/{ORG}/portal")
+    page.get_by_role("link", name="Your account").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your account")
+    page.get_by_label("Label").fill("minutes-bot")
+    page.get_by_role("button", name="Make a token").click()
+    expect(page.get_by_role("status").first).to_contain_text("Copy it now: it is not shown again.")
+    row = page.get_by_role("row", name=re.compile("minutes-bot"))
+    expect(row).to_have_count(1)
+    row.get_by_role("button", name=re.compile("^Revoke token")).click()
+    expect(page.get_by_role("status").first).to_contain_text("revoked")
+    expect(page.get_by_role("row", name=re.compile("minutes-bot"))).to_have_count(0)
+    expect(page.get_by_role("button", name="Set up two-factor log-in")).to_be_visible()
+
+
 def test_no_javascript__the_forms_and_the_confirm_flow_still_work(
     nojs_page: Any, service: tuple[str, dict[str, str]]
 ) -> None:

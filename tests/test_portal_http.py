@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pyotp
 import pytest
 from fastapi.testclient import TestClient
 
@@ -420,3 +421,77 @@ def test_audit__a_tampered_log_reports_each_finding_and_is_not_signed(portal: Po
         "(1 finding(s) below)"
     )
     assert portal.store.checkpoints("acme") == []
+
+
+# -- the account page ------------------------------------------------------------------------
+
+
+def test_account_page__needs_a_session(portal: Portal) -> None:
+    page = TestClient(portal.app).get("/account", follow_redirects=False)
+    assert page.status_code == 303
+    assert page.headers["location"] == "/"
+
+
+def test_account_page__tokens_made_shown_once_and_revoked(portal: Portal) -> None:
+    ana = Person(portal, "ana")
+    page = ana.client.get("/account")
+    assert page.status_code == 200
+    assert "Logged in as ana: director of acme (as ana)" in text(page)
+    assert "Your account" in text(ana.client.get(PORTAL))  # linked from the portal
+    made = ana.post("/account/tokens", label="minutes-bot")
+    assert made.status_code == 200
+    token = re.search(r'id="new-token">([^<]+)<', made.text)
+    assert token is not None
+    script = TestClient(portal.app)
+    script.headers["Authorization"] = f"Bearer {token.group(1)}"
+    assert script.get("/api/me").json()["username"] == "ana"
+    listed = ana.client.get("/account")
+    assert token.group(1) not in listed.text  # shown once
+    (ident,) = [
+        t["id"] for t in script.get("/api/tokens").json()["tokens"] if t["label"] == "minutes-bot"
+    ]
+    assert ident in listed.text
+    assert ana.post(f"/account/tokens/{ident}/revoke").status_code == 200
+    assert script.get("/api/me").status_code == 401
+    again = ana.post(f"/account/tokens/{ident}/revoke")
+    assert again.status_code == 404
+    assert f"you have no API token '{ident}'" in text(again)
+    forged = ana.client.post("/account/tokens", data={"label": "x", "csrf": "wrong"})
+    assert forged.status_code == 403
+
+
+def test_account_page__two_factor_set_up_and_required(portal: Portal) -> None:
+    ben = Person(portal, "ben")
+    started = ben.post("/account/totp")
+    secret = re.search(r'id="totp-secret">([^<]+)<', started.text)
+    assert secret is not None
+    wrong = "000000" if pyotp.TOTP(secret.group(1)).now() != "000000" else "111111"
+    refused = ben.post("/account/totp/confirm", code=wrong)
+    assert refused.status_code == 422
+    confirmed = ben.post("/account/totp/confirm", code=pyotp.TOTP(secret.group(1)).now())
+    assert confirmed.status_code == 200
+    assert "Two-factor log-in is on" in text(confirmed)
+    assert ben.client.get("/api/me").json()["totp_enabled"] is True
+
+
+def test_account_page__password_changed_logs_every_session_out(portal: Portal) -> None:
+    cleo = Person(portal, "cleo")
+    wrong = cleo.post("/account/password", old="not it", new="a-new-password-123")
+    assert wrong.status_code == 403
+    assert "The old password is wrong." in text(wrong)
+    short = cleo.post("/account/password", old=portal.passwords["cleo"], new="short")
+    assert short.status_code == 422
+    changed = cleo.post("/account/password", old=portal.passwords["cleo"], new=" spaced pass 12 ")
+    assert changed.status_code == 200
+    assert "Every session was logged out" in text(changed)
+    assert cleo.client.get("/account", follow_redirects=False).status_code == 303
+    relogin = TestClient(portal.app).post(
+        "/login",
+        data={"username": "cleo", "password": " spaced pass 12 "},  # spaces kept as typed
+        follow_redirects=False,
+    )
+    assert relogin.status_code == 303
+    stripped = TestClient(portal.app).post(
+        "/login", data={"username": "cleo", "password": "spaced pass 12"}, follow_redirects=False
+    )
+    assert stripped.status_code == 401

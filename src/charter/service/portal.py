@@ -106,6 +106,12 @@ def _first_error(error: ValidationError) -> str:
     return f"{where}: {first.get('msg')}" if where else str(first.get("msg"))
 
 
+def _secret(form: FormData, name: str) -> str:
+    """A password field as typed (not stripped: spaces are part of a password)."""
+    value = form.get(name)
+    return value if isinstance(value, str) else ""
+
+
 def _text(form: FormData, name: str) -> str | None:
     value = form.get(name)
     if not isinstance(value, str) or not value.strip():
@@ -532,6 +538,131 @@ def create_portal_router(
             }
 
         return await act(request, org, "Sign a checkpoint", call, back="audit")
+
+    # -- the account page: API tokens, two-factor log-in, password -------------------------------
+
+    def account_page(request: Request, who: _Who, status: int = 200, **extra: Any) -> Response:
+        context = {
+            "title": "Your account",
+            "account": who.account,
+            "csrf": who.csrf,
+            "tokens": accounts.tokens_of(who.account.id),
+        }
+        return render(
+            request, "account.html", context | extra, org=None, page="", status_code=status
+        )
+
+    async def account_form(request: Request) -> tuple[_Who, FormData] | Response:
+        """The session and the form of a POST to the account page, or the page refusing it.
+        Answered on the page itself, not redirected: a new token or a two-factor secret is
+        shown once, and is kept nowhere to be shown after a redirect."""
+        who = await run_in_threadpool(session, request)
+        if who is None:
+            return message_page(
+                request, None, 401, "Log in first", "Your session has ended: log in again."
+            )
+        form = await request.form()
+        if not hmac.compare_digest(str(form.get("csrf", "")), who.csrf):
+            return message_page(
+                request,
+                None,
+                403,
+                "Form expired",
+                "missing or wrong CSRF token: reload the page and submit the form again",
+            )
+        return who, form
+
+    def forget_tokens(request: Request) -> None:
+        """Resolved API tokens kept by this server are dropped at once (the database's auth
+        version tells every other server within a second)."""
+        cache = getattr(request.app.state, "tokens", None)
+        if cache is not None:
+            cache.clear()
+
+    @router.get("/account", name="account_page", response_class=HTMLResponse)
+    async def account(request: Request) -> Response:
+        who = await run_in_threadpool(session, request)
+        if who is None:
+            return RedirectResponse("/", status_code=303)
+        return await run_in_threadpool(account_page, request, who)
+
+    @router.post("/account/tokens", name="account_new_token")
+    async def new_token(request: Request) -> Response:
+        got = await account_form(request)
+        if isinstance(got, Response):
+            return got
+        who, form = got
+        try:
+            label = schemas.TokenRequest(label=_text(form, "label") or "script").label
+        except ValidationError:
+            return account_page(request, who, 422, error="a token's label is 1-100 characters")
+        token = await run_in_threadpool(accounts.issue_token, who.account.id, label)
+        return await run_in_threadpool(account_page, request, who, 200, new_token=token)
+
+    @router.post("/account/tokens/{ident}/revoke", name="account_revoke_token")
+    async def revoke_token(request: Request, ident: str) -> Response:
+        got = await account_form(request)
+        if isinstance(got, Response):
+            return got
+        who, _ = got
+        revoked = await run_in_threadpool(accounts.revoke_token, who.account.id, ident)
+        if not revoked:
+            return account_page(request, who, 404, error=f"you have no API token '{ident}'")
+        forget_tokens(request)
+        return await run_in_threadpool(
+            account_page, request, who, 200, message=f"API token {ident} revoked."
+        )
+
+    @router.post("/account/totp", name="account_totp")
+    async def start_totp(request: Request) -> Response:
+        import pyotp
+
+        got = await account_form(request)
+        if isinstance(got, Response):
+            return got
+        who, _ = got
+        secret = await run_in_threadpool(accounts.start_totp, who.account.id)
+        uri = pyotp.TOTP(secret).provisioning_uri(name=who.account.username, issuer_name="Charter")
+        return account_page(request, who, totp_secret=secret, totp_uri=uri)
+
+    @router.post("/account/totp/confirm", name="account_totp_confirm")
+    async def confirm_totp(request: Request) -> Response:
+        got = await account_form(request)
+        if isinstance(got, Response):
+            return got
+        who, form = got
+        code = _text(form, "code") or ""
+        if not await run_in_threadpool(accounts.confirm_totp, who.account.id, code):
+            return account_page(
+                request, who, 422, error="That code does not match the pending secret."
+            )
+        forget_tokens(request)
+        fresh = await run_in_threadpool(accounts.by_id, who.account.id)
+        who = _Who(account=fresh or who.account, csrf=who.csrf)
+        return account_page(request, who, message="Two-factor log-in is on.")
+
+    @router.post("/account/password", name="account_password")
+    async def change_password(request: Request) -> Response:
+        got = await account_form(request)
+        if isinstance(got, Response):
+            return got
+        who, form = got
+        try:
+            body = schemas.PasswordChange(old=_secret(form, "old"), new=_secret(form, "new"))
+        except ValidationError:
+            return account_page(
+                request, who, 422, error="The new password needs at least 12 characters."
+            )
+        if not await run_in_threadpool(accounts.set_password, who.account.id, body.old, body.new):
+            return account_page(request, who, 403, error="The old password is wrong.")
+        forget_tokens(request)
+        return message_page(
+            request,
+            None,
+            200,
+            "Password changed",
+            "Every session was logged out, this one too: log in again with the new password.",
+        )
 
     return router
 
