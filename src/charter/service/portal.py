@@ -260,15 +260,10 @@ def create_portal_router(
 
     # -- the pattern every form follows ----------------------------------------------------------
 
-    async def act(
-        request: Request,
-        org: str,
-        what: str,
-        call: Callable[[FormData, Account], dict[str, Any]],
-        *,
-        back: str = "portal",
-    ) -> Response:
-        who = session(request)
+    async def posted(request: Request, org: str | None) -> tuple[_Who, FormData] | Response:
+        """The session and the form of a POST, or the page refusing it: no session (401), or a
+        missing or wrong CSRF token (403)."""
+        who = await run_in_threadpool(session, request)
         if who is None:
             return message_page(
                 request, None, 401, "Log in first", "Your session has ended: log in again."
@@ -282,6 +277,20 @@ def create_portal_router(
                 "Form expired",
                 "missing or wrong CSRF token: reload the page and submit the form again",
             )
+        return who, form
+
+    async def act(
+        request: Request,
+        org: str,
+        what: str,
+        call: Callable[[FormData, Account], dict[str, Any]],
+        *,
+        back: str = "portal",
+    ) -> Response:
+        got = await posted(request, org)
+        if isinstance(got, Response):
+            return got
+        who, form = got
         try:
             member(who.account, org, write=True)
         except Refused as error:
@@ -541,6 +550,9 @@ def create_portal_router(
 
     # -- the account page: API tokens, two-factor log-in, password -------------------------------
 
+    # Its forms are answered on the page itself, not redirected: a new token or a two-factor
+    # secret is shown once, and kept nowhere to be shown after a redirect.
+
     def account_page(request: Request, who: _Who, status: int = 200, **extra: Any) -> Response:
         context = {
             "title": "Your account",
@@ -551,26 +563,6 @@ def create_portal_router(
         return render(
             request, "account.html", context | extra, org=None, page="", status_code=status
         )
-
-    async def account_form(request: Request) -> tuple[_Who, FormData] | Response:
-        """The session and the form of a POST to the account page, or the page refusing it.
-        Answered on the page itself, not redirected: a new token or a two-factor secret is
-        shown once, and is kept nowhere to be shown after a redirect."""
-        who = await run_in_threadpool(session, request)
-        if who is None:
-            return message_page(
-                request, None, 401, "Log in first", "Your session has ended: log in again."
-            )
-        form = await request.form()
-        if not hmac.compare_digest(str(form.get("csrf", "")), who.csrf):
-            return message_page(
-                request,
-                None,
-                403,
-                "Form expired",
-                "missing or wrong CSRF token: reload the page and submit the form again",
-            )
-        return who, form
 
     def forget_tokens(request: Request) -> None:
         """Resolved API tokens kept by this server are dropped at once (the database's auth
@@ -588,7 +580,7 @@ def create_portal_router(
 
     @router.post("/account/tokens", name="account_new_token")
     async def new_token(request: Request) -> Response:
-        got = await account_form(request)
+        got = await posted(request, None)
         if isinstance(got, Response):
             return got
         who, form = got
@@ -601,7 +593,7 @@ def create_portal_router(
 
     @router.post("/account/tokens/{ident}/revoke", name="account_revoke_token")
     async def revoke_token(request: Request, ident: str) -> Response:
-        got = await account_form(request)
+        got = await posted(request, None)
         if isinstance(got, Response):
             return got
         who, _ = got
@@ -617,7 +609,7 @@ def create_portal_router(
     async def start_totp(request: Request) -> Response:
         import pyotp
 
-        got = await account_form(request)
+        got = await posted(request, None)
         if isinstance(got, Response):
             return got
         who, _ = got
@@ -627,7 +619,7 @@ def create_portal_router(
 
     @router.post("/account/totp/confirm", name="account_totp_confirm")
     async def confirm_totp(request: Request) -> Response:
-        got = await account_form(request)
+        got = await posted(request, None)
         if isinstance(got, Response):
             return got
         who, form = got
@@ -643,7 +635,7 @@ def create_portal_router(
 
     @router.post("/account/password", name="account_password")
     async def change_password(request: Request) -> Response:
-        got = await account_form(request)
+        got = await posted(request, None)
         if isinstance(got, Response):
             return got
         who, form = got
