@@ -25,7 +25,6 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-@functools.lru_cache(maxsize=256)  # pure, and asked for by every threshold and quorum check
 @functools.lru_cache(maxsize=256)
 def parse_fraction(text: str) -> tuple[Fraction, bool]:
     """'majority' -> (1/2, strict); 'two-thirds' -> (2/3, at least); 'unanimous' -> (1, at least);
@@ -55,7 +54,6 @@ def _check_fraction(value: str) -> str:
     return value
 
 
-@functools.lru_cache(maxsize=1024)
 @functools.lru_cache(maxsize=1024)
 def required_count(fraction: str, total: int) -> int:
     """The smallest count that satisfies ``fraction`` of ``total`` (majority of 6 -> 4).

@@ -36,7 +36,7 @@ from charter.model.journal import (
     Resignation,
     Subject,
 )
-from charter.model.kinds import ActKind, Outcome, Severity, Status, View, Vote
+from charter.model.kinds import CAST_VOTES, ActKind, Outcome, Severity, Status, View, Vote
 from charter.model.source import Diagnostic, Source
 from charter.model.state import AgreementState, State
 from charter.model.unknown import is_unknown
@@ -44,9 +44,6 @@ from charter.replay.effects import apply_act, resign
 from charter.rules import RESIGNATION, apply, rules_for
 from charter.rules.base import ActContext, Check, Form, MeetingFacts
 
-_CAST = frozenset({Vote.FOR, Vote.AGAINST, Vote.ABSTAIN})
-"""A vote cast (as a set: naming enum members inside a loop costs a look-up each, in 3.11 as
-much as the rest of the loop's work)."""
 APPLIES_DE_JURE = {Status.VALID, Status.VALID_WITH_WARNINGS, Status.VOIDABLE, Status.CONDITIONAL}
 FORM_LABEL = {
     "meeting": "at a meeting",
@@ -102,11 +99,6 @@ def entry_order(entry: Entry) -> tuple[dt.datetime, int, int, int]:
     """The position of an entry in the journal's total order (STYLE.md §7: time, then a
     per-kind rank, then file order) - the key ``charter.load.case.sort_entries`` sorts by."""
     return (entry.at, KIND_RANK[entry.event.kind], entry.file_index, entry.position)
-
-
-def copy_container(container: Any) -> Any:
-    """A shallow copy of a dict or a list."""
-    return dict(container) if isinstance(container, dict) else list(container)
 
 
 def _snapshot_time(snapshot: Snapshot) -> dt.datetime:
@@ -343,7 +335,8 @@ class _Fold:
         """This fork's own copy of the container ``name`` (a dict or list), copied once."""
         if name not in self._owned:
             self._owned.add(name)
-            setattr(self, name, copy_container(getattr(self, name)))
+            value = getattr(self, name)
+            setattr(self, name, dict(value) if isinstance(value, dict) else list(value))
         return getattr(self, name)
 
     def claim(self, ev: object) -> None:
@@ -638,7 +631,7 @@ class _Fold:
         if votes:
             self.check_voters(
                 entry,
-                [p for p, v in votes.items() if v in _CAST],
+                [p for p, v in votes.items() if v in CAST_VOTES],
                 "a vote",
             )
         forms: list[Form] = (

@@ -6,7 +6,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from charter.model.bylaws import Threshold, parse_fraction, required_count
-from charter.model.kinds import ActKind, Outcome, Vote
+from charter.model.kinds import CAST_VOTES, ActKind, Outcome, Vote
 from charter.rules.base import ActContext, Check, tally_outcome
 
 
@@ -52,9 +52,8 @@ def _absent_voters(ctx: ActContext, people: list[str]) -> list[str]:
     if ctx.votes is None or ctx.meeting is None or ctx.meeting.present is None:
         return []
     counted, in_office = set(people), ctx.state.directors
-    cast = (Vote.FOR, Vote.AGAINST, Vote.ABSTAIN)
     return sorted(
-        p for p, v in ctx.votes.items() if p not in counted and p in in_office and v in cast
+        p for p, v in ctx.votes.items() if p not in counted and p in in_office and v in CAST_VOTES
     )
 
 

@@ -301,6 +301,11 @@ class Accounts:
             )
         return secret
 
+    @staticmethod
+    def totp_uri(username: str, secret: str) -> str:
+        """The ``otpauth://`` link an authenticator app reads the secret from."""
+        return pyotp.TOTP(secret).provisioning_uri(name=username, issuer_name="Charter")
+
     def confirm_totp(self, account_id: int, code: str) -> bool:
         with self.engine.begin() as connection:
             pending = connection.scalar(

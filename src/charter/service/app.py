@@ -418,11 +418,8 @@ def create_app(config: ServiceConfig, *, store: EventStore | None = None) -> Fas
     @app.post("/api/me/totp", tags=["auth"])
     def start_totp(who: Auth) -> dict[str, Any]:
         """Start two-factor set-up: add the secret to an authenticator, then confirm a code."""
-        import pyotp
-
         secret = accounts.start_totp(who.account.id)
-        uri = pyotp.TOTP(secret).provisioning_uri(name=who.account.username, issuer_name="Charter")
-        return {"secret": secret, "otpauth_uri": uri}
+        return {"secret": secret, "otpauth_uri": accounts.totp_uri(who.account.username, secret)}
 
     @app.post("/api/me/totp/confirm", tags=["auth"])
     def confirm_totp(who: Auth, body: schemas.TotpCode) -> dict[str, Any]:

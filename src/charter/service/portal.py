@@ -578,83 +578,79 @@ def create_portal_router(
             return RedirectResponse("/", status_code=303)
         return await run_in_threadpool(account_page, request, who)
 
-    @router.post("/account/tokens", name="account_new_token")
-    async def new_token(request: Request) -> Response:
+    async def account_form(
+        request: Request, answer: Callable[[_Who, FormData], Response]
+    ) -> Response:
+        """A POST to the account page: the session and CSRF token checked, then ``answer``
+        (which reads and writes the accounts) in the thread pool."""
         got = await posted(request, None)
         if isinstance(got, Response):
             return got
-        who, form = got
-        try:
-            label = schemas.TokenRequest(label=_text(form, "label") or "script").label
-        except ValidationError:
-            return account_page(request, who, 422, error="a token's label is 1-100 characters")
-        token = await run_in_threadpool(accounts.issue_token, who.account.id, label)
-        return await run_in_threadpool(account_page, request, who, 200, new_token=token)
+        return await run_in_threadpool(answer, *got)
+
+    @router.post("/account/tokens", name="account_new_token")
+    async def new_token(request: Request) -> Response:
+        def answer(who: _Who, form: FormData) -> Response:
+            try:
+                label = schemas.TokenRequest(label=_text(form, "label") or "script").label
+            except ValidationError:
+                return account_page(request, who, 422, error="a token's label is 1-100 characters")
+            token = accounts.issue_token(who.account.id, label)
+            return account_page(request, who, new_token=token)
+
+        return await account_form(request, answer)
 
     @router.post("/account/tokens/{ident}/revoke", name="account_revoke_token")
     async def revoke_token(request: Request, ident: str) -> Response:
-        got = await posted(request, None)
-        if isinstance(got, Response):
-            return got
-        who, _ = got
-        revoked = await run_in_threadpool(accounts.revoke_token, who.account.id, ident)
-        if not revoked:
-            return account_page(request, who, 404, error=f"you have no API token '{ident}'")
-        forget_tokens(request)
-        return await run_in_threadpool(
-            account_page, request, who, 200, message=f"API token {ident} revoked."
-        )
+        def answer(who: _Who, _form: FormData) -> Response:
+            if not accounts.revoke_token(who.account.id, ident):
+                return account_page(request, who, 404, error=f"you have no API token '{ident}'")
+            forget_tokens(request)
+            return account_page(request, who, message=f"API token {ident} revoked.")
+
+        return await account_form(request, answer)
 
     @router.post("/account/totp", name="account_totp")
     async def start_totp(request: Request) -> Response:
-        import pyotp
+        def answer(who: _Who, _form: FormData) -> Response:
+            secret = accounts.start_totp(who.account.id)
+            uri = accounts.totp_uri(who.account.username, secret)
+            return account_page(request, who, totp_secret=secret, totp_uri=uri)
 
-        got = await posted(request, None)
-        if isinstance(got, Response):
-            return got
-        who, _ = got
-        secret = await run_in_threadpool(accounts.start_totp, who.account.id)
-        uri = pyotp.TOTP(secret).provisioning_uri(name=who.account.username, issuer_name="Charter")
-        return account_page(request, who, totp_secret=secret, totp_uri=uri)
+        return await account_form(request, answer)
 
     @router.post("/account/totp/confirm", name="account_totp_confirm")
     async def confirm_totp(request: Request) -> Response:
-        got = await posted(request, None)
-        if isinstance(got, Response):
-            return got
-        who, form = got
-        code = _text(form, "code") or ""
-        if not await run_in_threadpool(accounts.confirm_totp, who.account.id, code):
-            return account_page(
-                request, who, 422, error="That code does not match the pending secret."
-            )
-        forget_tokens(request)
-        fresh = await run_in_threadpool(accounts.by_id, who.account.id)
-        who = _Who(account=fresh or who.account, csrf=who.csrf)
-        return account_page(request, who, message="Two-factor log-in is on.")
+        def answer(who: _Who, form: FormData) -> Response:
+            if not accounts.confirm_totp(who.account.id, _text(form, "code") or ""):
+                error = "That code does not match the pending secret."
+                return account_page(request, who, 422, error=error)
+            forget_tokens(request)
+            fresh = _Who(account=accounts.by_id(who.account.id) or who.account, csrf=who.csrf)
+            return account_page(request, fresh, message="Two-factor log-in is on.")
+
+        return await account_form(request, answer)
 
     @router.post("/account/password", name="account_password")
     async def change_password(request: Request) -> Response:
-        got = await posted(request, None)
-        if isinstance(got, Response):
-            return got
-        who, form = got
-        try:
-            body = schemas.PasswordChange(old=_secret(form, "old"), new=_secret(form, "new"))
-        except ValidationError:
-            return account_page(
-                request, who, 422, error="The new password needs at least 12 characters."
+        def answer(who: _Who, form: FormData) -> Response:
+            try:
+                body = schemas.PasswordChange(old=_secret(form, "old"), new=_secret(form, "new"))
+            except ValidationError:
+                error = "The new password needs at least 12 characters."
+                return account_page(request, who, 422, error=error)
+            if not accounts.set_password(who.account.id, body.old, body.new):
+                return account_page(request, who, 403, error="The old password is wrong.")
+            forget_tokens(request)
+            return message_page(
+                request,
+                None,
+                200,
+                "Password changed",
+                "Every session was logged out, this one too: log in again with the new password.",
             )
-        if not await run_in_threadpool(accounts.set_password, who.account.id, body.old, body.new):
-            return account_page(request, who, 403, error="The old password is wrong.")
-        forget_tokens(request)
-        return message_page(
-            request,
-            None,
-            200,
-            "Password changed",
-            "Every session was logged out, this one too: log in again with the new password.",
-        )
+
+        return await account_form(request, answer)
 
     return router
 
