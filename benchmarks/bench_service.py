@@ -72,7 +72,10 @@ HISTORY = (
     "SQLite 107 ms, PostgreSQL 123 ms on a faster machine; at 21:10 the same code on a machine "
     "about twice as slow: SQLite 207 ms, PostgreSQL 279 ms (httpx load generator); at 22:44 "
     "(hot route, token cache, lock linger, asyncio load generator): SQLite 68 ms, PostgreSQL "
-    "61 ms, with 0.92-1.37 ms of server CPU per vote."
+    "61 ms, with 0.92-1.37 ms of server CPU per vote; on 2026-11-29 at 00:37 (the per-vote "
+    "work cut, journal events still replayed): SQLite 37.8 ms, PostgreSQL 47.6 ms (2 of 10 runs "
+    "at or above 50 ms), 0.67-0.73 ms of server CPU per vote; at 01:19: SQLite 35.4 ms, "
+    "PostgreSQL 42.8 ms (none), 0.50-0.68 ms."
 )
 REPEATS = 5
 """Vote runs per database (a fresh server each): the machine's speed drifts by a factor of up to
