@@ -19,8 +19,11 @@ def shipped_profiles() -> list[str]:
 
 
 def _shipped_text(name: str) -> str | None:
-    path = resources.files(PROFILE_PACKAGE) / f"{name}.yaml"
-    return path.read_text(encoding="utf-8") if path.is_file() else None
+    """The text of the shipped profile ``name``; None for any other name (a name is looked up
+    among the shipped ones, never joined to the package's path: ``../../x`` is not shipped)."""
+    if name not in shipped_profiles():
+        return None
+    return (resources.files(PROFILE_PACKAGE) / f"{name}.yaml").read_text(encoding="utf-8")
 
 
 def deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:

@@ -21,10 +21,10 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from charter.load.profiles import load_profile
+from charter.load.located import did_you_mean
+from charter.load.profiles import load_profile, shipped_profiles
 from charter.model.case import Case
 from charter.model.kinds import BOARD_ACTS, ActKind, Status, View
-from charter.model.source import Diagnostic
 from charter.power.board import board_power
 from charter.replay import Timeline, replay
 from charter.waterfall.money import parse_amount
@@ -130,18 +130,25 @@ def create_router(source: CaseSource, *, extra_nav: Sequence[NavLink] = ()) -> A
             )
         return case
 
-    def timeline_for(org: str, case: Case, profile: str) -> Timeline | list[Diagnostic]:
+    def timeline_for(org: str, case: Case, profile: str) -> Timeline | str:
+        """The case replayed under ``profile``, one of those the server offers for it (the
+        profiles stored with the organisation, then the shipped ones); anything else is a
+        sentence saying so.  A request names a choice, never a path: no file is read here."""
         cached = replays.setdefault(org, _Replays())
         if cached.case is not case:
             cached.case, cached.timelines = case, {}
         if profile not in cached.timelines:
             if profile == case.bylaws.profile or profile == case.charter.bylaws:
                 bylaws = case.bylaws
-            else:
-                loaded, errors = load_profile(profile, relative_to=Path(case.root))
+            elif profile in case.profiles:
+                bylaws = case.profiles[profile]
+            elif profile in shipped_profiles():
+                loaded, errors = load_profile(profile)
                 if loaded is None:
-                    return errors
+                    return "; ".join(d.message for d in errors)
                 bylaws = loaded
+            else:
+                return _unknown_profile(profile, timeline_page.profiles_for(case))
             cached.timelines[profile] = replay(case, bylaws=bylaws)
         return cached.timelines[profile]
 
@@ -235,7 +242,7 @@ def create_router(source: CaseSource, *, extra_nav: Sequence[NavLink] = ()) -> A
         errors: list[str] = []
         tl = timeline_for(org, case, chosen)
         if not isinstance(tl, Timeline):
-            errors += [d.render() for d in tl]
+            errors.append(tl)
             chosen = case.charter.bylaws
             tl = timeline_for(org, case, chosen)
             assert isinstance(tl, Timeline)
@@ -382,6 +389,17 @@ def create_router(source: CaseSource, *, extra_nav: Sequence[NavLink] = ()) -> A
         )
 
     return router
+
+
+SHOWN_NAME = 60
+"""How much of an unknown profile name an error repeats (a request may send anything)."""
+
+
+def _unknown_profile(name: str, offered: Sequence[str]) -> str:
+    shown = name if len(name) <= SHOWN_NAME else name[:SHOWN_NAME] + "…"
+    guess = did_you_mean(name, offered) if len(name) <= SHOWN_NAME else None
+    hint = f"did you mean '{guess}'? " if guess else ""
+    return f"unknown bylaws profile '{shown}': {hint}choose one of {', '.join(offered)}"
 
 
 def _amount(text: str) -> Fraction | None:

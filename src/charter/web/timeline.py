@@ -48,9 +48,11 @@ def case_tz(case: Case) -> dt.tzinfo:
 
 
 def profiles_for(case: Case) -> list[str]:
-    """The charter's own profile first, then every shipped one."""
+    """The profiles a request may choose: the charter's own first, then the others stored with
+    the organisation (those its amendments name), then every shipped one."""
     own = case.charter.bylaws
-    return [own] + [p for p in shipped_profiles() if p != own]
+    stored = [p for p in case.profiles if p != own]
+    return [own] + stored + [p for p in shipped_profiles() if p != own and p not in stored]
 
 
 def parse_at(text: str | None, tz: dt.tzinfo) -> tuple[dt.datetime | None, str | None]:
