@@ -24,9 +24,9 @@ DbOption = Annotated[
 ]
 
 
-def _open(db: str, *, create: bool) -> EventStore:
+def _open(db: str, *, create: bool, read_only: bool = False) -> EventStore:
     try:
-        return EventStore.open(db, create=create)
+        return EventStore.open(db, create=create, read_only=read_only)
     except StoreError as error:
         err_console.print(f"error: {error}", markup=False)
         raise typer.Exit(EXIT_INPUT) from error
@@ -70,7 +70,7 @@ def register(app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Write an organisation's journal in canonical form (the form `charter fmt` prints)."""
-        store = _open(db, create=False)
+        store = _open(db, create=False, read_only=True)
         try:
             if not store.has_org(org):
                 listed = ", ".join(store.orgs()) or "none"

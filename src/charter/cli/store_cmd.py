@@ -64,9 +64,9 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(1)
 
 
-def _open(db: str) -> EventStore:
+def _open(db: str, *, read_only: bool = False) -> EventStore:
     try:
-        return EventStore.open(db, create=False)
+        return EventStore.open(db, create=False, read_only=read_only)
     except StoreError as error:
         raise _fail(str(error)) from error
 
@@ -114,7 +114,7 @@ def register(app: typer.Typer) -> None:
                 trusted = load_public_key(path)
             except KeyFileError as error:
                 raise _fail(str(error)) from error
-        store = _open(db)
+        store = _open(db, read_only=True)  # never checkpoints a live server's WAL away
         try:
             known = store.orgs()
             if org is None and saved is not None:

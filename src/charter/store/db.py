@@ -11,11 +11,31 @@ the head is read) and per organisation on PostgreSQL (``SELECT … FOR UPDATE`` 
 organisation's row, which holds the head), so seq numbers have no gaps and no duplicates; an
 append returns only after its transaction committed (SQLite with ``synchronous=FULL`` in WAL
 mode, PostgreSQL with ``synchronous_commit=on``), so an acknowledged event is durable.
+
+Why the store checks its own SQLite files on every commit: POSIX locks belong to the whole
+process, so if anything else in the process opens and closes the database file, SQLite's locks
+are silently dropped ("How To Corrupt An SQLite Database File", §2.2).  The next SQLite client
+of another process then believes it is alone, checkpoints and *deletes the WAL* this process
+still writes to: every later commit lands in an unlinked file and is gone at the next start.
+Only the store opens the file, so that must not happen; if it happens anyway, each connection
+remembers the (device, inode) of the database and of its WAL when it connects, and a commit
+whose files are no longer those is refused (:class:`StoreError`, logged as critical) rather
+than acknowledged: from then on this store refuses every write until the process restarts
+(SQLite recovers from the files on disk on the next open), and the process ends with status 70
+without closing its connections (closing the last one would checkpoint the deleted WAL over the
+live database).  Read-only opens
+(``EventStore.open(..., read_only=True)``: ``charter verify``, ``charter export``) can never
+checkpoint or delete a WAL.
 """
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import json
+import logging
+import os
+import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +44,8 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import event as sa_event
 from sqlalchemy.dialects import postgresql, sqlite
@@ -36,6 +58,11 @@ from charter.store.checkpoint import Checkpoint, sign_checkpoint, utc_now
 from charter.store.merkle import EMPTY_ROOT, Frontier, MerkleTree, leaf_hash
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+EXIT_BROKEN = 70
+"""The exit status (EX_SOFTWARE) of a process whose store found its files changed under it."""
+VERSION_TABLE = "charter_store_version"
+"""Where alembic keeps the schema's revision (migrations/env.py)."""
+log = logging.getLogger(__name__)
 MAX_ORG_LENGTH = 200
 
 metadata = sa.MetaData()
@@ -74,6 +101,11 @@ checkpoints = sa.Table(
 
 class StoreError(Exception):
     """The store cannot be opened or used (bad URL, no database, unreachable server)."""
+
+
+class StoreBroken(StoreError):
+    """The store's database files changed under this process: it refuses to write (and so to
+    acknowledge anything) until the process restarts."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -117,16 +149,69 @@ def normalize_url(url: str) -> str:
     return url
 
 
-def _sqlite_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+FileId = tuple[int, int] | None
+"""(st_dev, st_ino) of a file, or None when there is no file at the path."""
+
+
+def file_id(path: str | Path) -> FileId:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return (st.st_dev, st.st_ino)
+
+
+@dataclass(slots=True)
+class SqliteFiles:
+    """The files a SQLite connection writes to, as they were when it connected."""
+
+    path: str
+    database: FileId
+    wal: FileId
+
+    def problem(self) -> str | None:
+        """Why these are no longer the files on disk, or None if they still are."""
+        database, wal = file_id(self.path), file_id(self.path + "-wal")
+        if database != self.database:
+            return f"the database file {self.path} was removed or replaced"
+        if self.wal is None:  # a fresh database: its WAL appears with the first write
+            self.wal = wal
+            return None
+        if wal != self.wal:
+            state = "deleted" if wal is None else "replaced"
+            return (
+                f"the write-ahead log {self.path}-wal was {state} while this process had it "
+                "open (another program checkpointed it away: something in this process "
+                "opened and closed the database file, dropping SQLite's locks)"
+            )
+        return None
+
+
+_SQLITE_PRAGMAS = (
+    "PRAGMA synchronous=FULL",
+    "PRAGMA foreign_keys=ON",
+    "PRAGMA busy_timeout=60000",
+)
+
+
+def _sqlite_connect(dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
     # Take transactions out of the driver's hands so that "begin" below can say IMMEDIATE.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
-    for pragma in (
-        "PRAGMA journal_mode=WAL",
-        "PRAGMA synchronous=FULL",
-        "PRAGMA foreign_keys=ON",
-        "PRAGMA busy_timeout=60000",
-    ):
+    for pragma in ("PRAGMA journal_mode=WAL", *_SQLITE_PRAGMAS):
+        cursor.execute(pragma)
+    path = next(row[2] for row in cursor.execute("PRAGMA database_list") if row[1] == "main")
+    cursor.close()
+    record.info["charter_files"] = SqliteFiles(
+        path=path, database=file_id(path), wal=file_id(path + "-wal")
+    )
+
+
+def _sqlite_connect_read_only(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+    # A read-only connection leaves the journal mode as it is (changing it is a write).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    for pragma in _SQLITE_PRAGMAS:
         cursor.execute(pragma)
     cursor.close()
 
@@ -143,6 +228,15 @@ def _postgres_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> No
     dbapi_connection.autocommit = True
     with dbapi_connection.cursor() as cursor:
         cursor.execute("SET synchronous_commit TO on")
+    dbapi_connection.autocommit = autocommit
+
+
+def _postgres_connect_read_only(dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+    _postgres_connect(dbapi_connection, record)
+    autocommit = dbapi_connection.autocommit
+    dbapi_connection.autocommit = True
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
     dbapi_connection.autocommit = autocommit
 
 
@@ -196,6 +290,8 @@ class EventStore:
         self.engine = engine
         self._known: set[str] = set()
         """Organisations whose row this process has seen committed (rows are never deleted)."""
+        self.broken: str | None = None
+        """Why this store refuses to write (its SQLite files changed under it), or None."""
 
     @property
     def dialect(self) -> str:
@@ -203,13 +299,16 @@ class EventStore:
         return self.engine.dialect.name
 
     @classmethod
-    def open(cls, url: str, *, create: bool = True) -> EventStore:
+    def open(cls, url: str, *, create: bool = True, read_only: bool = False) -> EventStore:
         """Open (and migrate to the latest schema) the store at ``url``.
 
         ``url`` is a SQLAlchemy URL (``sqlite:///path``, ``postgresql+psycopg://…``; a plain
         ``postgresql://`` gets psycopg 3) or a bare file path for SQLite.  With ``create=False`` a
         SQLite file must already exist (``verify`` must not conjure an empty, clean-looking log).
-        Raises :class:`StoreError` with a sentence a person can act on.
+        With ``read_only=True`` nothing is migrated or written, and a SQLite file is opened
+        read-only (``mode=ro``): such a connection never checkpoints or deletes the WAL of a
+        database that a server is writing (``charter verify``, ``charter export``).  Raises
+        :class:`StoreError` with a sentence a person can act on.
         """
         full = normalize_url(url)
         try:
@@ -217,28 +316,38 @@ class EventStore:
         except ArgumentError as error:
             raise StoreError(f"not a database URL: {url!r}") from error
         backend = parsed.get_backend_name()
+        options: dict[str, Any] = {"pool_pre_ping": backend == "postgresql"}
         if backend == "sqlite":
             database = parsed.database or ""
             if database in ("", ":memory:"):
                 raise StoreError("an in-memory SQLite store would vanish: give a file path")
-            if not create and not Path(database).exists():
+            if (read_only or not create) and not Path(database).exists():
                 raise StoreError(f"no database at {database}")
-            if create:
+            if create and not read_only:
                 Path(database).parent.mkdir(parents=True, exist_ok=True)
+            if read_only:
+                uri = Path(database).resolve().as_uri() + "?mode=ro"
+                options["creator"] = lambda: sqlite3.connect(uri, uri=True, check_same_thread=False)
         elif backend != "postgresql":
             raise StoreError(f"unsupported database {backend!r}: use sqlite or postgresql")
         try:
-            engine = sa.create_engine(parsed, pool_pre_ping=backend == "postgresql")
+            engine = sa.create_engine(parsed, **options)
         except (ArgumentError, NoSuchModuleError) as error:
             raise StoreError(f"cannot use {url!r}: {error}") from error
         if backend == "sqlite":
-            sa_event.listen(engine, "connect", _sqlite_connect)
+            connect = _sqlite_connect_read_only if read_only else _sqlite_connect
+            sa_event.listen(engine, "connect", connect)
             sa_event.listen(engine, "begin", _sqlite_begin)
         else:
-            sa_event.listen(engine, "connect", _postgres_connect)
+            sa_event.listen(
+                engine, "connect", _postgres_connect_read_only if read_only else _postgres_connect
+            )
         store = cls(engine)
         try:
-            store._migrate()
+            if read_only:
+                store._check_schema()
+            else:
+                store._migrate()
         except OperationalError as error:
             engine.dispose()
             reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
@@ -246,8 +355,7 @@ class EventStore:
         return store
 
     def _migrate(self) -> None:
-        config = Config()
-        config.set_main_option("script_location", str(MIGRATIONS))
+        config = self._alembic_config()
         with self.engine.begin() as connection:
             if self.dialect == "postgresql":
                 # Two processes opening a fresh database must not both create the tables.
@@ -255,11 +363,30 @@ class EventStore:
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
 
+    def _check_schema(self) -> None:
+        """A read-only open migrates nothing: the schema must already be the latest."""
+        script = ScriptDirectory.from_config(self._alembic_config())
+        with self._read() as connection:
+            context = MigrationContext.configure(connection, opts={"version_table": VERSION_TABLE})
+            current = context.get_current_revision()
+        if current != script.get_current_head():
+            raise StoreError(
+                f"the database's schema is at revision {current or 'none'}, not the latest "
+                f"({script.get_current_head()}): open it once for writing (charter import, "
+                "charter serve) to upgrade it"
+            )
+
+    def _alembic_config(self) -> Config:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        return config
+
     def _read(self) -> Connection:
         return self.engine.connect().execution_options(charter_read=True)
 
     def close(self) -> None:
-        self.engine.dispose()
+        if self.broken is None:  # a broken store's connections stay open until the process ends
+            self.engine.dispose()
 
     def __enter__(self) -> EventStore:
         return self
@@ -268,6 +395,40 @@ class EventStore:
         self.close()
 
     # -- writing ---------------------------------------------------------------------------------
+
+    def _refuse(self, problem: str) -> StoreBroken:
+        if self.broken is None:
+            self.broken = problem
+            log.critical(
+                "charter store: %s; refusing every write until this process restarts", problem
+            )
+            # Closing the last connection would checkpoint the deleted WAL's frames over pages
+            # another process has written since: this process must end without closing them.
+            atexit.register(os._exit, EXIT_BROKEN)
+        return StoreBroken(f"{problem}; the store refuses to write until the service restarts")
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[Connection]:
+        """One write transaction, committed only if the SQLite files are still the ones the
+        connection opened, and reported failed if they changed during the commit: a write that
+        may have gone to a deleted WAL is never acknowledged (see the module's docstring)."""
+        if self.broken is not None:
+            raise StoreBroken(
+                f"{self.broken}; the store refuses to write until the service restarts"
+            )
+        with self.engine.connect() as connection:
+            files: SqliteFiles | None = connection.info.get("charter_files")
+            problem = files.problem() if files is not None else None
+            if problem is not None:
+                raise self._refuse(problem)
+            with connection.begin():
+                yield connection
+                problem = files.problem() if files is not None else None
+                if problem is not None:
+                    raise self._refuse(problem)  # rolls the transaction back
+        problem = files.problem() if files is not None else None
+        if problem is not None:
+            raise self._refuse(problem)
 
     def _insert_org(self, connection: Connection, org: str) -> None:
         values = {
@@ -291,7 +452,7 @@ class EventStore:
         _check_org(org)
         payloads = [canonical_event(e) for e in batch]
         stored: list[StoredEvent] = []
-        with self.engine.begin() as connection:
+        with self._write() as connection:
             if org not in self._known:
                 self._insert_org(connection, org)
             head = connection.execute(_HEAD, {"org_name": org}).one()
@@ -419,7 +580,7 @@ class EventStore:
         return signed
 
     def add_checkpoint(self, signed: Checkpoint) -> None:
-        with self.engine.begin() as connection:
+        with self._write() as connection:
             self._insert_org(connection, signed.org)
             connection.execute(
                 checkpoints.insert().values(
@@ -442,13 +603,14 @@ class EventStore:
             return [_row_checkpoint(row) for row in rows]
 
 
-def open_store(url: str, *, create: bool = True) -> EventStore:
+def open_store(url: str, *, create: bool = True, read_only: bool = False) -> EventStore:
     """Same as :meth:`EventStore.open`."""
-    return EventStore.open(url, create=create)
+    return EventStore.open(url, create=create, read_only=read_only)
 
 
 __all__: Sequence[str] = (
     "EventStore",
+    "StoreBroken",
     "StoreError",
     "StoredEvent",
     "TreeHead",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from alembic import context
 
-VERSION_TABLE = "charter_store_version"
+from charter.store.db import VERSION_TABLE
 
 connection = context.config.attributes["connection"]
 context.configure(connection=connection, target_metadata=None, version_table=VERSION_TABLE)
