@@ -175,6 +175,11 @@ def register(app: typer.Typer) -> None:
         key: KeyOption = None,
     ) -> None:
         """Verify a log, sign its head with the deployment key, keep it and save it to a file."""
+        if not out.parent.is_dir():  # before anything is signed or stored
+            raise _fail(
+                f"cannot write the checkpoint to {out}: no directory {out.parent} "
+                "(create it first, or give another --out)"
+            )
         path = key_path(key)
         try:
             signing = load_or_create_key(path)
@@ -193,7 +198,13 @@ def register(app: typer.Typer) -> None:
             signed = store.checkpoint(org, signing)
         finally:
             store.close()
-        write_checkpoint(signed, out)
+        try:
+            write_checkpoint(signed, out)
+        except OSError as error:
+            raise _fail(
+                f"the checkpoint of {signed.size} events was kept in the store, but writing it "
+                f"to {out} failed: {error.strerror}; save it again with charter checkpoint"
+            ) from error
         typer.echo(
             f"{org}: signed checkpoint of {signed.size} events, root {signed.root.hex()}, "
             f"key {signed.key_id[:16]}…, saved to {out}"

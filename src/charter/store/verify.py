@@ -205,6 +205,25 @@ def _row_findings(rows: Sequence[_Row]) -> tuple[list[Finding], set[int], int, i
             continue
         foreign = rows[first - 1]
         seq = foreign.seq
+        copy = rows[last]
+        if (
+            first == last == len(rows) - 1
+            and foreign.origin == seq
+            and copy.leaf_hash == foreign.leaf_hash
+        ):
+            # The last row repeats the one before it (the same bytes, one seq on): the copy at
+            # the end is what was added, not the intact row it repeats.
+            found.append(
+                Finding(
+                    kind="inserted",
+                    seq=copy.seq,
+                    message=f"this record is not part of the log: it repeats seq {seq} "
+                    "(the same bytes, one seq later)",
+                )
+            )
+            explained.add(last)
+            inserted += 1
+            continue
         if foreign.origin is None or (foreign.origin == seq and origins.get(seq, 0) > 1):
             count = last - first + 1
             found.append(
