@@ -10,6 +10,7 @@ exact path wherever the exact path is feasible.  Games: uniform weights on 1..10
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable
 from fractions import Fraction
@@ -71,9 +72,7 @@ def assert_distribution(report: GameReport) -> None:
         first = by_weight.setdefault(p.weight, (p.shapley_shubik, p.banzhaf_absolute))
         assert first == (p.shapley_shubik, p.banzhaf_absolute), p.weight
     ordered = sorted(by_weight.items(), key=lambda item: item[0])  # type: ignore[arg-type,return-value]
-    for (_, (ss_light, bz_light)), (_, (ss_heavy, bz_heavy)) in zip(
-        ordered, ordered[1:], strict=False
-    ):
+    for (_, (ss_light, bz_light)), (_, (ss_heavy, bz_heavy)) in itertools.pairwise(ordered):
         # A heavier player is at least as desirable (up to float rounding).
         assert ss_heavy >= ss_light * (1 - 1e-12)  # type: ignore[operator]
         assert bz_heavy >= bz_light * (1 - 1e-12)  # type: ignore[operator]
@@ -98,11 +97,12 @@ KEYS = ("shapley_shubik", "banzhaf_absolute", "banzhaf_normalized")
 
 @pytest.mark.parametrize(
     ("law", "n"),
-    [("1..10", 1000), ("1..100", 500), ("1..100", 300), ("1..100", 1000)],
+    [("1..10", 1000), ("1..100", 500), ("1..100", 300)],
 )
 def test_float_shapley_of_the_reported_games_is_a_distribution(law: str, n: int) -> None:
     weights, quota = game(law, n, "50%", seed=1)
     assert_distribution(weighted_indices(weights, quota, exact=False))
+    # 1,000 players with weights 1..100 (7 s): the slow test below and benchmarks/bench_power.py.
 
 
 def test_default_output_at_1000_players_is_a_distribution() -> None:
@@ -117,12 +117,23 @@ def test_default_output_at_1000_players_is_a_distribution() -> None:
 # Against the exact path where it is feasible
 
 
-@pytest.mark.parametrize("law", ["1..10", "1..100", "heavy-tailed", "many-equal"])
-@pytest.mark.parametrize("quota", ["50%", "2/3", "90%"])
+@pytest.mark.parametrize(
+    ("law", "quota"),
+    [
+        ("1..10", "50%"),
+        ("1..10", "2/3"),
+        ("1..10", "90%"),
+        ("1..100", "50%"),
+        ("heavy-tailed", "50%"),
+        ("heavy-tailed", "90%"),
+        ("many-equal", "50%"),
+        ("many-equal", "2/3"),
+    ],
+)
 def test_float_matches_exact_at_200_players(law: str, quota: str) -> None:
     weights, q = game(law, 200, quota)
-    if law in ("1..100", "heavy-tailed") and quota != "50%":
-        weights = weights[:120]  # the exact Shapley table grows with the quota; keep it quick
+    if law == "heavy-tailed":
+        weights = weights[:120]  # its exact Shapley table is large; keep the test quick
         q = QUOTAS[quota](sum(weights))
     exact = weighted_indices(weights, q, shapley="exact")
     approx = weighted_indices(weights, q, exact=False)
@@ -145,9 +156,9 @@ def test_float_matches_exact_with_1000_weights_at_200_players() -> None:
     )
 
 
-@pytest.mark.parametrize(("n", "quota"), [(300, "50%"), (500, "2/3"), (500, "90%")])
-def test_float_matches_exact_at_300_and_500_players(n: int, quota: str) -> None:
-    weights, q = game("1..10", n, quota, seed=4)
+@pytest.mark.parametrize(("law", "n", "quota"), [("1..10", 300, "50%"), ("many-equal", 300, "50%")])
+def test_float_matches_exact_at_300_players(law: str, n: int, quota: str) -> None:
+    weights, q = game(law, n, quota, seed=4)
     exact = weighted_indices(weights, q, shapley="exact")
     assert_close_to_exact(weighted_indices(weights, q, exact=False), exact, KEYS)
 
@@ -177,15 +188,10 @@ def test_float_matches_exact_on_random_games(weights: list[int], share: Fraction
 @pytest.mark.parametrize(
     ("law", "n", "quota"),
     [
-        ("1..10", 2000, "50%"),
-        ("1..10", 1000, "90%"),
-        ("1..100", 1000, "2/3"),
-        ("1..100", 2000, "90%"),
+        ("1..10", 1000, "2/3"),
         ("1..1000", 300, "50%"),
-        ("1..1000", 500, "90%"),
-        ("heavy-tailed", 1000, "50%"),
-        ("heavy-tailed", 2000, "2/3"),
-        ("many-equal", 2000, "50%"),
+        ("heavy-tailed", 300, "50%"),
+        ("heavy-tailed", 500, "2/3"),
         ("many-equal", 500, "2/3"),
     ],
 )
@@ -195,13 +201,22 @@ def test_float_path_alone_is_a_distribution(law: str, n: int, quota: str) -> Non
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("law", ["1..10", "1..100", "1..1000", "heavy-tailed", "many-equal"])
-@pytest.mark.parametrize("n", [300, 500, 1000, 2000])
-@pytest.mark.parametrize("quota", ["50%", "2/3", "90%"])
-def test_float_path_every_size_law_and_quota(law: str, n: int, quota: str) -> None:
-    if law == "1..1000" and n > 500 and quota != "90%":
-        pytest.skip("tables of 250,000+ weights per node: minutes; see benchmarks/")
-    weights, q = game(law, n, quota, seed=6)
+@pytest.mark.parametrize(
+    ("law", "n", "quota"),
+    [
+        ("1..100", 1000, "50%"),
+        ("1..10", 2000, "90%"),
+        ("1..100", 1000, "90%"),
+        ("1..1000", 500, "90%"),
+        ("heavy-tailed", 1000, "90%"),
+        ("many-equal", 1000, "90%"),
+        ("many-equal", 2000, "50%"),
+    ],
+)
+def test_float_path_alone_is_a_distribution__larger(law: str, n: int, quota: str) -> None:
+    # 10-30 s each on a shared 2-core machine (a 90% quota runs on its 10% dual, where the
+    # quadrature nodes crowd near p = 0.1).
+    weights, q = game(law, n, quota, seed=5)
     assert_distribution(weighted_indices(weights, q, exact=False))
 
 
@@ -210,6 +225,4 @@ def test_equal_weights_share_power_equally_at_2000_players() -> None:
     assert all(p.shapley_shubik == report.players[0].shapley_shubik for p in report.players)
     assert abs(report.players[0].shapley_shubik - 1 / 2000) <= 1e-12 / 2000  # type: ignore[operator]
     exact_swings = math.comb(1999, 1000)
-    assert math.isclose(
-        report.players[0].banzhaf_absolute, exact_swings / 2**1999, rel_tol=1e-12
-    )
+    assert math.isclose(report.players[0].banzhaf_absolute, exact_swings / 2**1999, rel_tol=1e-12)

@@ -12,9 +12,10 @@ of size q.  Only losing weights (< q) matter, so every table is truncated at q.
   sum of prefix sums P of the full table: sum_k (-1)^k (P[q - kw] - P[q - (k+1)w]).  That is exact
   modulo a prime, costs O(q / w), and players of equal weight share one removal.
 * Shapley-Shubik needs the size of each swing coalition: the same with a table by (size, weight).
-* ``--float``: the same tables in float64, where an alternating sum would cancel catastrophically,
-  so removal runs the division recurrence instead (its rounding errors add, never amplify), and
-  tables are scaled by exact powers of two so nothing overflows for thousands of players.
+* ``--float`` (and Shapley-Shubik past the exact table's size): Owen's integral of each weight
+  class's swing probability by exact Gauss-Legendre quadrature, the others' weight tables built
+  by adding non-negative terms only (a divide and conquer over the classes, never a removal),
+  so no value can cancel, go negative or overflow; see the section "Float" below.
 """
 
 from __future__ import annotations
@@ -337,6 +338,11 @@ def _exact_shapley_counts(
 
 #: Quadrature nodes are taken a few at a time so that a table holds at most this many entries.
 TABLE_ENTRIES_PER_CHUNK = 1 << 19
+#: Every FLUSH_EVERY players, table entries below FLUSH_BELOW are set to zero: far-tail
+#: probabilities would otherwise become subnormal floats, which the CPU handles ~100x slower.
+#: The mass so dropped is bounded and checked against every index (else: no flushing).
+FLUSH_EVERY = 16
+FLUSH_BELOW = 1e-200
 
 #: Quadrature nodes where Hoeffding's bound puts every swing probability below the first of these
 #: are skipped, provided the skipped mass is below NODE_SKIP_RELATIVE of every index (else the
@@ -383,7 +389,9 @@ def _swing_probabilities(
     q: int,
     ps: npt.NDArray[np.float64],
     progress: Progress | None = None,
-) -> npt.NDArray[np.float64]:
+    *,
+    flush: bool = True,
+) -> tuple[npt.NDArray[np.float64], float]:
     """``out[c, j]``: the probability that the others of a member of class c weigh in
     [q - w_c, q) when every player joins independently with probability ``ps[j]``.
 
@@ -393,17 +401,27 @@ def _swing_probabilities(
     they fill and the divide and conquer over the classes (split by count, depth log2 of their
     number) costs about two passes over the players.  Each side receives the other side's players
     heaviest first, which narrows its table soonest.
+
+    Returns ``out`` and a bound on the absolute error that flushing tiny entries to zero may
+    have made in any of its values (0.0 with ``flush=False``).
     """
     out = np.zeros((len(classes), len(ps)), dtype=np.float64)
     if not classes:
-        return out
+        return out, 0.0
     chunk = max(1, min(16, TABLE_ENTRIES_PER_CHUNK // q))
     starts = range(0, len(ps), chunk)
+    flushes = 0
     for done, start in enumerate(starts, start=1):
-        _swing_chunk(classes, q, ps[start : start + chunk], out[:, start : start + chunk])
+        part = out[:, start : start + chunk]
+        ran = _swing_chunk(
+            classes, q, ps[start : start + chunk], part, FLUSH_BELOW if flush else 0.0
+        )
+        flushes = max(flushes, ran)
         if progress is not None:
             progress("Shapley-Shubik (float)", done, len(starts))
-    return out
+    # A flushed entry is a probability below FLUSH_BELOW (times (1 - p)^pending <= 1) that
+    # could at most all have reached a swing window.
+    return out, flushes * q * FLUSH_BELOW
 
 
 @dataclass(slots=True)
@@ -417,6 +435,7 @@ class _Band:
     top: int
     remaining: int  # weight of the players still to be added below this table
     pending: int  # players added since the last payment of (1 - p)
+    adds: int  # players added, for the flushes of tiny entries
 
 
 def _swing_chunk(
@@ -424,11 +443,14 @@ def _swing_chunk(
     q: int,
     ps: npt.NDArray[np.float64],
     out: npt.NDArray[np.float64],
-) -> None:
+    flush_below: float,
+) -> int:
+    """Fill ``out`` (classes x these nodes); return how many flushes ran (see FLUSH_BELOW)."""
     stay = (1.0 - ps)[:, None]
     ratio = (ps / (1.0 - ps))[:, None]
-    # Between payments a table grows by at most (1 + r)^k: keep that below 2^900.
-    period = max(1, int(900 // math.log2(1.0 + float(ratio.max()))))
+    # Between payments a table grows by at most (1 + r)^k: keep that below 2^300.
+    period = max(1, int(300 // math.log2(1.0 + float(ratio.max()))))
+    flushes = 0
     buffer = np.empty((len(ps), q), dtype=np.float64)
 
     def add(band: _Band, weight: int) -> None:
@@ -444,14 +466,26 @@ def _swing_chunk(
         band.rows = band.rows[:, new_base - band.base :]
         band.base, band.top = new_base, max(new_top, new_base)
         band.pending += 1
+        band.adds += 1
         if band.pending >= period:
             band.rows *= stay**band.pending
             band.pending = 0
+        if flush_below > 0 and band.adds % FLUSH_EVERY == 0:
+            nonlocal flushes
+            np.putmask(band.rows, band.rows < flush_below, 0.0)
+            flushes += 1
 
     def copy(band: _Band) -> _Band:
         rows = np.zeros((len(ps), q - band.base), dtype=np.float64)
         rows[:, : band.top - band.base] = band.rows[:, : band.top - band.base]
-        return _Band(rows=rows, base=band.base, top=band.top, remaining=band.remaining, pending=band.pending)
+        return _Band(
+            rows=rows,
+            base=band.base,
+            top=band.top,
+            remaining=band.remaining,
+            pending=band.pending,
+            adds=band.adds,
+        )
 
     def solve(lo: int, hi: int, band: _Band) -> None:
         """``band`` (owned: changed in place) holds everyone outside classes [lo, hi)."""
@@ -476,7 +510,8 @@ def _swing_chunk(
     everyone = sum(w * m for w, m in classes)
     start = np.zeros((len(ps), q), dtype=np.float64)
     start[:, 0] = 1.0
-    solve(0, len(classes), _Band(rows=start, base=0, top=1, remaining=everyone, pending=0))
+    solve(0, len(classes), _Band(rows=start, base=0, top=1, remaining=everyone, pending=0, adds=0))
+    return flushes
 
 
 def _hoeffding_bounds(
@@ -495,6 +530,31 @@ def _hoeffding_bounds(
         gap = np.maximum(np.maximum(low - mean, mean - (q - 1)), 0.0)
         out[c] = np.exp(-2.0 * gap * gap / spread)
     return out
+
+
+def _chernoff_bounds(
+    classes: Sequence[tuple[int, int]], q: int, ps: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64]:
+    """Upper bounds, for every class at once, on ``_swing_probabilities`` (Chernoff).
+
+    A member's others weigh at least q - w_max and at most q - 1 + w_max when it swings, so
+    P(swing) <= min(P(W >= q - w_max), P(W <= q - 1 + w_max)) for the weight W of everyone, and
+    P(W >= a) <= exp(-t a) E exp(t W) for every t >= 0 (and likewise below): any t on a grid
+    gives a valid bound.  Unlike Hoeffding's, this one knows that a small p makes heavy
+    coalitions unlikely (the nodes near 0 and 1, where Gauss-Legendre puts many).
+    """
+    w = np.array([c[0] for c in classes], dtype=np.float64)
+    m = np.array([c[1] for c in classes], dtype=np.float64)
+    top = float(w.max())
+    above, below = q - top, q - 1 + top
+    log_p = np.log(ps)[:, None]
+    log_stay = np.log1p(-ps)[:, None]
+    best = np.zeros(len(ps), dtype=np.float64)
+    for t in np.geomspace(1e-6 / top, 40.0 / float(w.min()), 48):
+        up = np.logaddexp(log_stay, log_p + t * w[None, :]) @ m - t * above
+        down = np.log1p(ps[:, None] * np.expm1(-t * w[None, :])) @ m + t * below
+        best = np.minimum(best, np.minimum(up, down))
+    return np.exp(best)
 
 
 def _is_null(classes: Sequence[tuple[int, int]], c: int, q: int) -> bool:
@@ -522,22 +582,37 @@ def _float_shapley(active: Sequence[int], q: int, progress: Progress | None) -> 
     q = min(q, total - q + 1)
     nodes, weights = _gauss_legendre(max(1, (len(active) + 1) // 2))
     bounds = _hoeffding_bounds(classes, q, nodes)
+    rest = bounds.max(axis=0) > NODE_SKIP_BOUNDS[0]
+    if rest.any():
+        bounds[:, rest] = np.minimum(bounds[:, rest], _chernoff_bounds(classes, q, nodes[rest]))
     largest = bounds.max(axis=0)
     done = np.zeros(len(nodes), dtype=bool)
     values = np.zeros(len(classes), dtype=np.float64)
+    flushed = 0.0
+    nulls: dict[int, bool] = {}
+
+    def trusted(c: int, error: float) -> bool:
+        if error <= NODE_SKIP_RELATIVE * values[c]:
+            return True
+        if values[c] != 0:
+            return False
+        if c not in nulls:
+            nulls[c] = _is_null(classes, c, q)
+        return nulls[c]
+
     for skip_below in NODE_SKIP_BOUNDS:
         todo = (largest > skip_below) & ~done
         if todo.any():
-            probabilities = _swing_probabilities(classes, q, nodes[todo], progress)
+            probabilities, error = _swing_probabilities(classes, q, nodes[todo], progress)
             values += probabilities @ weights[todo]
+            flushed += error * float(weights[todo].sum())
             done |= todo
         skipped = bounds[:, ~done] @ weights[~done]
-        if all(
-            skipped[c] <= NODE_SKIP_RELATIVE * values[c]
-            or (values[c] == 0 and _is_null(classes, c, q))
-            for c in range(len(classes))
-        ):
+        if all(trusted(c, float(skipped[c])) for c in range(len(classes))):
             break
+    if not all(trusted(c, flushed) for c in range(len(classes))):
+        probabilities, _ = _swing_probabilities(classes, q, nodes[done], progress, flush=False)
+        values = probabilities @ weights[done]
     return {w: float(v) for (w, _), v in zip(classes, values, strict=True)}
 
 
@@ -552,7 +627,13 @@ def _float_banzhaf(active: Sequence[int], q: int) -> tuple[float, float, dict[in
     total = sum(active)
     dual = total - q + 1
     low = min(q, dual)
-    swings = _swing_probabilities(classes, low, np.array([0.5]))[:, 0]
+    probabilities, flushed = _swing_probabilities(classes, low, np.array([0.5]))
+    if any(
+        v < flushed / NODE_SKIP_RELATIVE and not (v == 0 and _is_null(classes, c, low))
+        for c, v in enumerate(probabilities[:, 0])
+    ):
+        probabilities, _ = _swing_probabilities(classes, low, np.array([0.5]), flush=False)
+    swings = probabilities[:, 0]
     table = np.zeros(low, dtype=np.float64)
     table[0] = 1.0
     for w in active:
@@ -621,7 +702,8 @@ def weighted_indices(
     ``exact=True``: swings and coalition counts as Python ints, indices as Fractions;
     ``exact=False``: float64 throughout (no counts), for any size.  ``shapley`` overrides how
     Shapley-Shubik is computed: "exact" (Fractions; GameError when the table would be too big),
-    "float", "auto" (exact when it fits, else float) or "skip".  Default: "exact" if ``exact``.
+    "float", "auto" (exact when its table fits and is quick, else float) or "skip".
+    Default: "exact" if ``exact``.
     Raises GameError for an invalid game.
     """
     game = weighted_game(weights, quota, names)
