@@ -1,6 +1,6 @@
 from pydantic import BaseModel, ConfigDict
 
-from charter.load.located import read_yaml, validate
+from charter.located import read_yaml, validate
 
 
 class Person(BaseModel):

@@ -8,7 +8,7 @@ from rich.table import Table
 
 from charter.cli.common import console, print_json, usage
 from charter.cli.governance_cmd import load_or_exit, parse_time, replay_or_exit
-from charter.load.located import did_you_mean
+from charter.located import did_you_mean
 from charter.model.kinds import BOARD_ACTS, ActKind, View
 from charter.power.board import ActPower, board_power
 

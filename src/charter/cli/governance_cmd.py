@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import typer
 
+from charter.cli.checkers import check_path
 from charter.cli.common import (
     EXIT_INPUT,
     console,
@@ -21,9 +22,8 @@ from charter.cli.common import (
 from charter.cli.common import parse_time as _parse_time
 from charter.load.canonical import format_entries
 from charter.load.case import CHARTER_FILE, load_case, load_charter, load_journal_file, sort_entries
-from charter.load.checkers import check_path
-from charter.load.located import did_you_mean
 from charter.load.profiles import shipped_profiles
+from charter.located import did_you_mean
 from charter.model.case import Case
 from charter.model.kinds import View
 from charter.replay import Timeline, replay

@@ -72,7 +72,10 @@ def render_text(report: GameReport, console: Console, *, exact: bool) -> None:
         for coalition in report.minimal_winning_list:
             console.print("  {" + ", ".join(coalition) + "}")
     if not report.shapley_exact and report.exact_counts:
-        console.print("(Shapley-Shubik at float precision: the exact table is too large)")
+        console.print(
+            "(Shapley-Shubik at float precision: the exact table is too large or too slow; "
+            "--exact forces it)"
+        )
 
 
 class _LateProgress:

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from charter.load.located import did_you_mean, locate, read_mapping, validate
 from charter.load.profiles import apply_amendment, load_profile
+from charter.located import did_you_mean, locate, read_mapping, validate
 from charter.model.bylaws import Bylaws
 from charter.model.case import Case, Entry
 from charter.model.charter import CharterFile

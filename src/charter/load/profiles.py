@@ -6,7 +6,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from charter.load.located import did_you_mean, locate, plain, read_mapping, read_yaml, validate
+from charter.located import did_you_mean, locate, plain, read_mapping, read_yaml, validate
 from charter.model.bylaws import Bylaws, apply_amendment
 from charter.model.source import Diagnostic, Source
 

@@ -1,6 +1,6 @@
 """The weighted-game file (docs/formats.md, "Weighted game file"), read with located errors.
 
-Like the waterfall file, it is read through ``charter.load.located`` so that its errors look
+Like the waterfall file, it is read through ``charter.located`` so that its errors look
 like every other Charter file's (file:line:column, did you mean, all at once).
 """
 
@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from charter.load.located import locate, read_yaml, validate
+from charter.located import locate, read_yaml, validate
 from charter.model.source import Diagnostic
 from charter.power.weighted import GameError, weighted_game
 

@@ -12,9 +12,10 @@ of size q.  Only losing weights (< q) matter, so every table is truncated at q.
   sum of prefix sums P of the full table: sum_k (-1)^k (P[q - kw] - P[q - (k+1)w]).  That is exact
   modulo a prime, costs O(q / w), and players of equal weight share one removal.
 * Shapley-Shubik needs the size of each swing coalition: the same with a table by (size, weight).
-* ``--float``: the same tables in float64, where an alternating sum would cancel catastrophically,
-  so removal runs the division recurrence instead (its rounding errors add, never amplify), and
-  tables are scaled by exact powers of two so nothing overflows for thousands of players.
+* ``--float`` (and Shapley-Shubik past the exact table's size): Owen's integral of each weight
+  class's swing probability by exact Gauss-Legendre quadrature, the others' weight tables built
+  by adding non-negative terms only (a divide and conquer over the classes, never a removal),
+  so no value can cancel, go negative or overflow; see the section "Float" below.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
+from functools import lru_cache
 from typing import Literal
 
 import numpy as np
@@ -40,6 +42,9 @@ ShapleyMode = Literal["exact", "float", "auto", "skip"]
 MAX_QUOTA = 20_000_000
 #: Exact Shapley-Shubik holds (primes x sizes x quota) int64 entries; beyond this, use floats.
 MAX_EXACT_SS_ENTRIES = 80_000_000
+#: "auto" takes the exact path only when it costs at most this many int64 additions (players x
+#: primes x sizes x quota, about 1.5 ns each): a few seconds; beyond, the float path is faster.
+MAX_AUTO_EXACT_SS_WORK = 2_000_000_000
 #: Minimal winning coalitions are listed when there are at most this many.
 LIST_LIMIT = 100
 
@@ -315,122 +320,334 @@ def _exact_shapley_counts(
 
 
 # ---------------------------------------------------------------------------------------------
-# Float: the same tables in float64
+# Float: probabilities at fixed inclusion rates, leave-one-out without removal
+#
+# Owen's multilinear extension: when every other player joins independently with probability p,
+# a player of weight w swings when the others weigh in [q - w, q), and its Shapley-Shubik index
+# is the integral over p in [0, 1] of that probability.  The integrand is a polynomial of degree
+# n - 1 in p, so Gauss-Legendre quadrature with ceil(n/2) nodes is exact, and its weights are
+# positive.  The absolute Banzhaf index is the same probability at p = 1/2.
+#
+# The swing probability of a weight class needs the distribution of the others' weight.  Dividing
+# one player out of the whole game's table is an alternating sum that cancels catastrophically
+# in float64 (it printed values of +-1e17 at 1,000 players), so here nothing is divided out: a
+# divide and conquer over the weight classes hands each class the product of all other classes
+# and of its own other members, built only by adding non-negative terms.  Every entry, hence
+# every index, carries a relative error of at most about 2n unit roundings (2e-13 at n = 1000).
+
+
+#: Quadrature nodes are taken a few at a time so that a table holds at most this many entries.
+TABLE_ENTRIES_PER_CHUNK = 1 << 19
+#: Every FLUSH_EVERY players, table entries below FLUSH_BELOW are set to zero: far-tail
+#: probabilities would otherwise become subnormal floats, which the CPU handles ~100x slower.
+#: The mass so dropped is bounded and checked against every index (else: no flushing).
+FLUSH_EVERY = 16
+FLUSH_BELOW = 1e-200
+
+#: Quadrature nodes where Hoeffding's bound puts every swing probability below the first of these
+#: are skipped, provided the skipped mass is below NODE_SKIP_RELATIVE of every index (else the
+#: nodes above the next bound are added, and at last every node: exact quadrature).
+NODE_SKIP_BOUNDS = (1e-22, 1e-40, -1.0)
+NODE_SKIP_RELATIVE = 1e-15
+
+
+@lru_cache(maxsize=16)
+def _gauss_legendre(count: int) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Nodes (ascending) and weights (summing to 1) of ``count``-point Gauss-Legendre on [0, 1].
+
+    Newton's method on the three-term recurrence of the Legendre polynomials from the usual
+    asymptotic first guesses, to full float64 precision.
+    """
+    i = np.arange(1, count + 1, dtype=np.float64)
+    x = np.cos(np.pi * (i - 0.25) / (count + 0.5))
+    derivative = np.ones_like(x)
+    for _ in range(100):
+        p_prev, p_cur = np.ones_like(x), x.copy()
+        for k in range(2, count + 1):
+            p_prev, p_cur = p_cur, ((2 * k - 1) * x * p_cur - (k - 1) * p_prev) / k
+        if count == 1:
+            p_prev = np.ones_like(x)
+        derivative = count * (x * p_cur - p_prev) / (x * x - 1)
+        step = p_cur / derivative
+        x = x - step
+        if float(np.max(np.abs(step))) < 1e-15:
+            break
+    weights = 1.0 / ((1.0 - x * x) * derivative * derivative)
+    return (1.0 - x) / 2.0, weights
+
+
+def _weight_classes(active: Sequence[int]) -> list[tuple[int, int]]:
+    """(weight, number of players) of each distinct positive weight, ascending."""
+    counts: dict[int, int] = {}
+    for w in active:
+        counts[w] = counts.get(w, 0) + 1
+    return sorted(counts.items())
+
+
+def _swing_probabilities(
+    classes: Sequence[tuple[int, int]],
+    q: int,
+    ps: npt.NDArray[np.float64],
+    progress: Progress | None = None,
+    *,
+    flush: bool = True,
+) -> tuple[npt.NDArray[np.float64], float]:
+    """``out[c, j]``: the probability that the others of a member of class c weigh in
+    [q - w_c, q) when every player joins independently with probability ``ps[j]``.
+
+    The nodes are taken a few at a time (the tables then stay in cache).  For those nodes a
+    table holds the weights in [base, q); ``base`` rises as players are added: a weight below q
+    minus all the weight still to come cannot reach any swing window, so the tables narrow as
+    they fill and the divide and conquer over the classes (split by count, depth log2 of their
+    number) costs about two passes over the players.  Each side receives the other side's players
+    heaviest first, which narrows its table soonest.
+
+    Returns ``out`` and a bound on the absolute error that flushing tiny entries to zero may
+    have made in any of its values (0.0 with ``flush=False``).
+    """
+    out = np.zeros((len(classes), len(ps)), dtype=np.float64)
+    if not classes:
+        return out, 0.0
+    chunk = max(1, min(16, TABLE_ENTRIES_PER_CHUNK // q))
+    starts = range(0, len(ps), chunk)
+    flushes = 0
+    for done, start in enumerate(starts, start=1):
+        part = out[:, start : start + chunk]
+        ran = _swing_chunk(
+            classes, q, ps[start : start + chunk], part, FLUSH_BELOW if flush else 0.0
+        )
+        flushes = max(flushes, ran)
+        if progress is not None:
+            progress("Shapley-Shubik (float)", done, len(starts))
+    # A flushed entry is a probability below FLUSH_BELOW (times (1 - p)^pending <= 1) that
+    # could at most all have reached a swing window.
+    return out, flushes * q * FLUSH_BELOW
+
+
+@dataclass(slots=True)
+class _Band:
+    """Probabilities of the weights in [base, q) (zero from ``top`` on), for a few nodes, each
+    divided by (1 - p)^pending: a player adds r = p / (1 - p) times the table shifted by its
+    weight, one multiply-add, and the factor is paid every few dozen players."""
+
+    rows: npt.NDArray[np.float64]
+    base: int
+    top: int
+    remaining: int  # weight of the players still to be added below this table
+    pending: int  # players added since the last payment of (1 - p)
+    adds: int  # players added, for the flushes of tiny entries
+
+
+def _swing_chunk(
+    classes: Sequence[tuple[int, int]],
+    q: int,
+    ps: npt.NDArray[np.float64],
+    out: npt.NDArray[np.float64],
+    flush_below: float,
+) -> int:
+    """Fill ``out`` (classes x these nodes); return how many flushes ran (see FLUSH_BELOW)."""
+    stay = (1.0 - ps)[:, None]
+    ratio = (ps / (1.0 - ps))[:, None]
+    # Between payments a table grows by at most (1 + r)^k: keep that below 2^300.
+    period = max(1, int(300 // math.log2(1.0 + float(ratio.max()))))
+    flushes = 0
+    buffer = np.empty((len(ps), q), dtype=np.float64)
+
+    def add(band: _Band, weight: int) -> None:
+        band.remaining -= weight
+        new_base = max(0, q - band.remaining)
+        new_top = min(q, band.top + weight)
+        lo = max(new_base, band.base + weight)  # x - weight -> x, for x in [lo, new_top)
+        if new_top > lo:
+            width = new_top - lo
+            src = band.rows[:, lo - weight - band.base : new_top - weight - band.base]
+            np.multiply(src, ratio, out=buffer[:, :width])
+            band.rows[:, lo - band.base : new_top - band.base] += buffer[:, :width]
+        band.rows = band.rows[:, new_base - band.base :]
+        band.base, band.top = new_base, max(new_top, new_base)
+        band.pending += 1
+        band.adds += 1
+        if band.pending >= period:
+            band.rows *= stay**band.pending
+            band.pending = 0
+        if flush_below > 0 and band.adds % FLUSH_EVERY == 0:
+            nonlocal flushes
+            np.putmask(band.rows, band.rows < flush_below, 0.0)
+            flushes += 1
+
+    def copy(band: _Band) -> _Band:
+        rows = np.zeros((len(ps), q - band.base), dtype=np.float64)
+        rows[:, : band.top - band.base] = band.rows[:, : band.top - band.base]
+        return _Band(
+            rows=rows,
+            base=band.base,
+            top=band.top,
+            remaining=band.remaining,
+            pending=band.pending,
+            adds=band.adds,
+        )
+
+    def solve(lo: int, hi: int, band: _Band) -> None:
+        """``band`` (owned: changed in place) holds everyone outside classes [lo, hi)."""
+        if hi - lo == 1:
+            w, m = classes[lo]
+            for _ in range(m - 1):
+                add(band, w)
+            # Now base = max(0, q - w): the table is exactly the swing window.
+            out[lo] = band.rows.sum(axis=1) * stay[:, 0] ** band.pending
+            return
+        mid = (lo + hi) // 2
+        for (a, b), (c, d), part in (
+            ((lo, mid), (mid, hi), copy(band)),
+            ((mid, hi), (lo, mid), band),
+        ):
+            for k in range(d - 1, c - 1, -1):
+                w, m = classes[k]
+                for _ in range(m):
+                    add(part, w)
+            solve(a, b, part)
+
+    everyone = sum(w * m for w, m in classes)
+    start = np.zeros((len(ps), q), dtype=np.float64)
+    start[:, 0] = 1.0
+    solve(0, len(classes), _Band(rows=start, base=0, top=1, remaining=everyone, pending=0, adds=0))
+    return flushes
+
+
+def _hoeffding_bounds(
+    classes: Sequence[tuple[int, int]], q: int, ps: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64]:
+    """Upper bounds on ``_swing_probabilities`` (Hoeffding: independent terms in [0, w_j])."""
+    total = sum(w * m for w, m in classes)
+    squares = sum(w * w * m for w, m in classes)
+    out = np.ones((len(classes), len(ps)), dtype=np.float64)
+    for c, (w, _) in enumerate(classes):
+        others, spread = total - w, squares - w * w
+        if spread == 0:
+            continue
+        mean = ps * others
+        low = max(0, q - w)
+        gap = np.maximum(np.maximum(low - mean, mean - (q - 1)), 0.0)
+        out[c] = np.exp(-2.0 * gap * gap / spread)
+    return out
+
+
+def _chernoff_bounds(
+    classes: Sequence[tuple[int, int]], q: int, ps: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64]:
+    """Upper bounds, for every class at once, on ``_swing_probabilities`` (Chernoff).
+
+    A member's others weigh at least q - w_max and at most q - 1 + w_max when it swings, so
+    P(swing) <= min(P(W >= q - w_max), P(W <= q - 1 + w_max)) for the weight W of everyone, and
+    P(W >= a) <= exp(-t a) E exp(t W) for every t >= 0 (and likewise below): any t on a grid
+    gives a valid bound.  Unlike Hoeffding's, this one knows that a small p makes heavy
+    coalitions unlikely (the nodes near 0 and 1, where Gauss-Legendre puts many).
+    """
+    w = np.array([c[0] for c in classes], dtype=np.float64)
+    m = np.array([c[1] for c in classes], dtype=np.float64)
+    top = float(w.max())
+    above, below = q - top, q - 1 + top
+    log_p = np.log(ps)[:, None]
+    log_stay = np.log1p(-ps)[:, None]
+    best = np.zeros(len(ps), dtype=np.float64)
+    for t in np.geomspace(1e-6 / top, 40.0 / float(w.min()), 48):
+        up = np.logaddexp(log_stay, log_p + t * w[None, :]) @ m - t * above
+        down = np.log1p(ps[:, None] * np.expm1(-t * w[None, :])) @ m + t * below
+        best = np.minimum(best, np.minimum(up, down))
+    return np.exp(best)
+
+
+def _is_null(classes: Sequence[tuple[int, int]], c: int, q: int) -> bool:
+    """Exactly: no coalition of the others of a member of class c weighs in [q - w_c, q)."""
+    mask = (1 << q) - 1
+    reach = 1  # bit x: some coalition weighs x
+    for k, (w, m) in enumerate(classes):
+        for _ in range(m - 1 if k == c else m):
+            reach = (reach | (reach << w)) & mask
+    w = classes[c][0]
+    return reach >> max(0, q - w) == 0
+
+
+def _float_shapley(active: Sequence[int], q: int, progress: Progress | None) -> dict[int, float]:
+    """Shapley-Shubik of each weight class in float64 (relative error ~1e-13, never negative).
+
+    The game and its dual (quota W - q + 1) have the same values: the smaller quota is used.
+    Quadrature nodes where Hoeffding's inequality bounds every swing probability below 1e-22
+    are skipped, and that choice is checked against the result: the skipped mass must stay below
+    1e-15 of every index that is not exactly zero (checked exactly, by subset sums); when it does
+    not, more nodes are added, at last all of them (exact quadrature).
+    """
+    classes = _weight_classes(active)
+    total = sum(active)
+    q = min(q, total - q + 1)
+    nodes, weights = _gauss_legendre(max(1, (len(active) + 1) // 2))
+    bounds = _hoeffding_bounds(classes, q, nodes)
+    rest = bounds.max(axis=0) > NODE_SKIP_BOUNDS[0]
+    if rest.any():
+        bounds[:, rest] = np.minimum(bounds[:, rest], _chernoff_bounds(classes, q, nodes[rest]))
+    largest = bounds.max(axis=0)
+    done = np.zeros(len(nodes), dtype=bool)
+    values = np.zeros(len(classes), dtype=np.float64)
+    flushed = 0.0
+    nulls: dict[int, bool] = {}
+
+    def trusted(c: int, error: float) -> bool:
+        if error <= NODE_SKIP_RELATIVE * values[c]:
+            return True
+        if values[c] != 0:
+            return False
+        if c not in nulls:
+            nulls[c] = _is_null(classes, c, q)
+        return nulls[c]
+
+    for skip_below in NODE_SKIP_BOUNDS:
+        todo = (largest > skip_below) & ~done
+        if todo.any():
+            probabilities, error = _swing_probabilities(classes, q, nodes[todo], progress)
+            values += probabilities @ weights[todo]
+            flushed += error * float(weights[todo].sum())
+            done |= todo
+        skipped = bounds[:, ~done] @ weights[~done]
+        if all(trusted(c, float(skipped[c])) for c in range(len(classes))):
+            break
+    if not all(trusted(c, flushed) for c in range(len(classes))):
+        probabilities, _ = _swing_probabilities(classes, q, nodes[done], progress, flush=False)
+        values = probabilities @ weights[done]
+    return {w: float(v) for (w, _), v in zip(classes, values, strict=True)}
 
 
 def _float_banzhaf(active: Sequence[int], q: int) -> tuple[float, float, dict[int, float]]:
     """(probability a random coalition loses, that it wins, swing probability of each class).
 
-    A member swings when the others weigh in [q - w, q); by complementing coalitions that is
-    the same window under the dual quota W - q + 1.  Whichever quota is lower puts the window
-    in the thin lower tail of the distribution, where the prefix sums below are small and the
-    float64 sums keep their relative precision (no 1 - (1 - tiny) cancellation).
+    The swing probability at p = 1/2 is the same in the game and its dual (quota W - q + 1); the
+    lower quota puts the losing side in the thin lower tail, which is summed directly (positive
+    terms, so a tiny probability keeps its relative precision, no 1 - (1 - tiny)).
     """
+    classes = _weight_classes(active)
     total = sum(active)
     dual = total - q + 1
-    if dual < q:
-        win_p, swings = _float_tail(active, dual)
-        return 1.0 - win_p, win_p, swings
-    lose_p, swings = _float_tail(active, q)
-    return lose_p, 1.0 - lose_p, swings
-
-
-def _float_tail(active: Sequence[int], q: int) -> tuple[float, dict[int, float]]:
-    """(probability a random coalition weighs less than q, swing probability per class).
-
-    The table counts coalitions by weight below the quota; it is scaled by powers of two only
-    when it grows large (exact in floating point), so the final table holds probabilities and
-    never overflows.  A member's swing probability over the other n-1 players is the Penrose
-    (absolute Banzhaf) index.
-    """
-    table = np.zeros(q, dtype=np.float64)
+    low = min(q, dual)
+    probabilities, flushed = _swing_probabilities(classes, low, np.array([0.5]))
+    if any(
+        v < flushed / NODE_SKIP_RELATIVE and not (v == 0 and _is_null(classes, c, low))
+        for c, v in enumerate(probabilities[:, 0])
+    ):
+        probabilities, _ = _swing_probabilities(classes, low, np.array([0.5]), flush=False)
+    swings = probabilities[:, 0]
+    table = np.zeros(low, dtype=np.float64)
     table[0] = 1.0
-    pending = 0  # halvings owed to the table
     for w in active:
-        if w < q:
-            table[w:] += table[: q - w]
-        pending += 1
-        if pending == 512:  # 2^512 is far below the float64 limit
-            table *= 2.0**-512
-            pending = 0
-    table *= 2.0**-pending
-    # Removal without rebuilding: the table is (E + x^w E) / 2 for E the table without one
-    # player of weight w, so E[x] = 2 T[x] - E[x - w], and the swing window sums to
-    #     sum_{x in [q-w, q)} E[x] = 2 * sum_{j < q} T[q-1-j] * (-1)^(j // w):
-    # an alternating sum of block sums of the reversed table.  Local densities (not prefix
-    # sums, which are near 1 in the bulk) keep small swing probabilities precise.
-    reverse = 2.0 * table[::-1]
-    swings: dict[int, float] = {}
-    for w in _classes(active):
-        blocks = -(-q // w)
-        padded = np.zeros(blocks * w, dtype=np.float64)
-        padded[:q] = reverse
-        sums = padded.reshape(blocks, w).sum(axis=1)
-        swings[w] = float(sums[0::2].sum() - sums[1::2].sum())
-    return float(table.sum()), swings
-
-
-def _float_shapley(active: Sequence[int], q: int, progress: Progress | None) -> dict[int, float]:
-    """Shapley-Shubik of each weight class in float64, via the (size, weight) table.
-
-    Row s holds counts of size-s coalitions scaled by an exact power of two per row (chosen from
-    C(n, s)), so that values stay near 1 for any n; a step from row s-1 to s multiplies by the
-    exact ratio of the two scales, so scaling adds no rounding.
-    """
-    n = len(active)
-    asc = sorted(active)
-    starts = _size_rows(asc, q)
-    rows = len(starts)
-    exps = np.array([_log2_binomial(n, s) for s in range(rows)], dtype=np.int64)
-    scaled = n > 1000  # below this, C(n, s) < 2^1000 fits a float64 unscaled
-    ratio = [0.0] + [math.ldexp(1.0, int(exps[s - 1] - exps[s])) for s in range(1, rows)]
-    table = np.zeros((rows, q), dtype=np.float64)
-    table[0, 0] = 1.0 if not scaled else math.ldexp(1.0, -int(exps[0]))
-    for j, w in enumerate(asc, start=1):
-        if w < q:
-            for s in range(min(j, rows - 1), 0, -1):
-                lo = max(w, starts[s])
-                if scaled:
-                    table[s, lo:] += ratio[s] * table[s - 1, lo - w : q - w]
-                else:
-                    table[s, lo:] += table[s - 1, lo - w : q - w]
-        if progress is not None:
-            progress("Shapley-Shubik (float)", j, n)
-    # Per-size weight of a swing coalition of size s (without the member): s!(n-1-s)!/n!
-    # = 1 / (n C(n-1, s)), times the row's scale, each correctly rounded from exact integers.
-    weight = [
-        _ratio_to_float(1 << int(exps[s]) if scaled else 1, n * math.comb(n - 1, s))
-        for s in range(min(rows, n))
-    ]
-    out: dict[int, float] = {}
-    classes = _classes(active)
-    for c, w in enumerate(classes):
-        lo = max(0, q - w)
-        prev = table[0].copy()
-        total = math.fsum(prev[lo:]) * weight[0]
-        acc = [total]
-        for s in range(1, min(rows, n)):
-            cur = table[s].copy()
-            if w < q:
-                if scaled:
-                    cur[w:] -= ratio[s] * prev[: q - w]
-                else:
-                    cur[w:] -= prev[: q - w]
-            acc.append(float(cur[lo:].sum()) * weight[s])
-            prev = cur
-        out[w] = math.fsum(acc)
-        if progress is not None:
-            progress("Shapley-Shubik removal", c + 1, len(classes))
-    return out
-
-
-def _ratio_to_float(num: int, den: int) -> float:
-    """num/den rounded once, even when both exceed the float range."""
-    return float(Fraction(num, den))
-
-
-def _log2_binomial(n: int, s: int) -> int:
-    return round((math.lgamma(n + 1) - math.lgamma(s + 1) - math.lgamma(n - s + 1)) / math.log(2))
+        if w < low:
+            shifted = table[: low - w] * 0.5
+            table *= 0.5
+            table[w:] += shifted
+        else:
+            table *= 0.5
+    below = float(table.sum())  # P(weight < low)
+    by_class = {w: float(s) for (w, _), s in zip(classes, swings, strict=True)}
+    if dual < q:
+        return 1.0 - below, below, by_class
+    return below, 1.0 - below, by_class
 
 
 # ---------------------------------------------------------------------------------------------
@@ -485,7 +702,8 @@ def weighted_indices(
     ``exact=True``: swings and coalition counts as Python ints, indices as Fractions;
     ``exact=False``: float64 throughout (no counts), for any size.  ``shapley`` overrides how
     Shapley-Shubik is computed: "exact" (Fractions; GameError when the table would be too big),
-    "float", "auto" (exact when it fits, else float) or "skip".  Default: "exact" if ``exact``.
+    "float", "auto" (exact when its table fits and is quick, else float) or "skip".
+    Default: "exact" if ``exact``.
     Raises GameError for an invalid game.
     """
     game = weighted_game(weights, quota, names)
@@ -500,7 +718,8 @@ def weighted_indices(
     if mode in ("exact", "auto"):
         asc_rows = len(_size_rows(sorted(active), q))
         entries = len(_modular.primes_for_bits(n + 1)) * (asc_rows + 1) * (q + 1)
-        if entries <= MAX_EXACT_SS_ENTRIES:
+        cheap = entries * n <= MAX_AUTO_EXACT_SS_WORK
+        if entries <= MAX_EXACT_SS_ENTRIES and (mode == "exact" or cheap):
             counts = _exact_shapley_counts(active, q, progress)
             fact_n = math.factorial(n)
             weights_by_size = [math.factorial(s) * math.factorial(n - 1 - s) for s in range(n)]

@@ -27,7 +27,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from pydantic import BaseModel, ConfigDict, field_validator
 
-from charter.load.located import locate, read_yaml, validate
+from charter.located import locate, read_yaml, validate
 from charter.model.source import Diagnostic
 from charter.store.canonical import canonical_json
 

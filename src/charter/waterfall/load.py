@@ -15,7 +15,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from charter.load.located import did_you_mean, display_path, locate, read_yaml, validate
+from charter.located import did_you_mean, display_path, locate, read_yaml, validate
 from charter.model.source import Diagnostic, Source
 from charter.waterfall.model import (
     PRO_RATA,

@@ -1,4 +1,9 @@
-"""``charter check``: recognise what a path is and run the loader that fits it."""
+"""``charter check``: recognise what a path is and run the loader that fits it.
+
+The dispatch by file kind lives in the CLI, the one layer that may import every other: the
+loaders it picks from sit in ``load`` (charter, journal, profile), ``waterfall`` and ``power``,
+and a case is judged by ``replay``.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +12,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from charter.load.case import CHARTER_FILE, load_case, load_charter, load_journal_file
-from charter.load.located import read_yaml
 from charter.load.profiles import load_profile
+from charter.located import read_yaml
 from charter.model.source import Diagnostic, Source
+from charter.power.game_file import load_game_file
+from charter.replay import replay
+from charter.waterfall.load import load_waterfall
 
 Checker = Callable[[Path], list[Diagnostic]]
 
@@ -18,8 +26,6 @@ def _case(path: Path) -> list[Diagnostic]:
     case, diagnostics = load_case(path)
     if case is None:
         return diagnostics
-    from charter.replay import replay
-
     return list(replay(case).diagnostics)
 
 
@@ -49,20 +55,14 @@ def _profile(path: Path) -> list[Diagnostic]:
 
 
 def _waterfall(path: Path) -> list[Diagnostic]:
-    # imported here: the waterfall layer builds on load (located YAML), not the other way round
-    from charter.waterfall.load import load_waterfall
-
     return load_waterfall(path)[1]
 
 
 def _weighted_game(path: Path) -> list[Diagnostic]:
-    from charter.power.game_file import load_game_file  # the power layer sits above load
-
     return load_game_file(str(path))[1]
 
 
-# Top-level key -> checker, in order; the first key present decides.  Other layers (waterfall,
-# power) add theirs to this explicit list.
+# Top-level key -> checker, in order; the first key present decides.
 FILE_KINDS: list[tuple[str, Checker]] = [
     ("charter", _charter),
     ("events", _journal),
