@@ -21,7 +21,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from charter.load.located import did_you_mean
+from charter.located import did_you_mean
 from charter.load.profiles import load_profile, shipped_profiles
 from charter.model.case import Case
 from charter.model.kinds import BOARD_ACTS, ActKind, Status, View
