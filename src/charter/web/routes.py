@@ -21,8 +21,8 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from charter.located import did_you_mean
 from charter.load.profiles import load_profile, shipped_profiles
+from charter.located import did_you_mean
 from charter.model.case import Case
 from charter.model.kinds import BOARD_ACTS, ActKind, Status, View
 from charter.power.board import board_power
