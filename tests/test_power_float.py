@@ -185,6 +185,11 @@ def test_float_matches_exact_on_random_games(weights: list[int], share: Fraction
 # The float path alone, every size of the issue
 
 
+# The larger games take 10-30 s each on a shared 2-core machine (a 90% quota runs on its 10%
+# dual, where the quadrature nodes crowd near p = 0.1), so they are marked slow.
+_SLOW = pytest.mark.slow
+
+
 @pytest.mark.parametrize(
     ("law", "n", "quota"),
     [
@@ -193,29 +198,16 @@ def test_float_matches_exact_on_random_games(weights: list[int], share: Fraction
         ("heavy-tailed", 300, "50%"),
         ("heavy-tailed", 500, "2/3"),
         ("many-equal", 500, "2/3"),
+        pytest.param("1..100", 1000, "50%", marks=_SLOW),
+        pytest.param("1..10", 2000, "90%", marks=_SLOW),
+        pytest.param("1..100", 1000, "90%", marks=_SLOW),
+        pytest.param("1..1000", 500, "90%", marks=_SLOW),
+        pytest.param("heavy-tailed", 1000, "90%", marks=_SLOW),
+        pytest.param("many-equal", 1000, "90%", marks=_SLOW),
+        pytest.param("many-equal", 2000, "50%", marks=_SLOW),
     ],
 )
 def test_float_path_alone_is_a_distribution(law: str, n: int, quota: str) -> None:
-    weights, q = game(law, n, quota, seed=5)
-    assert_distribution(weighted_indices(weights, q, exact=False))
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize(
-    ("law", "n", "quota"),
-    [
-        ("1..100", 1000, "50%"),
-        ("1..10", 2000, "90%"),
-        ("1..100", 1000, "90%"),
-        ("1..1000", 500, "90%"),
-        ("heavy-tailed", 1000, "90%"),
-        ("many-equal", 1000, "90%"),
-        ("many-equal", 2000, "50%"),
-    ],
-)
-def test_float_path_alone_is_a_distribution__larger(law: str, n: int, quota: str) -> None:
-    # 10-30 s each on a shared 2-core machine (a 90% quota runs on its 10% dual, where the
-    # quadrature nodes crowd near p = 0.1).
     weights, q = game(law, n, quota, seed=5)
     assert_distribution(weighted_indices(weights, q, exact=False))
 
