@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from charter.load.case import CHARTER_FILE, load_case, load_charter, load_journal_file
+from charter.load.confine import OutsideMode
 from charter.load.profiles import load_profile
 from charter.located import read_yaml
 from charter.model.source import Diagnostic, Source
@@ -22,17 +23,17 @@ from charter.waterfall.load import load_waterfall
 Checker = Callable[[Path], list[Diagnostic]]
 
 
-def _case(path: Path) -> list[Diagnostic]:
-    case, diagnostics = load_case(path)
+def _case(path: Path, outside: OutsideMode = "refuse") -> list[Diagnostic]:
+    case, diagnostics = load_case(path, outside=outside)
     if case is None:
         return diagnostics
     return list(replay(case).diagnostics)
 
 
-def _journal(path: Path) -> list[Diagnostic]:
+def _journal(path: Path, outside: OutsideMode = "refuse") -> list[Diagnostic]:
     # A journal beside a charter is checked with its case, so references resolve.
     if (path.parent / CHARTER_FILE).is_file():
-        case, diagnostics = load_case(path.parent, extra=[])
+        case, diagnostics = load_case(path.parent, extra=[], outside=outside)
         return (
             [
                 d
@@ -72,16 +73,19 @@ FILE_KINDS: list[tuple[str, Checker]] = [
 ]
 
 
-def check_path(path: Path) -> list[Diagnostic]:
+def check_path(path: Path, *, allow_outside: bool = False) -> list[Diagnostic]:
+    """Check one path; a case (or a journal checked with its case) may read files outside its
+    directory only with ``allow_outside`` (charter.load.confine)."""
+    outside: OutsideMode = "read" if allow_outside else "refuse"
     if path.is_dir():
-        return _case(path)
+        return _case(path, outside)
     data, errors = read_yaml(path)
     if errors:
         return errors
     if isinstance(data, dict):
         for key, checker in FILE_KINDS:
             if key in data:
-                return checker(path)
+                return _journal(path, outside) if checker is _journal else checker(path)
     kinds = ", ".join(k for k, _ in FILE_KINDS)
     return [
         Diagnostic(

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 import sys
 from collections.abc import Sequence
-from typing import Any, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -16,6 +16,15 @@ from charter.model.source import Diagnostic
 EXIT_OK = 0
 EXIT_INPUT = 1  # the input has errors, or a check found a problem
 EXIT_USAGE = 2  # bad option or argument
+
+AllowOutsideOpt = Annotated[
+    bool,
+    typer.Option(
+        "--allow-outside",
+        help="Read files the case names outside its directory (absolute paths, '..', "
+        "symbolic links out); refused by default.",
+    ),
+]
 
 console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
 err_console = Console(stderr=True, highlight=False)

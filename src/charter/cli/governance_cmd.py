@@ -13,6 +13,7 @@ import typer
 from charter.cli.checkers import check_path
 from charter.cli.common import (
     EXIT_INPUT,
+    AllowOutsideOpt,
     console,
     fail,
     print_diagnostics,
@@ -47,7 +48,9 @@ WithOpt = Annotated[
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON (schema in docs/cli.md).")]
 
 
-def load_or_exit(case_dir: Path, bylaws: str | None, extra: list[Path] | None) -> Case:
+def load_or_exit(
+    case_dir: Path, bylaws: str | None, extra: list[Path] | None, *, allow_outside: bool = False
+) -> Case:
     if not case_dir.exists():
         usage(f"no such case directory: {case_dir}", f"give a directory holding {CHARTER_FILE}")
     for path in extra or []:
@@ -55,7 +58,9 @@ def load_or_exit(case_dir: Path, bylaws: str | None, extra: list[Path] | None) -
             usage(f"no such file: {path}", "--with takes a journal file")
     if bylaws is not None:
         bylaws = _profile_ref(bylaws, case_dir)
-    case, diagnostics = load_case(case_dir, bylaws=bylaws, extra=extra or [])
+    case, diagnostics = load_case(
+        case_dir, bylaws=bylaws, extra=extra or [], outside="read" if allow_outside else "refuse"
+    )
     if case is None:
         fail(diagnostics)
     return case
@@ -90,6 +95,7 @@ def register(app: typer.Typer) -> None:
     def check(
         paths: Annotated[list[Path], typer.Argument(help="Case directories or files.")],
         json_out: JsonOpt = False,
+        allow_outside: AllowOutsideOpt = False,
     ) -> None:
         """Validate case directories and charter, journal, bylaws or waterfall files.
 
@@ -99,7 +105,7 @@ def register(app: typer.Typer) -> None:
         for path in paths:
             if not path.exists():
                 usage(f"no such file or directory: {path}")
-            diagnostics.extend(check_path(path))
+            diagnostics.extend(check_path(path, allow_outside=allow_outside))
         if json_out:
             print_json({"ok": not diagnostics, "diagnostics": [d.to_json() for d in diagnostics]})
             raise typer.Exit(EXIT_INPUT if diagnostics else 0)
@@ -117,9 +123,10 @@ def register(app: typer.Typer) -> None:
         verbose: Annotated[
             bool, typer.Option("--verbose", "-v", help="Show passed checks too.")
         ] = False,
+        allow_outside: AllowOutsideOpt = False,
     ) -> None:
         """Replay the journal and judge every act against the bylaws."""
-        case = load_or_exit(case_dir, bylaws, with_)
+        case = load_or_exit(case_dir, bylaws, with_, allow_outside=allow_outside)
         timeline = replay_or_exit(case)
         if json_out:
             print_json(timeline.to_json())
@@ -146,9 +153,10 @@ def register(app: typer.Typer) -> None:
         bylaws: BylawsOpt = None,
         with_: WithOpt = None,
         json_out: JsonOpt = False,
+        allow_outside: AllowOutsideOpt = False,
     ) -> None:
         """The board, chair, officers and agreements at a moment."""
-        case = load_or_exit(case_dir, bylaws, with_)
+        case = load_or_exit(case_dir, bylaws, with_, allow_outside=allow_outside)
         when = parse_time(at, case)
         timeline = replay_or_exit(case)
         st = timeline.state_at(when, view)

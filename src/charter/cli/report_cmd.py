@@ -8,7 +8,15 @@ from typing import Annotated
 
 import typer
 
-from charter.cli.common import EXIT_INPUT, EXIT_USAGE, console, print_diagnostics, print_json, usage
+from charter.cli.common import (
+    EXIT_INPUT,
+    EXIT_USAGE,
+    AllowOutsideOpt,
+    console,
+    print_diagnostics,
+    print_json,
+    usage,
+)
 from charter.cli.governance_cmd import BylawsOpt, load_or_exit, parse_time, replay_or_exit
 from charter.model.kinds import View
 from charter.report.control import DEFAULT_AMOUNTS, control_vs_economics, load_for_report
@@ -62,9 +70,10 @@ def register(app: typer.Typer) -> None:
             Path | None, typer.Option("--chart", help="Write the chart (.png or .svg).")
         ] = None,
         json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+        allow_outside: AllowOutsideOpt = False,
     ) -> None:
         """Each party's share of the controlling votes beside its share of the money."""
-        case = load_or_exit(case_dir, bylaws, None)
+        case = load_or_exit(case_dir, bylaws, None, allow_outside=allow_outside)
         if case.charter.waterfall is None:
             usage(f"{case_dir} names no waterfall", "add 'waterfall: FILE' to charter.yaml")
         amounts = _amounts(amount, "--amount") or list(DEFAULT_AMOUNTS)

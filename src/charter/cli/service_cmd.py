@@ -11,8 +11,9 @@ from typing import Annotated
 
 import typer
 
-from charter.cli.common import EXIT_INPUT, err_console, fail, usage
+from charter.cli.common import EXIT_INPUT, AllowOutsideOpt, err_console, fail, usage
 from charter.load.case import CHARTER_FILE, load_case
+from charter.load.confine import OutsideCase
 from charter.store.db import EventStore, StoreError
 from charter.store.journal_io import export_journal, import_case
 
@@ -43,16 +44,20 @@ def register(app: typer.Typer) -> None:
                 "--org", help="The organisation's name in the store; default: the case's."
             ),
         ] = None,
+        allow_outside: AllowOutsideOpt = False,
     ) -> None:
         """Load a case (charter, bylaws, journal) into the store as a new organisation's log."""
         if not case_dir.exists():
             usage(f"no such case directory: {case_dir}", f"give a directory holding {CHARTER_FILE}")
-        case, diagnostics = load_case(case_dir)
+        case, diagnostics = load_case(case_dir, outside="read" if allow_outside else "refuse")
         if case is None:
             fail(diagnostics)
         store = _open(db, create=True)
         try:
-            name, count = import_case(store, case, org)
+            name, count = import_case(store, case, org, allow_outside=allow_outside)
+        except OutsideCase as error:
+            err_console.print(f"error: {error}", markup=False)
+            raise typer.Exit(EXIT_INPUT) from error
         except ValueError as error:
             err_console.print(f"error: {error}", markup=False)
             err_console.print("    hint: choose another name with --org", markup=False)

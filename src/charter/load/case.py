@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from charter.load.confine import OutsideMode, outside_error
 from charter.load.profiles import apply_amendment, load_profile
 from charter.located import did_you_mean, locate, read_mapping, validate
 from charter.model.bylaws import Bylaws
@@ -311,6 +312,7 @@ def _check_act(
     bylaws: Bylaws,
     profiles: dict[str, Bylaws],
     case_dir: Path,
+    confine: Path | None,
 ) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     where = locate(data, loc, path)
@@ -349,6 +351,7 @@ def _check_act(
                 amend.profile,
                 relative_to=case_dir,
                 where=locate(data, (*loc, "amendment", "profile"), path),
+                confine=confine,
             )
             out.extend(errs)
             if prof is not None:
@@ -373,6 +376,7 @@ def _check_journal(
     bylaws: Bylaws,
     profiles: dict[str, Bylaws],
     case_dir: Path,
+    confine: Path | None,
 ) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     people = {p.id for p in c.people}
@@ -451,11 +455,13 @@ def _check_journal(
                         "name the meeting, or set 'form: written-consent'",
                     )
                 )
-            out.extend(_check_act(ev, base, data, path, bylaws, profiles, case_dir))
+            out.extend(_check_act(ev, base, data, path, bylaws, profiles, case_dir, confine))
         if isinstance(ev, ConsentCirculated):
             for j, act in enumerate(ev.acts):
                 out.extend(
-                    _check_act(act, (*base, "acts", j), data, path, bylaws, profiles, case_dir)
+                    _check_act(
+                        act, (*base, "acts", j), data, path, bylaws, profiles, case_dir, confine
+                    )
                 )
         if isinstance(ev, ConsentSigned | ConsentAdopted) and ev.consent not in consents:
             out.append(
@@ -544,18 +550,50 @@ def _zone(name: object) -> dt.tzinfo:
         return dt.UTC
 
 
-def _journal_errors_alone(root: Path, cdata: Any, extra: Sequence[str | Path]) -> list[Diagnostic]:
+def _journal_errors_alone(
+    root: Path, cdata: Any, extra: Sequence[str | Path], charter_path: Path, confine: Path | None
+) -> list[Diagnostic]:
     """The errors of the journal files a charter names, when the charter itself is invalid: each
     file is still read and validated on its own (only the checks against the charter need it),
     so that one run reports every error of the case."""
     named = cdata.get("journal") if isinstance(cdata, dict) else None
     journals = [j for j in named if isinstance(j, str)] if isinstance(named, list) else []
     tz = _zone(cdata.get("timezone") if isinstance(cdata, dict) else None)
-    files = [(root / j, False) for j in journals] + [(Path(x), True) for x in extra]
     out: list[Diagnostic] = []
+    files: list[tuple[Path, bool]] = []
+    for i, name in enumerate(journals):
+        refused = _outside(confine, name, cdata, ("journal", i), charter_path)
+        if refused is not None:
+            out.append(refused)
+        else:
+            files.append((root / name, False))
+    files += [(Path(x), True) for x in extra]
     for index, (path, hypothetical) in enumerate(files):
         out.extend(load_journal_file(path, index, tz, hypothetical=hypothetical)[2])
     return out
+
+
+def _outside(
+    confine: Path | None, name: str, cdata: Any, loc: tuple[str | int, ...], charter_path: Path
+) -> Diagnostic | None:
+    """The error for a file the charter names at ``loc`` outside the case directory, if any."""
+    if confine is None:
+        return None
+    where = locate(cdata, loc, str(charter_path)) if isinstance(cdata, dict) else None
+    return outside_error(confine, name, where or Source(path=str(charter_path), line=1))
+
+
+def _charter_outside(root: Path, charter_path: Path) -> Diagnostic | None:
+    """charter.yaml itself must not be a symbolic link out of its directory."""
+    reason = (
+        None
+        if charter_path.resolve().is_relative_to(root.resolve())
+        else f"{CHARTER_FILE} lies outside the case directory {root} (through a symbolic link); "
+        "pass --allow-outside to read it"
+    )
+    if reason is None:
+        return None
+    return _err(Source(path=str(charter_path), line=1), reason, "copy the file into the case")
 
 
 def load_case(
@@ -563,8 +601,15 @@ def load_case(
     *,
     bylaws: str | None = None,
     extra: Sequence[str | Path] = (),
+    outside: OutsideMode = "refuse",
 ) -> tuple[Case | None, list[Diagnostic]]:
-    """Load ``case_dir/charter.yaml``, its journal files, then ``extra`` (what-if) files."""
+    """Load ``case_dir/charter.yaml``, its journal files, then ``extra`` (what-if) files.
+
+    Every file the case names (journals, profiles and what they extend, the waterfall) must lie
+    inside the case directory unless ``outside="read"`` (charter.load.confine says why); a file
+    outside is a located error and is never opened.  ``bylaws`` and ``extra`` are the caller's
+    own choices (the command line's ``--bylaws`` and ``--with``), not the case's, so they may
+    lie anywhere."""
     root = Path(case_dir)
     charter_path = root / CHARTER_FILE if root.is_dir() else root
     if root.is_dir() is False and root.name != CHARTER_FILE and not root.is_file():
@@ -577,18 +622,36 @@ def load_case(
         ]
     if root.is_file():
         root = root.parent
+    confine = root if outside == "refuse" else None
+    if confine is not None:
+        refused = _charter_outside(root, charter_path)
+        if refused is not None:
+            return None, [refused]
     charter, cdata, errors = load_charter(charter_path)
     if charter is None:
-        return None, errors + _journal_errors_alone(root, cdata, extra)
+        return None, errors + _journal_errors_alone(root, cdata, extra, charter_path, confine)
     diagnostics = list(errors)
     ref = bylaws or charter.bylaws
     where = None if bylaws else locate(cdata, ("bylaws",), str(charter_path))
-    profile, errs = load_profile(ref, relative_to=root, where=where)
+    profile, errs = load_profile(
+        ref, relative_to=root, where=where, confine=None if bylaws else confine
+    )
     diagnostics.extend(errs)
+    if charter.waterfall is not None:
+        refused = _outside(confine, charter.waterfall, cdata, ("waterfall",), charter_path)
+        if refused is not None:
+            diagnostics.append(refused)
     tz = _zone(charter.timezone)
     entries: list[Entry] = []
     datas: dict[str, Any] = {}
-    files = [(root / j, False) for j in charter.journal] + [(Path(x), True) for x in extra]
+    files: list[tuple[Path, bool]] = []
+    for i, name in enumerate(charter.journal):
+        refused = _outside(confine, name, cdata, ("journal", i), charter_path)
+        if refused is not None:
+            diagnostics.append(refused)
+        else:
+            files.append((root / name, False))
+    files += [(Path(x), True) for x in extra]
     for index, (path, hypothetical) in enumerate(files):
         loaded, data, errs = load_journal_file(path, index, tz, hypothetical=hypothetical)
         diagnostics.extend(errs)
@@ -597,7 +660,7 @@ def load_case(
     if profile is None:
         return None, diagnostics
     profiles: dict[str, Bylaws] = {ref: profile}
-    diagnostics.extend(_check_journal(entries, datas, charter, profile, profiles, root))
+    diagnostics.extend(_check_journal(entries, datas, charter, profile, profiles, root, confine))
     if diagnostics:
         return None, diagnostics
     case = Case(

@@ -6,6 +6,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from charter.load.confine import outside_error
 from charter.located import did_you_mean, locate, plain, read_mapping, read_yaml, validate
 from charter.model.bylaws import Bylaws, apply_amendment
 from charter.model.source import Diagnostic, Source
@@ -37,12 +38,25 @@ def deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
 
 
 def _raw(
-    ref: str, *, relative_to: Path | None, where: Source | None, seen: tuple[str, ...]
+    ref: str,
+    *,
+    relative_to: Path | None,
+    where: Source | None,
+    seen: tuple[str, ...],
+    confine: Path | None,
 ) -> tuple[dict[str, Any] | None, str, list[Diagnostic]]:
-    """The merged raw mapping of a profile (after ``extends``), and the path it came from."""
+    """The merged raw mapping of a profile (after ``extends``), and the path it came from.
+
+    With ``confine``, a profile file (and every file it extends) must lie inside that
+    directory: it is checked before the file is opened (charter.load.confine)."""
     text = _shipped_text(ref)
     label = f"<profile {ref}>"
     if text is None:
+        if confine is not None:
+            here = where or Source(path=ref, line=1)
+            refused = outside_error(confine, ref, here, base=relative_to)
+            if refused is not None:
+                return None, label, [refused]
         candidate = Path(ref)
         if relative_to is not None and not candidate.is_absolute():
             candidate = relative_to / candidate
@@ -81,6 +95,7 @@ def _raw(
             relative_to=Path(label).parent,
             where=locate(data, ("extends",), label),
             seen=(*seen, parent),
+            confine=confine,
         )
         if errs:
             return None, label, errs
@@ -91,10 +106,19 @@ def _raw(
 
 
 def load_profile(
-    ref: str, *, relative_to: Path | None = None, where: Source | None = None
+    ref: str,
+    *,
+    relative_to: Path | None = None,
+    where: Source | None = None,
+    confine: Path | None = None,
 ) -> tuple[Bylaws | None, list[Diagnostic]]:
-    """A profile by shipped name or by path (relative to the case directory)."""
-    mapping, label, errors = _raw(ref, relative_to=relative_to, where=where, seen=(ref,))
+    """A profile by shipped name or by path (relative to the case directory).
+
+    ``confine``: the case directory a case's profile files must lie in (None: anywhere, for a
+    profile the user named on the command line or ``--allow-outside``)."""
+    mapping, label, errors = _raw(
+        ref, relative_to=relative_to, where=where, seen=(ref,), confine=confine
+    )
     if errors or mapping is None:
         return None, errors
     own_text = _shipped_text(ref)

@@ -28,6 +28,7 @@ from pydantic import ValidationError
 
 from charter.load.canonical import event_dict, event_from_json, format_entries
 from charter.load.case import _persons_of, sort_entries
+from charter.load.confine import OutsideCase, outside_reason
 from charter.model.bylaws import Bylaws
 from charter.model.case import Case, Entry
 from charter.model.charter import CharterFile
@@ -216,14 +217,23 @@ def case_from_records(
     return case, []
 
 
-def import_case(store: EventStore, case: Case, org: str | None = None) -> tuple[str, int]:
+def import_case(
+    store: EventStore, case: Case, org: str | None = None, *, allow_outside: bool = False
+) -> tuple[str, int]:
     """Append ``case`` as a new organisation's log in one transaction; (org, records written).
 
     The case's waterfall file, if it names one, travels in the charter record as text (key
     ``waterfall``: ``{"name", "text"}``) so that the service can show the money without the
     case directory.  Raises ``ValueError`` if the organisation already has a log: an import
-    never merges into (or silently duplicates) an existing record."""
+    never merges into (or silently duplicates) an existing record.  Raises
+    :class:`OutsideCase` (before anything is written) if the waterfall lies outside the case
+    directory and ``allow_outside`` is false: the log is permanent, so whatever file a case
+    names would stay in it for good (charter.load.confine)."""
     name = org or case.name
+    if case.charter.waterfall is not None and not allow_outside:
+        reason = outside_reason(case.root, case.charter.waterfall)
+        if reason is not None:
+            raise OutsideCase(f"{case.charter_source.path}: waterfall: {reason}")
     if store.has_org(name):
         raise ValueError(f"organisation {name!r} already has a log in this store")
     records = records_from_case(case)
