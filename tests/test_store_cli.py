@@ -89,14 +89,30 @@ def test_verify_reports_tampering_with_exit_1(store_url: str, tmp_path: Path) ->
     assert document["ok"] is False
     assert document["trusted_key"] == str(key)
     (log,) = document["logs"]
-    assert set(log) == {"org", "ok", "size", "root", "signed_size", "checkpoints", "findings"}
+    assert set(log) == {
+        "org",
+        "ok",
+        "size",
+        "root",
+        "signed_size",
+        "witnessed_size",
+        "checkpoints",
+        "findings",
+    }
     assert log["findings"][0] == {
         "kind": "deleted",
         "seq": 2,
         "message": "seq 2 missing: the log jumps from seq 1 to seq 3",
     }
     assert log["checkpoints"] == [
-        {"origin": "#1 in the store", "size": 5, "timestamp": stamp, "ok": False}
+        {
+            "origin": "#1 in the store",
+            "size": 5,
+            "timestamp": stamp,
+            "ok": False,
+            "witnesses": 0,
+            "witnessed": False,
+        }
     ]
     # and a tampered log is never signed
     result = runner.invoke(

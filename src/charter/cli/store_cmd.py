@@ -26,13 +26,17 @@ from rich.progress import (
 from charter.store.checkpoint import (
     Checkpoint,
     KeyFileError,
+    key_id,
     load_or_create_key,
     load_public_key,
+    public_key_pem,
     read_checkpoint,
     write_checkpoint,
 )
 from charter.store.db import EventStore, StoreError
+from charter.store.merkle import leaf_hash
 from charter.store.verify import VerifyReport, verify_log
+from charter.store.witness import WitnessRecordError, WitnessRefused, witness_checkpoint
 
 DEFAULT_KEY = ".charter/signing.key"
 KEY_ENV = "CHARTER_KEY_FILE"
@@ -79,10 +83,33 @@ def _summary(report: VerifyReport) -> str:
         return f"{head}: FAILED ({count} problem{'s' if count != 1 else ''})"
     unsigned = report.size - report.signed_size
     if report.signed_size == 0:
-        return f"{head}: ok (no checkpoint signs it yet)"
-    if unsigned:
-        return f"{head}: ok ({report.signed_size} signed by a checkpoint, {unsigned} not yet)"
-    return f"{head}: ok (all signed by a checkpoint)"
+        signed = "no checkpoint signs it yet"
+    elif unsigned:
+        signed = f"{report.signed_size} signed by a checkpoint, {unsigned} not yet"
+    else:
+        signed = "all signed by a checkpoint"
+    if report.witnessing:
+        if report.witnessed_size >= report.size:
+            signed += "; all witnessed"
+        else:
+            signed += f"; unwitnessed beyond size {report.witnessed_size}"
+    return f"{head}: ok ({signed})"
+
+
+def _witness_keys(paths: list[Path]) -> list[Ed25519PublicKey]:
+    """The trusted witnesses' public keys; an unusable file is a clear error (exit 1)."""
+    keys = []
+    for path in paths:
+        try:
+            keys.append(load_public_key(path))
+        except KeyFileError as error:
+            raise _fail(f"witness key: {error}") from error
+    return keys
+
+
+def _usage(message: str) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(2)
 
 
 def register(app: typer.Typer) -> None:
@@ -97,9 +124,32 @@ def register(app: typer.Typer) -> None:
             typer.Option("--checkpoint", help="A saved checkpoint file the log must extend."),
         ] = None,
         key: KeyOption = None,
+        witness_key: Annotated[
+            list[Path] | None,
+            typer.Option(
+                "--witness-key",
+                help="A trusted witness's public key (PEM); the checkpoint must carry its "
+                "co-signature to count as witnessed. Repeatable (all must co-sign).",
+            ),
+        ] = None,
+        require_witnessed: Annotated[
+            bool,
+            typer.Option(
+                "--require-witnessed",
+                help="Fail (exit 1) unless the witnessed checkpoint covers the whole log.",
+            ),
+        ] = False,
         as_json: Annotated[bool, typer.Option("--json", help="Print the JSON report.")] = False,
     ) -> None:
         """Check every stored log: leaves, seqs, tree heads, checkpoints (exit 1 if tampered)."""
+        if witness_key and checkpoint is None:
+            raise _usage(
+                "--witness-key needs --checkpoint FILE: witnesses' co-signatures travel in "
+                "checkpoint files"
+            )
+        if require_witnessed and not witness_key:
+            raise _usage("--require-witnessed needs at least one --witness-key PUB")
+        witnesses = _witness_keys(list(witness_key or []))
         saved: Checkpoint | None = None
         if checkpoint is not None:
             saved, diagnostics = read_checkpoint(checkpoint)
@@ -140,7 +190,15 @@ def register(app: typer.Typer) -> None:
                         bar.update(task, completed=done)
 
                     reports.append(
-                        verify_log(store, name, cp, trusted_key=trusted, progress=advance)
+                        verify_log(
+                            store,
+                            name,
+                            cp,
+                            trusted_key=trusted,
+                            witness_keys=witnesses if cp is not None else (),
+                            require_witnessed=require_witnessed and cp is not None,
+                            progress=advance,
+                        )
                     )
         finally:
             store.close()
@@ -149,6 +207,7 @@ def register(app: typer.Typer) -> None:
             document = {
                 "ok": ok,
                 "trusted_key": str(path) if trusted is not None else None,
+                "witness_keys": [str(p) for p in witness_key or []],
                 "logs": [r.to_json() for r in reports],
             }
             typer.echo(json.dumps(document, indent=2, ensure_ascii=False))
@@ -208,4 +267,90 @@ def register(app: typer.Typer) -> None:
         typer.echo(
             f"{org}: signed checkpoint of {signed.size} events, root {signed.root.hex()}, "
             f"key {signed.key_id[:16]}…, saved to {out}"
+        )
+
+    @app.command("witness")
+    def witness_cmd(
+        checkpoint: Annotated[
+            Path, typer.Argument(help="The checkpoint file to co-sign (charter checkpoint --out).")
+        ],
+        key: Annotated[
+            Path,
+            typer.Option(
+                "--key",
+                help="The witness's own ed25519 key (PEM; created with mode 0600 on first use, "
+                "its public key written beside it as KEY.pub). Never the deployment's key.",
+            ),
+        ],
+        record: Annotated[
+            Path | None,
+            typer.Option(
+                "--record",
+                help="The witness's record of what it co-signed (default: KEY.record.json).",
+            ),
+        ] = None,
+        db: Annotated[
+            str | None,
+            typer.Option(
+                "--db",
+                help="The store holding the log: needed to prove a checkpoint extends the one "
+                "co-signed before (a consistency proof).",
+            ),
+        ] = None,
+        log_key: Annotated[
+            Path | None,
+            typer.Option("--log-key", help="The deployment's public key the checkpoint must bear."),
+        ] = None,
+        out: Annotated[
+            Path | None,
+            typer.Option("--out", help="Write the co-signed checkpoint here (default: in place)."),
+        ] = None,
+    ) -> None:
+        """Co-sign a checkpoint as an independent witness, unless it forks what it co-signed."""
+        saved, diagnostics = read_checkpoint(checkpoint)
+        if saved is None:
+            for diagnostic in diagnostics:
+                typer.echo(diagnostic.render(), err=True)
+            raise typer.Exit(1)
+        target = out or checkpoint
+        if not target.parent.is_dir():
+            raise _fail(f"cannot write the checkpoint to {target}: no directory {target.parent}")
+        try:
+            signing = load_or_create_key(key)
+            deployment = load_public_key(log_key) if log_key is not None else None
+        except KeyFileError as error:
+            raise _fail(str(error)) from error
+        public_file = key.with_name(key.name + ".pub")
+        if not public_file.exists():
+            public_file.write_text(public_key_pem(signing.public_key()), encoding="ascii")
+        leaves = None
+        if db is not None:
+            store = _open(db, read_only=True)
+            try:
+                if not store.has_org(saved.org):
+                    listed = ", ".join(store.orgs()) or "none"
+                    raise _fail(f"no organisation {saved.org!r} in the store (known: {listed})")
+                leaves = [leaf_hash(e.entry_bytes()) for e in store.iter_events(saved.org)]
+            finally:
+                store.close()
+        record_file = record or key.with_name(key.name + ".record.json")
+        try:
+            cosigned = witness_checkpoint(
+                saved, signing, record_file, leaves=leaves, log_key=deployment
+            )
+        except WitnessRefused as error:
+            raise _fail(f"refusing to witness {checkpoint}: {error}") from error
+        except WitnessRecordError as error:
+            raise _fail(str(error)) from error
+        try:
+            write_checkpoint(cosigned, target)
+        except OSError as error:
+            raise _fail(
+                f"co-signed, and recorded in {record_file}, but writing {target} failed: "
+                f"{error.strerror}; run charter witness again to write it"
+            ) from error
+        typer.echo(
+            f"{saved.org}: witnessed checkpoint of {saved.size} events, root "
+            f"{saved.root.hex()}, witness key {key_id(signing.public_key())[:16]}…, "
+            f"saved to {target}"
         )

@@ -6,7 +6,14 @@ email, a board minute), pins what the log looked like; a later log must extend i
 proof), so a rewritten or truncated history cannot pass ``charter verify``.
 
 The checkpoint file is JSON (docs/formats.md, "Checkpoint file"); the signed message is the
-canonical JSON of every field except ``public_key`` and ``signature``.
+canonical JSON of every field except ``public_key``, ``signature`` and ``witnesses``.
+
+Why witnesses: the deployment key sits beside the database it signs, so whoever can rewrite the
+database can often sign too, and events appended after the last checkpoint are covered by no
+signature at all. A *witness* (charter.store.witness) is a second, independent key that co-signs
+a checkpoint only if it is consistent with every checkpoint of that log it co-signed before; its
+co-signatures travel in the checkpoint file's ``witnesses`` list, and ``charter verify
+--witness-key`` says how much of the log they cover.
 """
 
 from __future__ import annotations
@@ -17,7 +24,7 @@ import json
 import os
 import re
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -32,6 +39,7 @@ from charter.model.source import Diagnostic
 from charter.store.canonical import canonical_json
 
 FORMAT = "charter-checkpoint/1"
+WITNESS_FORMAT = "charter-witness/1"
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
 
@@ -126,8 +134,26 @@ def public_key_pem(public_key: Ed25519PublicKey) -> str:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class WitnessSignature:
+    """A witness's co-signature of a checkpoint (:func:`witness_message` says what it covers)."""
+
+    key_id: str
+    public_key: bytes
+    timestamp: str
+    signature: bytes
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "key_id": self.key_id,
+            "public_key": base64.b64encode(self.public_key).decode("ascii"),
+            "timestamp": self.timestamp,
+            "signature": base64.b64encode(self.signature).decode("ascii"),
+        }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Checkpoint:
-    """A signed tree head of one organisation's log."""
+    """A signed tree head of one organisation's log, with any witnesses' co-signatures."""
 
     org: str
     size: int
@@ -136,9 +162,39 @@ class Checkpoint:
     key_id: str
     public_key: bytes
     signature: bytes
+    witnesses: tuple[WitnessSignature, ...] = ()
 
     def signed_message(self) -> bytes:
         return signed_message(self.org, self.size, self.root, self.timestamp, self.key_id)
+
+    def witness_message(self, witness_key_id: str, timestamp: str) -> bytes:
+        return witness_message(self, witness_key_id, timestamp)
+
+    def with_witness(self, cosigned: WitnessSignature) -> Checkpoint:
+        """This checkpoint with ``cosigned`` added (replacing an earlier one by the same key)."""
+        kept = tuple(w for w in self.witnesses if w.public_key != cosigned.public_key)
+        return replace(self, witnesses=(*kept, cosigned))
+
+    def witness_error(self, witness: WitnessSignature) -> str | None:
+        """Why a co-signature does not hold (against the key it names), or None when it does."""
+        name = f"the co-signature of witness key {witness.key_id[:16]}…"
+        try:
+            public = Ed25519PublicKey.from_public_bytes(witness.public_key)
+        except ValueError:
+            return f"{name}: its public key is not a valid ed25519 key"
+        if key_id(public) != witness.key_id:
+            return f"{name}: the key id does not match the public key"
+        try:
+            message = self.witness_message(witness.key_id, witness.timestamp)
+            public.verify(witness.signature, message)
+        except InvalidSignature:
+            return f"{name} does not verify (the checkpoint or the co-signature was altered)"
+        return None
+
+    def witnessed_by(self, trusted: Ed25519PublicKey) -> bool:
+        """True when a valid co-signature by ``trusted`` is attached."""
+        raw = raw_public_key(trusted)
+        return any(w.public_key == raw and self.witness_error(w) is None for w in self.witnesses)
 
     def signature_error(self, trusted: Ed25519PublicKey | None = None) -> str | None:
         """Why the signature does not hold, or None when it does.
@@ -161,7 +217,7 @@ class Checkpoint:
         return None
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "format": FORMAT,
             "org": self.org,
             "size": self.size,
@@ -171,6 +227,9 @@ class Checkpoint:
             "public_key": base64.b64encode(self.public_key).decode("ascii"),
             "signature": base64.b64encode(self.signature).decode("ascii"),
         }
+        if self.witnesses:
+            data["witnesses"] = [w.to_json() for w in self.witnesses]
+        return data
 
     def to_text(self) -> str:
         """The checkpoint file: the JSON object, keys in documented order, two-space indent."""
@@ -190,6 +249,34 @@ def signed_message(org: str, size: int, root: bytes, timestamp: str, key: str) -
     return canonical_json(body).encode("utf-8")
 
 
+def witness_message(checkpoint: Checkpoint, witness_key_id: str, timestamp: str) -> bytes:
+    """The exact bytes a witness signs: the checkpoint's own signed fields (so the co-signature
+    holds only for that org, size, root, time and deployment key), the witness's key id and the
+    time it co-signed (docs/formats.md, "Witness co-signatures")."""
+    body = {
+        "checkpoint": json.loads(checkpoint.signed_message()),
+        "format": WITNESS_FORMAT,
+        "timestamp": timestamp,
+        "witness_key_id": witness_key_id,
+    }
+    return canonical_json(body).encode("utf-8")
+
+
+def cosign(
+    checkpoint: Checkpoint, key: Ed25519PrivateKey, timestamp: str | None = None
+) -> WitnessSignature:
+    """A witness's co-signature of ``checkpoint`` (checks nothing: see charter.store.witness)."""
+    public = key.public_key()
+    stamp = timestamp or utc_now()
+    kid = key_id(public)
+    return WitnessSignature(
+        key_id=kid,
+        public_key=raw_public_key(public),
+        timestamp=stamp,
+        signature=key.sign(witness_message(checkpoint, kid, stamp)),
+    )
+
+
 def sign_checkpoint(
     key: Ed25519PrivateKey, org: str, size: int, root: bytes, timestamp: str | None = None
 ) -> Checkpoint:
@@ -207,6 +294,24 @@ def sign_checkpoint(
     )
 
 
+class WitnessEntry(BaseModel):
+    """One element of a checkpoint file's ``witnesses`` list."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    key_id: str
+    public_key: str
+    timestamp: str
+    signature: str
+
+    @field_validator("key_id")
+    @classmethod
+    def _hex(cls, value: str) -> str:
+        if not _HEX64.match(value):
+            raise ValueError("must be 64 lowercase hexadecimal digits (a SHA-256 hash)")
+        return value
+
+
 class CheckpointFile(BaseModel):
     """The schema of a checkpoint file (docs/formats.md)."""
 
@@ -220,6 +325,7 @@ class CheckpointFile(BaseModel):
     key_id: str
     public_key: str
     signature: str
+    witnesses: list[WitnessEntry] = []
 
     @field_validator("size")
     @classmethod
@@ -272,7 +378,34 @@ def read_checkpoint(
                 message="signature must be the base64 of 64 bytes (an ed25519 signature)",
             )
         )
-    if public is None or signature is None:
+    witnesses: list[WitnessSignature] = []
+    for i, entry in enumerate(model.witnesses):
+        w_public = _b64(entry.public_key, 32)
+        w_signature = _b64(entry.signature, 64)
+        if w_public is None:
+            problems.append(
+                Diagnostic(
+                    source=locate(data, ("witnesses", i, "public_key"), name),
+                    message="a witness's public_key must be the base64 of 32 bytes",
+                )
+            )
+        if w_signature is None:
+            problems.append(
+                Diagnostic(
+                    source=locate(data, ("witnesses", i, "signature"), name),
+                    message="a witness's signature must be the base64 of 64 bytes",
+                )
+            )
+        if w_public is not None and w_signature is not None:
+            witnesses.append(
+                WitnessSignature(
+                    key_id=entry.key_id,
+                    public_key=w_public,
+                    timestamp=entry.timestamp,
+                    signature=w_signature,
+                )
+            )
+    if public is None or signature is None or problems:
         return None, problems
     return (
         Checkpoint(
@@ -283,20 +416,32 @@ def read_checkpoint(
             key_id=model.key_id,
             public_key=public,
             signature=signature,
+            witnesses=tuple(witnesses),
         ),
         [],
     )
 
 
 def write_checkpoint(checkpoint: Checkpoint, path: str | Path) -> None:
-    Path(path).write_text(checkpoint.to_text(), encoding="utf-8")
+    """Write the checkpoint file whole or not at all (a temporary file renamed over it), so a
+    witness that rewrites a file in place never leaves half of it behind."""
+    target = Path(path)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_text(checkpoint.to_text(), encoding="utf-8")
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 __all__ = [
     "FORMAT",
+    "WITNESS_FORMAT",
     "Checkpoint",
     "CheckpointFile",
     "KeyFileError",
+    "WitnessSignature",
+    "cosign",
     "key_id",
     "load_or_create_key",
     "load_private_key",
@@ -307,5 +452,6 @@ __all__ = [
     "sign_checkpoint",
     "signed_message",
     "utc_now",
+    "witness_message",
     "write_checkpoint",
 ]

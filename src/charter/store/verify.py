@@ -15,11 +15,17 @@ What the evidence can tell, and how (docs/cli.md, "charter verify", is the refer
 - **truncated**: the log is shorter than the organisation's head or a signed checkpoint says.
 - **checkpoint**: a checkpoint's signature fails, or the log does not extend it (its first
   ``size`` events, as they are now, do not have the signed root: a consistency proof fails).
+- **witness**: a witness's co-signature on a checkpoint does not verify.
+- **unwitnessed** (only when witness coverage of the whole log is required): events beyond the
+  largest checkpoint the trusted witnesses co-signed.
 
 Once a row is out of place, later recorded tree heads depend on a leaf that is missing or moved,
 so tree heads are checked up to the first structural finding; leaves are checked for every row.
 An attacker who rewrites rows *and* recomputes every hash after them is caught only by a signed
-checkpoint kept elsewhere: that is what ``charter checkpoint --out FILE`` is for.
+checkpoint kept elsewhere: that is what ``charter checkpoint --out FILE`` is for. One who appends
+a forged event at the end, with its hashes and the head recomputed, is caught by nothing in the
+log: events after the last checkpoint an independent witness co-signed (charter.store.witness)
+are reported as unwitnessed, and the witnessed size is the most the evidence can vouch for.
 """
 
 from __future__ import annotations
@@ -63,6 +69,8 @@ class CheckpointCheck:
     origin: str
     checkpoint: Checkpoint
     ok: bool
+    witnessed: bool = False
+    """Valid, extended by the log, and co-signed by every trusted witness key given."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -74,6 +82,8 @@ class VerifyReport:
     root: bytes
     findings: tuple[Finding, ...]
     checkpoints: tuple[CheckpointCheck, ...] = field(default=())
+    witnessing: bool = False
+    """Whether trusted witness keys were given (otherwise ``witnessed_size`` is always 0)."""
 
     @property
     def ok(self) -> bool:
@@ -84,6 +94,12 @@ class VerifyReport:
         """How many leading events a valid checkpoint covers (later ones are not yet signed)."""
         return max((c.checkpoint.size for c in self.checkpoints if c.ok), default=0)
 
+    @property
+    def witnessed_size(self) -> int:
+        """How many leading events a checkpoint co-signed by the trusted witnesses covers: the
+        most the evidence vouches for, since later events could be a forged tail."""
+        return max((c.checkpoint.size for c in self.checkpoints if c.witnessed), default=0)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "org": self.org,
@@ -91,12 +107,15 @@ class VerifyReport:
             "size": self.size,
             "root": self.root.hex(),
             "signed_size": self.signed_size,
+            "witnessed_size": self.witnessed_size,
             "checkpoints": [
                 {
                     "origin": c.origin,
                     "size": c.checkpoint.size,
                     "timestamp": c.checkpoint.timestamp,
                     "ok": c.ok,
+                    "witnesses": len(c.checkpoint.witnesses),
+                    "witnessed": c.witnessed,
                 }
                 for c in self.checkpoints
             ],
@@ -323,8 +342,11 @@ def _checkpoint_findings(
     checks: Iterable[tuple[str, Checkpoint]],
     trusted: Ed25519PublicKey | None,
     expected_size: int,
+    witness_keys: Sequence[Ed25519PublicKey] = (),
 ) -> tuple[list[Finding], list[CheckpointCheck], int]:
-    """Signature and extension checks; returns findings, outcomes and the largest signed size."""
+    """Signature, co-signature and extension checks; returns findings, outcomes and the largest
+    signed size.  A checkpoint is witnessed when it holds and every key in ``witness_keys``
+    co-signed it validly; a co-signature that fails (by any key) is a ``witness`` finding."""
     found: list[Finding] = []
     outcomes: list[CheckpointCheck] = []
     claimed = 0
@@ -342,6 +364,9 @@ def _checkpoint_findings(
             outcomes.append(CheckpointCheck(origin=origin, checkpoint=cp, ok=False))
             continue
         claimed = max(claimed, cp.size)
+        broken = [e for w in cp.witnesses if (e := cp.witness_error(w)) is not None]
+        found.extend(Finding(kind="witness", seq=None, message=f"{label}: {e}") for e in broken)
+        cosigned = bool(witness_keys) and all(cp.witnessed_by(k) for k in witness_keys)
         if cp.size > n:
             ok = False
             if expected_size < cp.size:
@@ -366,7 +391,9 @@ def _checkpoint_findings(
                         "do not have the signed root",
                     )
                 )
-        outcomes.append(CheckpointCheck(origin=origin, checkpoint=cp, ok=ok))
+        outcomes.append(
+            CheckpointCheck(origin=origin, checkpoint=cp, ok=ok, witnessed=ok and cosigned)
+        )
     return found, outcomes, claimed
 
 
@@ -377,9 +404,15 @@ def verify_events(
     head: TreeHead | None = None,
     checkpoints: Sequence[tuple[str, Checkpoint]] = (),
     trusted_key: Ed25519PublicKey | None = None,
+    witness_keys: Sequence[Ed25519PublicKey] = (),
+    require_witnessed: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> VerifyReport:
     """Verify rows (in seq order) against their own hashes, a head and checkpoints.
+
+    ``witness_keys`` are trusted witnesses' public keys: a checkpoint co-signed by all of them
+    sets ``witnessed_size``; with ``require_witnessed`` events beyond it are an ``unwitnessed``
+    finding (the log fails), since a forged tail with recomputed hashes looks like any other.
 
     Pure: the store is only read by :func:`verify_log`, so the rules here are testable on lists.
     ``progress`` is called with the number of rows hashed so far, every few thousand rows.
@@ -418,7 +451,7 @@ def verify_events(
             )
         claims.append((head.size, "the organisation's head"))
     cp_findings, outcomes, signed = _checkpoint_findings(
-        org, tree or MerkleTree(), checkpoints, trusted_key, expected
+        org, tree or MerkleTree(), checkpoints, trusted_key, expected, witness_keys
     )
     claims.append((signed, "a signed checkpoint"))
     size, source = max(claims, default=(0, ""))
@@ -432,6 +465,18 @@ def verify_events(
             )
         )
     findings += cp_findings
+    witnessed = max((c.checkpoint.size for c in outcomes if c.witnessed), default=0)
+    if require_witnessed and witnessed < n:
+        findings.append(
+            Finding(
+                kind="unwitnessed",
+                seq=witnessed + 1,
+                message=f"{_span(witnessed + 1, n)} {'is' if n == witnessed + 1 else 'are'} not "
+                f"covered by a witnessed checkpoint (unwitnessed beyond size {witnessed}): an "
+                "event forged at the end, with its hashes and the head recomputed, would look "
+                "the same",
+            )
+        )
     findings.sort(key=lambda f: (f.seq is None, f.seq or 0))
     return VerifyReport(
         org=org,
@@ -439,6 +484,7 @@ def verify_events(
         root=root,
         findings=tuple(findings),
         checkpoints=tuple(outcomes),
+        witnessing=bool(witness_keys),
     )
 
 
@@ -448,6 +494,8 @@ def verify_log(
     checkpoint: Checkpoint | None = None,
     *,
     trusted_key: Ed25519PublicKey | None = None,
+    witness_keys: Sequence[Ed25519PublicKey] = (),
+    require_witnessed: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> VerifyReport:
     """Verify ``org``'s log in ``store``, its stored checkpoints and an optional saved one.
@@ -464,5 +512,7 @@ def verify_log(
         head=store.tree_head(org) if store.has_org(org) else None,
         checkpoints=checks,
         trusted_key=trusted_key,
+        witness_keys=witness_keys,
+        require_witnessed=require_witnessed,
         progress=progress,
     )
