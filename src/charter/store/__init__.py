@@ -8,6 +8,8 @@ Public API (what the service and the CLI call)::
     key = load_or_create_key(".charter/signing.key")
     checkpoint = store.checkpoint("openai", key)
     report = verify_log(store, "openai", checkpoint)        # VerifyReport(findings, ok, …)
+    cosigned = witness_checkpoint(checkpoint, witness_key, "witness.record.json", leaves=…)
+    verify_log(store, "openai", cosigned, witness_keys=[witness_key.public_key()]).witnessed_size
 """
 
 from charter.store.canonical import NotCanonicalizable, canonical_event, canonical_json, entry_bytes
@@ -31,6 +33,12 @@ from charter.store.merkle import (
     verify_inclusion,
 )
 from charter.store.verify import Finding, VerifyReport, verify_events, verify_log
+from charter.store.witness import (
+    WitnessRecordError,
+    WitnessRefused,
+    read_record,
+    witness_checkpoint,
+)
 
 __all__ = [
     "Checkpoint",
@@ -43,6 +51,8 @@ __all__ = [
     "StoredEvent",
     "TreeHead",
     "VerifyReport",
+    "WitnessRecordError",
+    "WitnessRefused",
     "canonical_event",
     "canonical_json",
     "consistency_proof",
@@ -52,11 +62,13 @@ __all__ = [
     "load_or_create_key",
     "load_public_key",
     "read_checkpoint",
+    "read_record",
     "sign_checkpoint",
     "tree_root",
     "verify_consistency",
     "verify_events",
     "verify_inclusion",
     "verify_log",
+    "witness_checkpoint",
     "write_checkpoint",
 ]
