@@ -536,3 +536,17 @@ def test_a_missing_checkpoint_file_for_the_witness(tmp_path: Path) -> None:
     )
     assert result.exit_code == 1
     assert "file not found" in result.output
+
+
+def test_an_unwritable_record_is_a_clear_error_and_nothing_is_co_signed(tmp_path: Path) -> None:
+    d = Deployment(tmp_path)
+    d.append(*_votes(1, 2))
+    d.sign()
+    before = d.checkpoint.read_text()
+    result = d.witness("--record", str(tmp_path / "no-such-dir" / "record.json"))
+    assert result.exit_code == 1
+    assert result.output.strip() == (
+        f"error: {tmp_path / 'no-such-dir' / 'record.json'}: cannot write the witness record: "
+        "No such file or directory"
+    )
+    assert d.checkpoint.read_text() == before

@@ -322,7 +322,12 @@ def register(app: typer.Typer) -> None:
             raise _fail(str(error)) from error
         public_file = key.with_name(key.name + ".pub")
         if not public_file.exists():
-            public_file.write_text(public_key_pem(signing.public_key()), encoding="ascii")
+            try:
+                public_file.write_text(public_key_pem(signing.public_key()), encoding="ascii")
+            except OSError as error:
+                raise _fail(
+                    f"cannot write the witness's public key {public_file}: {error.strerror}"
+                ) from error
         leaves = None
         if db is not None:
             store = _open(db, read_only=True)

@@ -119,7 +119,9 @@ def read_record(path: str | Path, witness_key_id: str) -> WitnessRecord:
 
 
 def write_record(record: WitnessRecord, path: str | Path) -> None:
-    """Write the record whole or not at all, and durably (it is the witness's memory)."""
+    """Write the record whole or not at all, and durably (it is the witness's memory).
+
+    Raises :class:`WitnessRecordError` if it cannot be written (then nothing is co-signed)."""
     target = Path(path)
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
@@ -128,6 +130,9 @@ def write_record(record: WitnessRecord, path: str | Path) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temporary, target)
+    except OSError as error:
+        message = f"{target}: cannot write the witness record: {error.strerror}"
+        raise WitnessRecordError(message) from error
     finally:
         temporary.unlink(missing_ok=True)
 
