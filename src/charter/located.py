@@ -9,7 +9,12 @@ and sequence; pydantic reports *where* in the data a value failed (``loc``); we 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Sequence
+import itertools
+import os
+import stat
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -31,20 +36,118 @@ def _yaml() -> YAML:
     return yaml
 
 
+# -- files this process owns and never reads as input ----------------------------------------
+#
+# Why here, below every loader: only the store may open its database file (STYLE.md §18).  POSIX
+# locks belong to the whole process, so one open-and-close of a SQLite file anywhere in the
+# process (a case naming it as a journal, a profile or a waterfall) drops the locks that keep
+# other processes from checkpointing the live WAL away.  The store registers its files here; the
+# one function that opens input files, :func:`read_text`, refuses them after a ``stat`` and
+# before any ``open``.  ``load`` never imports ``store``: both import this module.
+
+FileId = tuple[int, int]
+"""(st_dev, st_ino): the same file whatever path, link or symlink names it."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Owned:
+    what: dict[str, str]
+    """path -> what it is ("the event store's own database"), for the paths the owner uses."""
+    ids: dict[FileId, str]
+    """The files' identities when they were registered (a file renamed since is still known)."""
+
+
+_owned: dict[int, _Owned] = {}
+_owned_lock = threading.Lock()
+_next_token = itertools.count(1)
+
+
+def _file_id(path: str) -> FileId | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)
+
+
+def own_files(what: Mapping[str, str]) -> int:
+    """Register files this process owns (path -> what it is); they are never read as input.
+
+    A path whose file does not exist yet (a WAL appears with the first write) is still covered:
+    :func:`owner_of` stats the registered paths again at each check.  Returns a token for
+    :func:`disown_files`."""
+    paths = {os.path.abspath(p): label for p, label in what.items()}
+    ids = {fid: label for p, label in paths.items() if (fid := _file_id(p)) is not None}
+    with _owned_lock:
+        token = next(_next_token)
+        _owned[token] = _Owned(what=paths, ids=ids)
+    return token
+
+
+def disown_files(token: int) -> None:
+    """Forget a registration (the owner closed its files)."""
+    with _owned_lock:
+        _owned.pop(token, None)
+
+
+def owner_of(file: FileId) -> str | None:
+    """What the file with identity ``file`` is, if this process owns it; None for any other."""
+    with _owned_lock:
+        registered = list(_owned.values())
+    for owned in registered:
+        if file in owned.ids:
+            return owned.ids[file]
+        for owned_path, label in owned.what.items():
+            if _file_id(owned_path) == file:
+                return label
+    return None
+
+
+def read_text(path: str | Path) -> tuple[str | None, list[Diagnostic]]:
+    """The text of an input file (charter, journal, profile, waterfall, game, checkpoint), or a
+    located reason it cannot be read.  Every input file of Charter is opened here and nowhere
+    else: the file is ``stat``-ed first, and one the process owns (the event store's database
+    and its companions) or one that is not a regular file (a FIFO would block, a device never
+    ends) is refused without ever being opened."""
+    name = str(path)
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None, [_file_error(name, "file not found", "check the path")]
+    except NotADirectoryError:
+        return None, [_file_error(name, "file not found", "check the path")]
+    except OSError as exc:
+        return None, [_file_error(name, f"cannot read: {exc.strerror}", None)]
+    if stat.S_ISDIR(st.st_mode):
+        return None, [_file_error(name, "is a directory, not a file", "name a .yaml file")]
+    owner = owner_of((st.st_dev, st.st_ino))
+    if owner is not None:
+        return None, [
+            _file_error(
+                name,
+                f"{name} is {owner}; it is never read as a case file",
+                "name a YAML file of the case here; the store's records are read with "
+                "charter export",
+            )
+        ]
+    if not stat.S_ISREG(st.st_mode):
+        return None, [_file_error(name, "not a regular file", "name a .yaml file")]
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return handle.read(), []
+    except UnicodeDecodeError as exc:
+        return None, [_file_error(name, f"not UTF-8 text ({exc.reason})", "save as UTF-8")]
+    except OSError as exc:
+        return None, [_file_error(name, f"cannot read: {exc.strerror}", None)]
+
+
 def read_yaml(path: str | Path, text: str | None = None) -> tuple[Any, list[Diagnostic]]:
     """Parse one YAML document; on a syntax error return ``(None, [diagnostic])``, never raise."""
     name = str(path)
     if text is None:
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return None, [_file_error(name, "file not found", "check the path")]
-        except IsADirectoryError:
-            return None, [_file_error(name, "is a directory, not a file", "name a .yaml file")]
-        except UnicodeDecodeError as exc:
-            return None, [_file_error(name, f"not UTF-8 text ({exc.reason})", "save as UTF-8")]
-        except OSError as exc:
-            return None, [_file_error(name, f"cannot read: {exc.strerror}", None)]
+        text, problems = read_text(path)
+        if text is None:
+            return None, problems
     try:
         data = _yaml().load(text)
     except MarkedYAMLError as exc:

@@ -14,7 +14,7 @@ import typer
 from charter.cli.common import EXIT_INPUT, err_console, fail, usage
 from charter.load.case import CHARTER_FILE, load_case
 from charter.store.db import EventStore, StoreError
-from charter.store.journal_io import export_journal, import_case
+from charter.store.journal_io import UnreadableFile, export_journal, import_case
 
 DbOption = Annotated[
     str,
@@ -55,7 +55,8 @@ def register(app: typer.Typer) -> None:
             name, count = import_case(store, case, org)
         except ValueError as error:
             err_console.print(f"error: {error}", markup=False)
-            err_console.print("    hint: choose another name with --org", markup=False)
+            if not isinstance(error, UnreadableFile):
+                err_console.print("    hint: choose another name with --org", markup=False)
             raise typer.Exit(EXIT_INPUT) from error
         finally:
             store.close()

@@ -6,7 +6,15 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from charter.located import did_you_mean, locate, plain, read_mapping, read_yaml, validate
+from charter.located import (
+    did_you_mean,
+    locate,
+    plain,
+    read_mapping,
+    read_text,
+    read_yaml,
+    validate,
+)
 from charter.model.bylaws import Bylaws, apply_amendment
 from charter.model.source import Diagnostic, Source
 
@@ -57,7 +65,9 @@ def _raw(
                 [Diagnostic(source=here, message=f"unknown bylaws profile '{ref}'", hint=hint)],
             )
         label = str(candidate)
-        text = candidate.read_text(encoding="utf-8")
+        text, errors = read_text(candidate)
+        if text is None:
+            return None, label, errors
     data, errors = read_mapping(label, "a bylaws profile", "profile: NAME", text)
     if errors:
         return None, label, errors
