@@ -188,10 +188,13 @@ def test_check__input_errors_exit_1_with_all_errors_located(tmp_path: Path) -> N
     assert lines == [
         f"{tmp_path}/charter.yaml:17:21: error: 5 directors but only 4 authorized seats",
         "    hint: raise authorized_seats or list fewer directors",
+        # an impossible date no longer hides the other events' errors
+        f"{tmp_path}/journal.yaml:3:5: error: events[1]: unknown kind 'anouncement'",
+        "    hint: did you mean 'announcement'?",
         f"{tmp_path}/journal.yaml:4:10: error: impossible date or time '2023-02-30': day is "
         "out of range for month",
         "    hint: use a real calendar date and a time from 00:00:00 to 23:59:59",
-        "2 errors found",
+        "3 errors found",
     ]
     assert result.stdout == ""
 

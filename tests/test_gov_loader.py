@@ -70,6 +70,90 @@ def test_duplicate_yaml_key(tmp_path: Path) -> None:
     assert found.endswith("hint: each key may appear once in a mapping")
 
 
+SYNTAX_HINT = "\n    hint: check indentation, colons and quotes near this line"
+
+
+def test_bad_yaml_does_not_hide_an_error_in_another_block(tmp_path: Path) -> None:
+    """A syntax error in ``people:`` and a misspelt key under ``board:``: both, in one run."""
+    edits = {"  - {id: bob, name: Bob}": "  - {id: bob, name: Bob", "authorized_seats": "seats"}
+    assert errors(tmp_path, edits=edits) == [
+        "charter.yaml:16:3: error: missing required key 'authorized_seats'\n"
+        "    hint: add 'authorized_seats:' here",
+        "charter.yaml:17:3: error: unknown key 'seats'\n"
+        "    hint: allowed keys here: authorized_seats, chair, directors, entity, note, source",
+        "charter.yaml:9:5: error: invalid YAML: expected ',' or '}', but got '{'" + SYNTAX_HINT,
+    ]
+
+
+def test_two_syntax_errors_in_two_blocks_are_both_reported(tmp_path: Path) -> None:
+    edits = {
+        "  - {id: bob, name: Bob}": "  - {id: bob name: Bob}",
+        "  - {office: cfo, holder: gus}": "  - {office: cfo, holder: gus",
+    }
+    assert errors(tmp_path, edits=edits) == [
+        "charter.yaml:27:30: error: invalid YAML: expected ',' or '}', but got the end of the "
+        "entry" + SYNTAX_HINT,
+        "charter.yaml:8:18: error: invalid YAML: expected ',' or '}', but got ':'" + SYNTAX_HINT,
+    ]
+
+
+def test_an_unclosed_bracket_is_blamed_once_and_the_next_blocks_are_still_checked(
+    tmp_path: Path,
+) -> None:
+    """``[UTC`` swallows the next line: the parser stops on line 3, in the next block; that
+    block is still read on its own, and an error further down is found too."""
+    edits = {"timezone: UTC": "timezone: [UTC", "  chair: ann": "  chair: ann\n  chiar: x"}
+    assert errors(tmp_path, edits=edits) == [
+        "charter.yaml:25:3: error: unknown key 'chiar'\n    hint: did you mean 'chair'?",
+        "charter.yaml:3:7: error: invalid YAML: expected ',' or ']', but got ':'" + SYNTAX_HINT,
+    ]
+
+
+def test_bad_indentation_in_one_block_and_an_unknown_top_level_key(tmp_path: Path) -> None:
+    edits = {
+        "  entity: org": "  entity: org\n authorized: 3",
+        "timezone:": "colour: red\ntimezone:",
+    }
+    (indent, colour) = errors(tmp_path, edits=edits)
+    assert indent.startswith("charter.yaml:18:2: error: invalid YAML: expected <block end>")
+    assert colour.startswith("charter.yaml:2:1: error: unknown key 'colour'")
+
+
+def test_bad_yaml_in_one_event_does_not_hide_the_errors_of_the_others(tmp_path: Path) -> None:
+    """Events are recovered one by one: each keeps its index (``events[2]``) and its lines."""
+    events = """\
+        - {at: 2023-05-01, kind: announcement, by: ann, text: hi
+        - {at: 2023-05-02, kind: announcement, by: ann, txt: hi}
+        - {at: 2023-05-03, kind: anouncement, by: ann, text: hi}
+        - at: 2023-05-04
+          kind: announcement
+          by: ann
+          text: [hi
+        - {at: 2023-05-05, kind: announcement, by: bob, text: fine}
+        - {at: 2023-02-30, kind: announcement, by: bob, text: no such day}
+        """
+    assert errors(tmp_path, events) == [
+        "journal.yaml:10:10: error: impossible date or time '2023-02-30': day is out of range "
+        "for month\n    hint: use a real calendar date and a time from 00:00:00 to 23:59:59",
+        "journal.yaml:3:51: error: unknown key 'txt'\n    hint: did you mean 'text'?",
+        "journal.yaml:3:5: error: invalid YAML: expected ',' or '}', but got '{'" + SYNTAX_HINT,
+        "journal.yaml:3:5: error: missing required key 'text'\n    hint: add 'text:' here",
+        "journal.yaml:4:5: error: events[2]: unknown kind 'anouncement'\n"
+        "    hint: did you mean 'announcement'?",
+        "journal.yaml:8:14: error: invalid YAML: expected ',' or ']', but got the end of the "
+        "entry" + SYNTAX_HINT,
+    ]
+
+
+def test_bad_yaml_in_the_journals_header_and_an_error_in_an_event(tmp_path: Path) -> None:
+    journal = "journal: [x\nevents:\n  - {at: 2023-05-01, kind: announcement, by: ann, txt: hi}\n"
+    assert errors(tmp_path, journals={"journal.yaml": journal}) == [
+        "journal.yaml:2:7: error: invalid YAML: expected ',' or ']', but got ':'" + SYNTAX_HINT,
+        "journal.yaml:3:51: error: unknown key 'txt'\n    hint: did you mean 'text'?",
+        "journal.yaml:3:5: error: missing required key 'text'\n    hint: add 'text:' here",
+    ]
+
+
 # -- schema ----------------------------------------------------------------------------------
 
 

@@ -229,3 +229,13 @@ def test_preferred_return_simple_or_compound() -> None:
         "w.yaml:10:59: error: compound preferred return needs whole years to stay exact\n"
         "    hint: use compounding: simple for fractional years, or round the holding period"
     ]
+
+
+def test_bad_yaml_in_one_block_does_not_hide_a_schema_error_in_another() -> None:
+    text = "waterfall: t\nparties:\n  - {id: lp\n  - id: gp\ntiers:\n  - name: all\n    splt: 1\n"
+    assert rendered(text) == [
+        "w.yaml:4:7: error: invalid YAML: expected ',' or '}', but got ':'\n"
+        "    hint: check indentation, colons and quotes near this line",
+        "w.yaml:6:5: error: missing required key 'split'\n    hint: add 'split:' here",
+        "w.yaml:7:5: error: unknown key 'splt'\n    hint: did you mean 'split'?",
+    ]

@@ -9,7 +9,13 @@ and sequence; pydantic reports *where* in the data a value failed (``loc``); we 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Sequence
+import itertools
+import os
+import re
+import stat
+import threading
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -31,22 +37,163 @@ def _yaml() -> YAML:
     return yaml
 
 
+# -- files this process owns and never reads as input ----------------------------------------
+#
+# Why here, below every loader: only the store may open its database file (STYLE.md §18).  POSIX
+# locks belong to the whole process, so one open-and-close of a SQLite file anywhere in the
+# process (a case naming it as a journal, a profile or a waterfall) drops the locks that keep
+# other processes from checkpointing the live WAL away.  The store registers its files here; the
+# one function that opens input files, :func:`read_text`, refuses them after a ``stat`` and
+# before any ``open``.  ``load`` never imports ``store``: both import this module.
+
+FileId = tuple[int, int]
+"""(st_dev, st_ino): the same file whatever path, link or symlink names it."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Owned:
+    what: dict[str, str]
+    """path -> what it is ("the event store's own database"), for the paths the owner uses."""
+    ids: dict[FileId, str]
+    """The files' identities when they were registered (a file renamed since is still known)."""
+
+
+_owned: dict[int, _Owned] = {}
+_owned_lock = threading.Lock()
+_next_token = itertools.count(1)
+
+
+def _file_id(path: str) -> FileId | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)
+
+
+def own_files(what: Mapping[str, str]) -> int:
+    """Register files this process owns (path -> what it is); they are never read as input.
+
+    A path whose file does not exist yet (a WAL appears with the first write) is still covered:
+    :func:`owner_of` stats the registered paths again at each check.  Returns a token for
+    :func:`disown_files`."""
+    paths = {os.path.abspath(p): label for p, label in what.items()}
+    ids = {fid: label for p, label in paths.items() if (fid := _file_id(p)) is not None}
+    with _owned_lock:
+        token = next(_next_token)
+        _owned[token] = _Owned(what=paths, ids=ids)
+    return token
+
+
+def disown_files(token: int) -> None:
+    """Forget a registration (the owner closed its files)."""
+    with _owned_lock:
+        _owned.pop(token, None)
+
+
+def owner_of(file: FileId) -> str | None:
+    """What the file with identity ``file`` is, if this process owns it; None for any other."""
+    with _owned_lock:
+        registered = list(_owned.values())
+    for owned in registered:
+        if file in owned.ids:
+            return owned.ids[file]
+        for owned_path, label in owned.what.items():
+            if _file_id(owned_path) == file:
+                return label
+    return None
+
+
+def read_text(path: str | Path) -> tuple[str | None, list[Diagnostic]]:
+    """The text of an input file (charter, journal, profile, waterfall, game, checkpoint), or a
+    located reason it cannot be read.  Every input file of Charter is opened here and nowhere
+    else: the file is ``stat``-ed first, and one the process owns (the event store's database
+    and its companions) or one that is not a regular file (a FIFO would block, a device never
+    ends) is refused without ever being opened."""
+    name = str(path)
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None, [_file_error(name, "file not found", "check the path")]
+    except NotADirectoryError:
+        return None, [_file_error(name, "file not found", "check the path")]
+    except OSError as exc:
+        return None, [_file_error(name, f"cannot read: {exc.strerror}", None)]
+    if stat.S_ISDIR(st.st_mode):
+        return None, [_file_error(name, "is a directory, not a file", "name a .yaml file")]
+    owner = owner_of((st.st_dev, st.st_ino))
+    if owner is not None:
+        return None, [
+            _file_error(
+                name,
+                f"{name} is {owner}; it is never read as a case file",
+                "name a YAML file of the case here; the store's records are read with "
+                "charter export",
+            )
+        ]
+    if not stat.S_ISREG(st.st_mode):
+        return None, [_file_error(name, "not a regular file", "name a .yaml file")]
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return handle.read(), []
+    except UnicodeDecodeError as exc:
+        return None, [_file_error(name, f"not UTF-8 text ({exc.reason})", "save as UTF-8")]
+    except OSError as exc:
+        return None, [_file_error(name, f"cannot read: {exc.strerror}", None)]
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """A YAML file as far as it parses.
+
+    Why not all or nothing: a syntax error in one top-level block (``people:``) must not hide
+    the errors of the others (``board:``), so that one run of ``charter check`` reports every
+    error of a file, as a compiler does.  With syntax errors, ``data`` is the mapping of the
+    top-level blocks that parse on their own (positions kept; a block sequence such as a
+    journal's ``events:`` keeps the items that parse, ``None`` in place of the others),
+    ``broken`` holds the locations of what did not parse (``("people",)``, ``("events", 3)``),
+    and a file with a syntax error never loads: callers look at ``data`` only to report more
+    errors (:meth:`all_errors`)."""
+
+    data: Any
+    errors: list[Diagnostic]
+    broken: frozenset[Loc] = frozenset()
+
+    def all_errors(self, model: type[BaseModel], path: str) -> list[Diagnostic]:
+        """The syntax errors and the schema errors of the blocks that parse, in file order:
+        what one run reports for a file that does not parse."""
+        errors = list(self.errors)
+        if self.errors and isinstance(self.data, dict):
+            errors += validate(model, self.data, path, skip=self.broken)[1]
+        return sorted(errors, key=lambda d: (d.source.line, d.source.column))
+
+
 def read_yaml(path: str | Path, text: str | None = None) -> tuple[Any, list[Diagnostic]]:
-    """Parse one YAML document; on a syntax error return ``(None, [diagnostic])``, never raise."""
+    """Parse one YAML document; on syntax errors return ``(None, diagnostics)``, never raise.
+
+    Every syntax error found is reported (see :func:`parse_yaml`), not only the first."""
+    parsed = parse_yaml(path, text)
+    return (None, parsed.errors) if parsed.errors else (parsed.data, [])
+
+
+def parse_yaml(path: str | Path, text: str | None = None) -> Parsed:
+    """Parse one YAML document; on a syntax error, recover at each top-level key (see
+    :class:`Parsed`).  Never raises."""
     name = str(path)
     if text is None:
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return None, [_file_error(name, "file not found", "check the path")]
-        except IsADirectoryError:
-            return None, [_file_error(name, "is a directory, not a file", "name a .yaml file")]
-        except UnicodeDecodeError as exc:
-            return None, [_file_error(name, f"not UTF-8 text ({exc.reason})", "save as UTF-8")]
-        except OSError as exc:
-            return None, [_file_error(name, f"cannot read: {exc.strerror}", None)]
+        text, problems = read_text(path)
+        if text is None:
+            return Parsed(None, problems)
+    data, errors, line = _parse(name, text)
+    if not errors:
+        return Parsed(data, [])
+    return _recover(name, text, errors, line)
+
+
+def _parse(name: str, text: str) -> tuple[Any, list[Diagnostic], int | None]:
+    """``(data, errors, 0-based line of the syntax error or None)`` of one YAML text."""
     try:
-        data = _yaml().load(text)
+        return _yaml().load(text), [], None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
@@ -56,22 +203,161 @@ def read_yaml(path: str | Path, text: str | None = None) -> tuple[Any, list[Diag
         if "duplicate key" in str(exc):
             problem = "duplicate key" + _after(str(exc), "found duplicate key")
             hint = "each key may appear once in a mapping"
-        return None, [
-            Diagnostic(
-                source=Source(path=name, line=line, column=column),
-                message=f"invalid YAML: {problem}",
-                hint=hint,
-            )
-        ]
+        error = Diagnostic(
+            source=Source(path=name, line=line, column=column),
+            message=f"invalid YAML: {problem}",
+            hint=hint,
+        )
+        return None, [error], line - 1
     except YAMLError as exc:
-        return None, [_file_error(name, f"invalid YAML: {exc}", None)]
+        return None, [_file_error(name, f"invalid YAML: {exc}", None)], None
     except ValueError as exc:
         # ruamel builds datetimes itself and raises a bare ValueError, without a position, for
         # a timestamp that matches its pattern but names no real instant (2023-02-30, 25:00).
-        return None, _bad_timestamps(name, text) or [
-            _file_error(name, f"invalid YAML: {exc}", None)
-        ]
-    return data, []
+        found = _bad_timestamps(name, text) or [_file_error(name, f"invalid YAML: {exc}", None)]
+        return None, found, None
+
+
+# A line that starts a top-level block of a mapping: a key at column 0 (not a comment, not a
+# sequence item, not a document marker or directive, not the end of a flow collection).
+_TOP_KEY = re.compile(
+    r"""^(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<plain>[^\s#%\-\[\]\{\}'"][^:#]*?))\s*:(?:\s|$)"""
+)
+
+
+def _recover(name: str, text: str, first: list[Diagnostic], line: int | None) -> Parsed:
+    """Parse each top-level block of ``text`` on its own (line numbers kept), after the whole
+    text failed with ``first``: the blocks that parse are kept, those that do not are reported.
+    A block holding a sequence (a journal's ``events:``) is recovered item by item: the items
+    that parse are kept at their index, a ``None`` stands for each one that does not.
+
+    The block that caused ``first`` (the first that fails on its own: an unclosed ``[`` fails on
+    the next block's line) is not reported again in its own words."""
+    lines = [row + "\n" for row in text.split("\n")]  # YAML's line breaks, not str.splitlines'
+    starts = [i for i, row in enumerate(lines) if _TOP_KEY.match(row)]
+    if not starts:
+        return Parsed(None, first)
+    bounds = list(zip(starts, [*starts[1:], len(lines)], strict=True))
+    blocks: list[tuple[str, Any, list[Diagnostic]]] = []
+    syntax: list[bool] = []  # whether a block fails to parse (not only to build a date)
+    for start, stop in bounds:
+        data, errors, at = _parse_piece(name, lines, start, stop)
+        syntax.append(at is not None)
+        match = _TOP_KEY.match(lines[start])
+        key = "" if match is None else next(g for g in match.groups() if g is not None)
+        if not errors and not isinstance(data, CommentedMap):
+            errors = [_syntax(name, start, 0, "expected 'key: value' at the top level")]
+        blocks.append((key.strip(), data, errors))
+    # The parser reads top-down and every block starts afresh at column 0, so the whole text's
+    # first error comes from the first block that fails on its own (at or before that line).
+    failing = [k for k in range(len(blocks)) if syntax[k] and starts[k] <= (line or -1)]
+    culprit = failing[0] if failing else None
+    merged = CommentedMap()
+    merged.lc.line, merged.lc.col = 0, 0
+    errors = list(first)
+    broken: set[Loc] = set()
+    for k, (key, data, block_errors) in enumerate(blocks):
+        if not block_errors:
+            for item in data:
+                if item not in merged:  # a duplicate key is one of the errors already reported
+                    merged[item] = data[item]
+                    merged.lc.add_kv_line_col(item, data.lc.data[item])
+            continue
+        start, stop = bounds[k]
+        items = _items(name, lines, start, stop, line if k == culprit else None)
+        if items is None:
+            broken.add((key,))
+            if k != culprit:
+                errors.extend(e for e in block_errors if e not in errors)
+            continue
+        seq, item_errors, bad = items
+        merged[key] = seq
+        merged.lc.add_kv_line_col(key, [start, 0, seq.lc.line, seq.lc.col])
+        broken.update((key, i) for i in bad)
+        errors.extend(e for e in item_errors if e not in errors)
+    return Parsed(merged, errors, frozenset(broken))
+
+
+_ITEM = re.compile(r"^(?P<indent> *)-(?:\s|$)")
+
+
+def _items(
+    name: str, lines: list[str], start: int, stop: int, line: int | None
+) -> tuple[CommentedSeq, list[Diagnostic], list[int]] | None:
+    """The items of the block sequence under the key on line ``start``, each parsed on its own:
+    ``(sequence, errors, indexes of the items that do not parse)``; None if the block is not a
+    key over a block sequence or if no item fails on its own (the error lies elsewhere).  With
+    ``line`` (the whole file's error, caused by this block), the item that caused it (the first
+    that fails on its own) is not reported again."""
+    if lines[start].split(":", 1)[1].split("#", 1)[0].strip():
+        return None  # a value on the key's line: not a block sequence
+    body = [i for i in range(start + 1, stop) if lines[i].strip() and not _comment(lines[i])]
+    first = _ITEM.match(lines[body[0]]) if body else None
+    if first is None:
+        return None
+    indent = first.group("indent")
+    heads = [
+        i for i in body if (m := _ITEM.match(lines[i])) is not None and m.group("indent") == indent
+    ]
+    if any(i < heads[0] for i in body):
+        return None
+    seq = CommentedSeq()
+    seq.lc.line, seq.lc.col = heads[0], len(indent)
+    errors: list[list[Diagnostic]] = []
+    syntax: list[int] = []
+    for index, (head, end) in enumerate(zip(heads, [*heads[1:], stop], strict=True)):
+        data, found, at = _parse_piece(name, lines, head, end)
+        if at is not None:
+            syntax.append(index)
+        ok = not found and isinstance(data, CommentedSeq) and len(data) == 1
+        if not found and not ok:
+            found = [_syntax(name, head, len(indent), "expected one item of the list here")]
+        seq.append(data[0] if ok else None)
+        seq.lc.add_idx_line_col(index, data.lc.data[0] if ok else [head, len(indent) + 2])
+        errors.append(found)
+    bad = [i for i, found in enumerate(errors) if found]
+    if not bad:
+        return None
+    if line is not None:
+        if not syntax or heads[syntax[0]] > line:
+            return None  # the whole file's error is not in an item
+        errors[syntax[0]] = []  # the whole file's error already says it
+    return seq, [e for found in errors for e in found], bad
+
+
+def _parse_piece(
+    name: str, lines: list[str], start: int, stop: int
+) -> tuple[Any, list[Diagnostic], int | None]:
+    """:func:`_parse` of ``lines[start:stop]`` alone, at their own line numbers.  An error at
+    the end of the piece (an unclosed ``[``) is put where the piece's text ends: the end of the
+    stream is only the end of this piece, not of the file."""
+    data, errors, at = _parse(name, "\n" * start + "".join(lines[start:stop]))
+    rows = [i for i in range(start, stop) if lines[i].strip() and not _comment(lines[i])]
+    if not rows:
+        return data, errors, at
+    last = rows[-1]
+    moved = []
+    for error in errors:
+        if "'<stream end>'" in error.message and error.source.line > last + 1:
+            error = Diagnostic(
+                source=Source(path=name, line=last + 1, column=len(lines[last].rstrip()) + 1),
+                message=error.message.replace("'<stream end>'", "the end of the entry"),
+                hint=error.hint,
+            )
+        moved.append(error)
+    return data, moved, at
+
+
+def _comment(row: str) -> bool:
+    return row.lstrip().startswith("#")
+
+
+def _syntax(name: str, line: int, column: int, problem: str) -> Diagnostic:
+    return Diagnostic(
+        source=Source(path=name, line=line + 1, column=column + 1),
+        message=f"invalid YAML: {problem}",
+        hint="check indentation, colons and quotes near this line",
+    )
 
 
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
@@ -116,18 +402,22 @@ def read_mapping(
 ) -> tuple[Any, list[Diagnostic]]:
     """:func:`read_yaml` for a file whose top level must be a mapping (every Charter format):
     anything else is one located error saying what the file should start with."""
-    data, errors = read_yaml(path, text)
-    if errors:
-        return None, errors
-    if not isinstance(data, dict):
-        return data, [
-            Diagnostic(
-                source=Source(path=str(path), line=1),
-                message=f"{what} must be a mapping",
-                hint=f"start with '{first_key}'",
-            )
-        ]
-    return data, []
+    parsed = parse_mapping(path, what, first_key, text)
+    syntax = parsed.errors and (parsed.data is None or isinstance(parsed.data, dict))
+    return (None, parsed.errors) if syntax else (parsed.data, parsed.errors)
+
+
+def parse_mapping(path: str | Path, what: str, first_key: str, text: str | None = None) -> Parsed:
+    """:func:`parse_yaml` for a file whose top level must be a mapping."""
+    parsed = parse_yaml(path, text)
+    if parsed.errors or isinstance(parsed.data, dict):
+        return parsed
+    error = Diagnostic(
+        source=Source(path=str(path), line=1),
+        message=f"{what} must be a mapping",
+        hint=f"start with '{first_key}'",
+    )
+    return Parsed(parsed.data, [error])
 
 
 def _after(text: str, marker: str) -> str:
@@ -258,17 +548,23 @@ def validate(
     *,
     context: dict[str, Any] | None = None,
     positions: Any = None,
+    skip: Collection[Loc] = (),
 ) -> tuple[M | None, list[Diagnostic]]:
     """Validate YAML data against ``model``; every pydantic error becomes a located Diagnostic.
 
     ``positions`` is the round-trip data to take line numbers from when ``root`` was derived
-    (e.g. a profile merged with the one it extends).
+    (e.g. a profile merged with the one it extends).  ``skip`` names top-level keys whose block
+    did not parse (:attr:`Parsed.broken`): their absence is the syntax error already reported.
     """
     try:
         return model.model_validate(plain(root), context=context), []
     except ValidationError as exc:
         where = root if positions is None else positions
-        return None, [_diagnostic(model, where, path, err) for err in exc.errors()]
+        return None, [
+            _diagnostic(model, where, path, err)
+            for err in exc.errors()
+            if not any(tuple(err["loc"][: len(p)]) == p for p in skip)
+        ]
 
 
 def _diagnostic(model: type[BaseModel], root: Any, path: str, err: Any) -> Diagnostic:

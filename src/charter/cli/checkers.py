@@ -14,7 +14,7 @@ from pathlib import Path
 from charter.load.case import CHARTER_FILE, load_case, load_charter, load_journal_file
 from charter.load.confine import OutsideMode
 from charter.load.profiles import load_profile
-from charter.located import read_yaml
+from charter.located import parse_yaml
 from charter.model.source import Diagnostic, Source
 from charter.power.game_file import load_game_file
 from charter.replay import replay
@@ -79,13 +79,15 @@ def check_path(path: Path, *, allow_outside: bool = False) -> list[Diagnostic]:
     outside: OutsideMode = "read" if allow_outside else "refuse"
     if path.is_dir():
         return _case(path, outside)
-    data, errors = read_yaml(path)
-    if errors:
-        return errors
-    if isinstance(data, dict):
+    parsed = parse_yaml(path)
+    if isinstance(parsed.data, dict):
+        # A syntax error in one block does not hide the others: the kind's checker reports all.
+        keys = set(parsed.data) | {str(loc[0]) for loc in parsed.broken}
         for key, checker in FILE_KINDS:
-            if key in data:
+            if key in keys:
                 return _journal(path, outside) if checker is _journal else checker(path)
+    if parsed.errors:
+        return parsed.errors
     kinds = ", ".join(k for k, _ in FILE_KINDS)
     return [
         Diagnostic(

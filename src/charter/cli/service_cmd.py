@@ -15,7 +15,7 @@ from charter.cli.common import EXIT_INPUT, AllowOutsideOpt, err_console, fail, u
 from charter.load.case import CHARTER_FILE, load_case
 from charter.load.confine import OutsideCase
 from charter.store.db import EventStore, StoreError
-from charter.store.journal_io import export_journal, import_case
+from charter.store.journal_io import UnreadableFile, export_journal, import_case
 
 DbOption = Annotated[
     str,
@@ -60,7 +60,8 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(EXIT_INPUT) from error
         except ValueError as error:
             err_console.print(f"error: {error}", markup=False)
-            err_console.print("    hint: choose another name with --org", markup=False)
+            if not isinstance(error, UnreadableFile):
+                err_console.print("    hint: choose another name with --org", markup=False)
             raise typer.Exit(EXIT_INPUT) from error
         finally:
             store.close()

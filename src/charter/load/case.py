@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from charter.load.confine import OutsideMode, outside_error
 from charter.load.profiles import apply_amendment, load_profile
-from charter.located import did_you_mean, locate, read_mapping, validate
+from charter.located import did_you_mean, locate, parse_mapping, validate
 from charter.model.bylaws import Bylaws
 from charter.model.case import Case, Entry
 from charter.model.charter import CharterFile
@@ -51,9 +51,10 @@ def _unknown_ref(
 
 def load_charter(path: Path) -> tuple[CharterFile | None, Any, list[Diagnostic]]:
     label = str(path)
-    data, errors = read_mapping(path, "a charter", "charter: NAME")
-    if errors:
-        return None, None, errors
+    parsed = parse_mapping(path, "a charter", "charter: NAME")
+    if parsed.errors:
+        return None, parsed.data, parsed.all_errors(CharterFile, label)
+    data = parsed.data
     model, errors = validate(CharterFile, data, label)
     if model is None:
         return None, data, errors
@@ -209,9 +210,10 @@ def load_journal_file(
     path: Path, file_index: int, tz: dt.tzinfo, *, hypothetical: bool = False
 ) -> tuple[list[Entry], Any, list[Diagnostic]]:
     label = str(path)
-    data, errors = read_mapping(path, "a journal", "events:")
-    if errors:
-        return [], data, errors
+    parsed = parse_mapping(path, "a journal", "events:")
+    if parsed.errors:
+        return [], parsed.data, parsed.all_errors(JournalFile, label)
+    data = parsed.data
     model, errors = validate(JournalFile, data, label)
     if model is None:
         return [], data, errors

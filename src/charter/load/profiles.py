@@ -7,7 +7,15 @@ from pathlib import Path
 from typing import Any
 
 from charter.load.confine import outside_error
-from charter.located import did_you_mean, locate, plain, read_mapping, read_yaml, validate
+from charter.located import (
+    did_you_mean,
+    locate,
+    plain,
+    read_mapping,
+    read_text,
+    read_yaml,
+    validate,
+)
 from charter.model.bylaws import Bylaws, apply_amendment
 from charter.model.source import Diagnostic, Source
 
@@ -71,7 +79,9 @@ def _raw(
                 [Diagnostic(source=here, message=f"unknown bylaws profile '{ref}'", hint=hint)],
             )
         label = str(candidate)
-        text = candidate.read_text(encoding="utf-8")
+        text, errors = read_text(candidate)
+        if text is None:
+            return None, label, errors
     data, errors = read_mapping(label, "a bylaws profile", "profile: NAME", text)
     if errors:
         return None, label, errors

@@ -23,6 +23,7 @@ from charter.model.state import State
 from charter.power.simple_games import SimpleGame
 from charter.rules import apply, rules_for
 from charter.rules.base import ActContext, Form, MeetingFacts
+from charter.rules.status import status_of
 
 PASSING = {Status.VALID, Status.VALID_WITH_WARNINGS}
 OUTSIDER = "(new person)"
@@ -161,8 +162,6 @@ def _passes(
         votes=votes,
         meeting=meeting,
     )
-    from charter.replay.engine import status_of
-
     return status_of(apply(rules_for(form), ctx)) in PASSING
 
 

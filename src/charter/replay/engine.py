@@ -36,13 +36,14 @@ from charter.model.journal import (
     Resignation,
     Subject,
 )
-from charter.model.kinds import CAST_VOTES, ActKind, Outcome, Severity, Status, View, Vote
+from charter.model.kinds import CAST_VOTES, ActKind, Outcome, Status, View, Vote
 from charter.model.source import Diagnostic, Source
 from charter.model.state import AgreementState, State
 from charter.model.unknown import is_unknown
 from charter.replay.effects import apply_act, resign
 from charter.rules import RESIGNATION, apply, rules_for
 from charter.rules.base import ActContext, Check, Form, MeetingFacts
+from charter.rules.status import missing_of, status_of
 
 APPLIES_DE_JURE = {Status.VALID, Status.VALID_WITH_WARNINGS, Status.VOIDABLE, Status.CONDITIONAL}
 FORM_LABEL = {
@@ -176,35 +177,6 @@ class Timeline:
 
     def to_json(self) -> dict[str, Any]:
         return {"profile": self.profile, "acts": [v.to_json() for v in self.verdicts]}
-
-
-def status_of(checks: Iterable[Check]) -> Status:
-    """A known void defect decides; a vote that fell short fails; an act with a voidable defect
-    but an open question that could make it void is conditional (it may be void), not merely
-    voidable."""
-    checks = list(checks)
-    failed = [c for c in checks if c.outcome is Outcome.FAILED]
-    if any(c.rule.startswith("threshold.") for c in failed):
-        return Status.FAILED
-    if any(c.severity is Severity.VOID for c in failed):
-        return Status.VOID
-    unknown_void = any(c.outcome is Outcome.UNKNOWN and c.severity is Severity.VOID for c in checks)
-    if any(c.severity is Severity.VOIDABLE for c in failed) and not unknown_void:
-        return Status.VOIDABLE
-    if any(c.outcome is Outcome.UNKNOWN for c in checks):
-        return Status.CONDITIONAL
-    if failed:
-        return Status.VALID_WITH_WARNINGS
-    return Status.VALID
-
-
-def missing_of(checks: Iterable[Check]) -> tuple[str, ...]:
-    seen: dict[str, None] = {}
-    for c in checks:
-        if c.outcome is Outcome.UNKNOWN:
-            for fact in c.missing or (c.detail,):
-                seen.setdefault(fact, None)
-    return tuple(seen)
 
 
 def initial_state(case: Case) -> State:

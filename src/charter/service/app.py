@@ -28,7 +28,6 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from charter.model.kinds import ActKind, View
@@ -41,14 +40,12 @@ from charter.service.accounts import (
     token_id,
 )
 from charter.service.board import Board, Refused
+from charter.service.deps import COOKIE, Auth, Principal, authenticated
 from charter.service.hot_route import HotRoute, hot_handler, serve_hot
 from charter.service.mail import Mailer, SmtpConfig
 from charter.service.token_cache import TokenCache, keep_vouching
 from charter.store.db import EventStore
 
-COOKIE = "charter_session"
-CSRF_HEADER = "X-CSRF-Token"
-SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 OrgName = Annotated[str, PathParam(min_length=1, max_length=200)]
 Ident = Annotated[
@@ -208,65 +205,6 @@ class BodyLimit:
     ) -> None:
         too_big = _error(413, "too-large", f"the request body is larger than {self.limit} bytes")
         await too_big(scope, receive, send)
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Principal:
-    account: Account
-    via: str  # "session" or "token"
-    csrf: str | None = None
-
-
-def _bearer(request: Request) -> str | None:
-    header = request.headers.get("authorization", "")
-    if not header:
-        return None
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise Refused(401, "unauthenticated", "use 'Authorization: Bearer <token>'")
-    return token.strip()
-
-
-def principal(request: Request) -> Principal:
-    """Who is calling: a Bearer token, or a session cookie (with its CSRF token on writes)."""
-    accounts: Accounts = request.app.state.accounts
-    token = _bearer(request)
-    if token is not None:
-        cache: TokenCache | None = getattr(request.app.state, "tokens", None)
-        account = cache.get(token) if cache is not None else None
-        if account is None:
-            looked_up_at = time.monotonic()
-            account = accounts.by_token(token)
-            if account is None:
-                raise Refused(401, "unauthenticated", "unknown or revoked API token")
-            if cache is not None:
-                cache.put(token, account, looked_up_at)
-        return Principal(account=account, via="token")
-    cookie = request.cookies.get(COOKIE)
-    found = accounts.session(cookie) if cookie else None
-    if found is None:
-        raise Refused(401, "unauthenticated", "log in first (POST /api/login) or send a token")
-    account, csrf = found
-    if request.method not in SAFE_METHODS and request.headers.get(CSRF_HEADER) != csrf:
-        raise Refused(
-            403, "csrf", f"missing or wrong {CSRF_HEADER} header (from the log-in response)"
-        )
-    return Principal(account=account, via="session", csrf=csrf)
-
-
-async def authenticated(request: Request) -> Principal:
-    """:func:`principal` as an async dependency: a cached API token is resolved on the event
-    loop, anything that needs the database in the thread pool."""
-    token = _bearer(request)
-    cache: TokenCache | None = getattr(request.app.state, "tokens", None)
-    if token is not None and cache is not None:
-        account = cache.get(token)
-        if account is not None:
-            return Principal(account=account, via="token")
-    return await run_in_threadpool(principal, request)
-
-
-Auth = Annotated[Principal, Depends(authenticated)]
 
 
 def create_app(config: ServiceConfig, *, store: EventStore | None = None) -> FastAPI:

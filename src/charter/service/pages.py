@@ -13,6 +13,7 @@ from fastapi import Request
 from charter.model.case import Case
 from charter.model.source import Diagnostic
 from charter.service.board import Board, Refused
+from charter.service.deps import principal
 from charter.store.journal_io import waterfall_of
 from charter.web.source import WaterfallText
 
@@ -49,8 +50,6 @@ class StoreCaseSource:
 
 def page_access(request: Request) -> None:
     """Pages need a log-in; a page about an organisation needs a role in it."""
-    from charter.service.app import principal
-
     who = principal(request)
     org = request.path_params.get("org")
     if org is not None and not who.account.roles(str(org)):

@@ -53,6 +53,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from charter.located import disown_files, own_files
 from charter.store.canonical import canonical_event, entry_bytes
 from charter.store.checkpoint import Checkpoint, sign_checkpoint, utc_now
 from charter.store.merkle import EMPTY_ROOT, Frontier, MerkleTree, leaf_hash
@@ -187,6 +188,19 @@ class SqliteFiles:
         return None
 
 
+def sqlite_files(database: str) -> dict[str, str]:
+    """The files SQLite keeps for ``database`` (path -> what it is), none of them ever to be
+    opened by anything but the store (see the module's docstring)."""
+    path = str(Path(database).expanduser().resolve())
+    own = "the event store's own database"
+    return {
+        path: own,
+        path + "-wal": own + " (its write-ahead log)",
+        path + "-shm": own + " (its shared-memory index)",
+        path + "-journal": own + " (its rollback journal)",
+    }
+
+
 _SQLITE_PRAGMAS = (
     "PRAGMA synchronous=FULL",
     "PRAGMA foreign_keys=ON",
@@ -286,8 +300,13 @@ _ADVANCE = (
 class EventStore:
     """Append-only event logs per organisation.  Thread-safe: one engine, a session per call."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, sqlite_path: str | None = None) -> None:
         self.engine = engine
+        self._owned: int | None = None
+        """The registration of this store's SQLite files (:func:`charter.located.own_files`):
+        every input reader of the process refuses them, so nothing but the store opens them."""
+        if sqlite_path is not None:
+            self._owned = own_files(sqlite_files(sqlite_path))
         self._known: set[str] = set()
         """Organisations whose row this process has seen committed (rows are never deleted)."""
         self.broken: str | None = None
@@ -342,13 +361,14 @@ class EventStore:
             sa_event.listen(
                 engine, "connect", _postgres_connect_read_only if read_only else _postgres_connect
             )
-        store = cls(engine)
+        store = cls(engine, sqlite_path=parsed.database if backend == "sqlite" else None)
         try:
             if read_only:
                 store._check_schema()
             else:
                 store._migrate()
         except OperationalError as error:
+            store._disown()
             engine.dispose()
             reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
             raise StoreError(f"cannot open {parsed.render_as_string()}: {reason}") from error
@@ -387,6 +407,12 @@ class EventStore:
     def close(self) -> None:
         if self.broken is None:  # a broken store's connections stay open until the process ends
             self.engine.dispose()
+            self._disown()
+
+    def _disown(self) -> None:
+        if self._owned is not None:
+            disown_files(self._owned)
+            self._owned = None
 
     def __enter__(self) -> EventStore:
         return self

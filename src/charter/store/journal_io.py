@@ -29,6 +29,7 @@ from pydantic import ValidationError
 from charter.load.canonical import event_dict, event_from_json, format_entries
 from charter.load.case import _persons_of, sort_entries
 from charter.load.confine import OutsideCase, outside_reason
+from charter.located import read_text
 from charter.model.bylaws import Bylaws
 from charter.model.case import Case, Entry
 from charter.model.charter import CharterFile
@@ -217,6 +218,10 @@ def case_from_records(
     return case, []
 
 
+class UnreadableFile(ValueError):
+    """A file the case names cannot be read (e.g. it is the store's own database)."""
+
+
 def import_case(
     store: EventStore, case: Case, org: str | None = None, *, allow_outside: bool = False
 ) -> tuple[str, int]:
@@ -240,10 +245,10 @@ def import_case(
     if case.charter.waterfall is not None:
         path = Path(case.root) / case.charter.waterfall
         if path.is_file():
-            records[0]["waterfall"] = {
-                "name": case.charter.waterfall,
-                "text": path.read_text(encoding="utf-8"),
-            }
+            text, errors = read_text(path)  # never the store's own files (charter.located)
+            if text is None:
+                raise UnreadableFile("; ".join(f"{d.source}: {d.message}" for d in errors))
+            records[0]["waterfall"] = {"name": case.charter.waterfall, "text": text}
     written = store.append_many(name, records)
     return name, len(written)
 

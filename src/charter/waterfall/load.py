@@ -15,7 +15,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from charter.located import did_you_mean, display_path, locate, read_yaml, validate
+from charter.located import did_you_mean, display_path, locate, parse_yaml, validate
 from charter.model.source import Diagnostic, Source
 from charter.waterfall.model import (
     PRO_RATA,
@@ -59,9 +59,10 @@ def read_spec(
     path: str | Path, text: str | None = None
 ) -> tuple[WaterfallSpec | None, Any, list[Diagnostic]]:
     """Parse and schema-check a file: ``(spec, yaml_root, diagnostics)``."""
-    root, errors = read_yaml(path, text)
-    if errors:
-        return None, root, errors
+    parsed = parse_yaml(path, text)
+    root = parsed.data
+    if parsed.errors:
+        return None, root, parsed.all_errors(WaterfallSpec, str(path))
     spec, errors = validate(WaterfallSpec, root, str(path))
     return spec, root, errors
 

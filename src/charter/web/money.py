@@ -96,6 +96,8 @@ def explore(wf_text: WaterfallText, query: Mapping[str, str], amount: Fraction) 
     from charter.waterfall.load import load_waterfall, read_spec
     from charter.waterfall.money import parse_amount
 
+    if wf_text.errors:
+        return _broken(wf_text.label, list(wf_text.errors), amount)
     spec, _, errors = read_spec(wf_text.label, wf_text.text)
     if spec is None:
         return _broken(wf_text.label, errors, amount)

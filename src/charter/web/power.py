@@ -157,7 +157,7 @@ def control_vs_economics(
 ) -> ControlTable | None:
     """The core's control-against-economics report (``report.control``), laid out for the page:
     money at a few amounts, the first dollar, and the next dollar after the chosen amount."""
-    if wf_text is None:
+    if wf_text is None or wf_text.errors:
         return None
     loaded, _ = load_for_report(wf_text.label, {}, text=wf_text.text)
     if loaded is None:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Protocol
 
 from charter.load.case import CHARTER_FILE, load_case
+from charter.located import read_text
 from charter.model.case import Case
 from charter.model.source import Diagnostic
 
@@ -28,6 +29,8 @@ class WaterfallText:
 
     label: str
     text: str
+    errors: tuple[Diagnostic, ...] = ()
+    """Why the file could not be read (then ``text`` is empty): shown, never guessed around."""
 
 
 class CaseSource(Protocol):
@@ -100,7 +103,8 @@ class DirectoryCaseSource:
         path = root / name
         if not path.is_file():
             return None
-        return WaterfallText(label=str(path), text=path.read_text(encoding="utf-8"))
+        text, errors = read_text(path)
+        return WaterfallText(label=str(path), text=text or "", errors=tuple(errors))
 
 
 def is_case_dir(path: Path) -> bool:
