@@ -180,9 +180,12 @@ def test_objection__not_known_whether_at_the_start(tmp_path: Path) -> None:
 
 def test_objection__model_act_objector_who_votes_for_has_waived(tmp_path: Path) -> None:
     # Model-Act states: the objection holds only if the director does not vote for the action.
+    # Not Delaware, whose §229 forbids this rule (a floor Charter checks): the floors Charter
+    # knows are the DGCL's, so the profile says it is under none of them.
     profile = """
     profile: model-act
     extends: delaware-stock
+    kind: none
     waiver: {objection: at-start-and-not-voting-for}
     """
     votes_for = FIRE_FAY.replace("eve: against", "eve: for")

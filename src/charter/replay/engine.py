@@ -571,6 +571,7 @@ class _Fold:
             interested=frozenset(interested),
             effective_at=effective_at,
             extra=extra or {},
+            profiles=self.profiles,
         )
         return apply(rules_for(form), ctx)
 
