@@ -394,6 +394,7 @@ def judge_amendment(
             problems.append(
                 AmendmentProblem(
                     message=str(why),
+                    key=next((k for k in settings if str(why).startswith(f"{k}:")), None),
                     hint="name a parameter of the profile, e.g. 'quorum.fraction'"
                     if unknown
                     else "give a value the parameter can take (docs/formats.md, bylaws profile)",
