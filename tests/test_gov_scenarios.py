@@ -180,9 +180,12 @@ def test_objection__not_known_whether_at_the_start(tmp_path: Path) -> None:
 
 def test_objection__model_act_objector_who_votes_for_has_waived(tmp_path: Path) -> None:
     # Model-Act states: the objection holds only if the director does not vote for the action.
+    # Not Delaware, whose §229 forbids this rule (a floor Charter checks): the floors Charter
+    # knows are the DGCL's, so the profile says it is under none of them.
     profile = """
     profile: model-act
     extends: delaware-stock
+    kind: none
     waiver: {objection: at-start-and-not-voting-for}
     """
     votes_for = FIRE_FAY.replace("eve: against", "eve: for")
@@ -377,8 +380,14 @@ def test_consent__majority_without_meeting_where_the_bylaws_allow_it(tmp_path: P
       subject: {person: fay, office: ceo}
       votes: {ann: for, bob: for, cat: for}
     """
+    # The rule is reported as a bylaw; only a nonstock corporation's certificate may let a
+    # majority act without a meeting (DGCL §141(f), (j)): conditional on that, not valid.
     v = verdict(scenario(tmp_path, events, profile="openai-2016-reported"), "fire-fay")
-    assert v.status is Status.VALID
+    assert v.status is Status.CONDITIONAL
+    assert v.missing_facts == (
+        "whether the certificate of incorporation authorises action without a meeting by "
+        "majority of directors in office, not in writing (DGCL §141(j))",
+    )
     v = verdict(scenario(tmp_path / "b", events, profile="delaware-stock"), "fire-fay")
     assert v.status is Status.VOID
     assert failed_rules(v) == ["without-meeting.allowed"]

@@ -13,11 +13,12 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from charter.load.confine import OutsideMode, outside_error
-from charter.load.profiles import apply_amendment, load_profile
+from charter.load.profiles import load_profile
 from charter.located import did_you_mean, locate, parse_mapping, validate
 from charter.model.bylaws import Bylaws
 from charter.model.case import Case, Entry
 from charter.model.charter import CharterFile
+from charter.model.floors import judge_amendment
 from charter.model.journal import (
     KIND_RANK,
     ActSpec,
@@ -358,16 +359,19 @@ def _check_act(
             out.extend(errs)
             if prof is not None:
                 profiles[amend.profile] = prof
-        if amend is not None and amend.set:
-            _, why = apply_amendment(bylaws, dict(amend.set))
-            if why is not None:
-                out.append(
-                    _err(
-                        locate(data, (*loc, "amendment", "set"), path),
-                        why,
-                        "name a parameter of the profile, e.g. 'quorum.fraction'",
-                    )
-                )
+        if amend is not None and (amend.profile in profiles or amend.set):
+            replacement = profiles.get(amend.profile) if amend.profile is not None else None
+            _, problems = judge_amendment(bylaws, replacement, amend.set)
+            for problem in problems:
+                if problem.conditional:
+                    continue  # judged in replay: conditional on the certificate
+                if problem.key == "profile":
+                    at: tuple[str | int, ...] = (*loc, "amendment", "profile")
+                elif problem.key is not None:
+                    at = (*loc, "amendment", "set", problem.key)
+                else:
+                    at = (*loc, "amendment", "set")
+                out.append(_err(locate(data, at, path), problem.message, problem.hint))
     return out
 
 

@@ -17,6 +17,7 @@ from charter.located import (
     validate,
 )
 from charter.model.bylaws import Bylaws, apply_amendment
+from charter.model.floors import errors as floor_errors
 from charter.model.source import Diagnostic, Source
 
 PROFILE_PACKAGE = "charter.profiles"
@@ -133,7 +134,18 @@ def load_profile(
         return None, errors
     own_text = _shipped_text(ref)
     positions, _ = read_yaml(label, own_text) if own_text is not None else read_yaml(label)
-    return validate(Bylaws, mapping, label, positions=positions)
+    bylaws, errors = validate(Bylaws, mapping, label, positions=positions)
+    if bylaws is None:
+        return None, errors
+    below = [
+        Diagnostic(
+            source=locate(positions, breach.where, label), message=breach.message, hint=breach.hint
+        )
+        for breach in floor_errors(bylaws)
+    ]
+    if below:
+        return None, below
+    return bylaws, errors
 
 
 __all__ = ["apply_amendment", "deep_merge", "load_profile", "shipped_profiles"]

@@ -19,6 +19,13 @@ from charter.model.kinds import ActKind, Channel
 
 Base = Literal["cast", "present", "in-office", "authorized"]
 Body = Literal["board", "members", "stockholders"]
+Kind = Literal["stock", "nonstock", "none"]
+"""What the profile governs: a Delaware stock or nonstock corporation (the DGCL's floors apply,
+``charter.model.floors``), or a body under no statute (Robert's Rules): no floors."""
+Origin = Literal["certificate", "bylaws"]
+"""Where a provision that departs from the statute's default is written.  Some departures only
+a nonstock corporation's certificate may make (DGCL §141(j)); stated in the bylaws, they stand
+only if the certificate authorises them, which the record must show."""
 
 
 class _Frozen(BaseModel):
@@ -70,6 +77,7 @@ class Threshold(_Frozen):
 
     fraction: str = "majority"
     base: Base = "present"
+    source: Origin = "bylaws"
     citation: str = ""
 
     _v = field_validator("fraction")(lambda cls, v: _check_fraction(v))
@@ -90,6 +98,7 @@ class Quorum(_Frozen):
     floor: int = Field(default=1, ge=0, description="never fewer than this many directors")
     withdrawal: Literal["lost", "continue-if-majority-of-quorum", "continue"] = "lost"
     remote_counts: bool = True
+    source: Origin = "bylaws"
     citation: str = ""
 
     _v = field_validator("fraction")(lambda cls, v: _check_fraction(v))
@@ -140,7 +149,8 @@ class WrittenConsent(_Frozen):
     threshold: Threshold = Threshold(fraction="unanimous", base="in-office")
     signers_at_least_quorum: bool = True
     in_writing: bool = True
-    max_delay_days: int | None = 60
+    max_delay_days: int | None = Field(default=60, ge=0)
+    source: Origin = "bylaws"
     citation: str = ""
 
 
@@ -177,6 +187,8 @@ class Bylaws(_Frozen):
     title: str = ""
     description: str = ""
     extends: str | None = None
+    kind: Kind = "stock"
+    """Not given: a stock corporation, whose floors are the strictest."""
     quorum: Quorum = Quorum()
     thresholds: dict[str, Threshold] = Field(default_factory=dict)
     director_removal: Removal = Removal(by=("stockholders",))
@@ -223,6 +235,13 @@ def apply_amendment(bylaws: Bylaws, settings: dict[str, Any]) -> tuple[Bylaws | 
     data = bylaws.model_dump(mode="json")
     for dotted, value in settings.items():
         parts = dotted.split(".")
+        if parts[0] == "kind" or parts[-1] == "source":
+            # What the corporation is, and what its certificate provides, are not the bylaws'
+            # to change: a board that amends its bylaws amends neither.
+            return None, (
+                f"'{dotted}' cannot be changed by amending the bylaws: it says what the "
+                "corporation is or what its certificate of incorporation provides"
+            )
         node: Any = data
         for part in parts[:-1]:
             if not isinstance(node, dict) or part not in node:

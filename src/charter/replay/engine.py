@@ -543,6 +543,7 @@ class _Fold:
             interested=frozenset(interested),
             effective_at=effective_at,
             extra=extra or {},
+            profiles=self.profiles,
         )
         return apply(rules_for(form), ctx)
 
@@ -637,29 +638,52 @@ class _Fold:
         c.last = entry
         if c.done:
             return
-        results = [(spec, self.judge_consent(entry, c, spec)) for spec in c.event.acts]
-        # The consent is complete once the signatures suffice; it is then judged on every
-        # rule (a delay beyond the limit, or no authority, still makes it void).
-        signatures = ("consent.threshold", "consent.signers-quorum")
-        if all(
-            check.outcome is Outcome.PASSED
-            for _, checks in results
-            for check in checks
-            if check.rule in signatures
-        ):
+        form, results, complete = self.consent_judgement(entry, c)
+        if complete:
             c.done = True
             for spec, checks in results:
                 status = status_of(checks)
                 missing = missing_of(checks) if status is Status.CONDITIONAL else ()
-                self.record(entry, spec, status, checks, missing, "written-consent", "adopted")
+                self.record(entry, spec, status, checks, missing, form, "adopted")
                 self.take_effect_later(spec, status, entry.at, self._effective(c))
 
-    def judge_consent(self, entry: Entry, c: _Consent, spec: ActSpec) -> list[Check]:
+    def consent_judgement(
+        self, entry: Entry, c: _Consent
+    ) -> tuple[Form, list[tuple[ActSpec, list[Check]]], bool]:
+        """The consent's acts judged with the signatures gathered so far, and whether those
+        suffice.  Under the written-consent rule first (DGCL §141(f): everyone in office); where
+        the profile lets the board act without a meeting by fewer (a majority, as OpenAI's
+        bylaws were reported to), the same signed writing is judged under that rule too, and is
+        adopted at the signature that makes the number it needs (the consent rule then says
+        whether that rule needs the certificate's authority).  Once the signatures suffice the
+        act is judged on every rule: a delay beyond the limit, or no authority, still make it
+        void."""
+        forms: list[Form] = ["written-consent"]
+        if self.jure.bylaws.action_without_meeting.allowed:
+            forms.append("without-meeting")
+        first: list[tuple[ActSpec, list[Check]]] = []
+        for form in forms:
+            results = [(spec, self.judge_consent(entry, c, spec, form)) for spec in c.event.acts]
+            first = first or results
+            prefix = "consent" if form == "written-consent" else "without-meeting"
+            signatures = (f"{prefix}.threshold", f"{prefix}.signers-quorum")
+            if all(
+                check.outcome is Outcome.PASSED
+                for _, checks in results
+                for check in checks
+                if check.rule in signatures
+            ):
+                return form, results, True
+        return "written-consent", first, False
+
+    def judge_consent(
+        self, entry: Entry, c: _Consent, spec: ActSpec, form: Form = "written-consent"
+    ) -> list[Check]:
         """One act of a written consent, judged with the signatures gathered so far."""
         return self.judge(
             entry,
             spec,
-            "written-consent",
+            form,
             dict.fromkeys(c.signers, Vote.FOR),
             effective_at=self._effective(c),
             extra=self._consent_extra(c),
@@ -684,11 +708,11 @@ class _Fold:
         if c is None or c.done:
             return
         c.done = True
-        for spec in c.event.acts:
-            checks = self.judge_consent(entry, c, spec)
+        form, results, _ = self.consent_judgement(entry, c)
+        for spec, checks in results:
             status = status_of(checks)
             missing = missing_of(checks) if status is Status.CONDITIONAL else ()
-            self.record(entry, spec, status, checks, missing, "written-consent", "adopted")
+            self.record(entry, spec, status, checks, missing, form, "adopted")
             self.take_effect_later(spec, status, entry.at, self._effective(c))
 
     def unfinished_consents(self) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from charter.rules.amendment import amendment
 from charter.rules.authority import authority, subject
 from charter.rules.base import ActContext, Check, Form
 from charter.rules.consent import consent
@@ -23,6 +24,7 @@ Rule = Callable[[ActContext], list[Check]]
 AT_A_MEETING: tuple[Rule, ...] = (
     authority,
     subject,
+    amendment,
     called_by,
     notice,
     remote_presence,
@@ -31,7 +33,7 @@ AT_A_MEETING: tuple[Rule, ...] = (
     threshold,
     deception,
 )
-WITHOUT_A_MEETING: tuple[Rule, ...] = (authority, subject, consent, recusal)
+WITHOUT_A_MEETING: tuple[Rule, ...] = (authority, subject, amendment, consent, recusal)
 RESIGNATION: tuple[Rule, ...] = (resignation,)
 
 

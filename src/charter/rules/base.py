@@ -89,6 +89,8 @@ class ActContext:
     interested: frozenset[str] = frozenset()
     effective_at: dt.datetime | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
+    profiles: Mapping[str, Bylaws] = field(default_factory=dict)
+    """The profiles an ``amend-bylaws`` act may adopt by name (the case's)."""
 
     def check(
         self,

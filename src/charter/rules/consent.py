@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from charter.model.bylaws import WrittenConsent
+from charter.model.floors import CERTIFICATE, breaches
 from charter.model.kinds import ActKind, Outcome, Vote
 from charter.rules.base import ActContext, Check, names, tally_outcome
 from charter.rules.quorum import quorum_required
@@ -94,6 +95,8 @@ def consent(ctx: ActContext) -> list[Check]:
                 "found an informal agreement",
             )
         )
+    if outcome is not Outcome.FAILED:
+        out.extend(_certificate_authority(ctx, rule, prefix, what, counts["for"]))
     if rule.max_delay_days is not None and ctx.effective_at is not None:
         delay = (ctx.effective_at - ctx.at) / dt.timedelta(days=1)
         ok = delay <= rule.max_delay_days
@@ -107,3 +110,45 @@ def consent(ctx: ActContext) -> list[Check]:
             )
         )
     return out
+
+
+def _certificate_authority(
+    ctx: ActContext, rule: WrittenConsent, prefix: str, what: str, signed: int
+) -> list[Check]:
+    """Where the act relies on a departure from DGCL §141(f) that only a nonstock corporation's
+    certificate may make (§141(j)) and the profile states it in the bylaws, the act stands only
+    if the certificate authorises it: a fact the record does not give, so the check is unknown
+    (never simply passed).  An act that would stand under §141(f) itself (everyone in office
+    signed, in writing, a quorum of signers, in effect within 60 days) relies on nothing."""
+    name = "written_consent" if prefix == "consent" else "action_without_meeting"
+    found = {x.where[1] for x in breaches(ctx.bylaws) if x.conditional and x.where[0] == name}
+    if not found:
+        return []
+    relied: list[str] = []
+    votes = ctx.votes_of(sorted(ctx.state.directors))
+    if "threshold" in found and any(v is not Vote.FOR for v in votes):
+        relied.append(f"by {rule.threshold.describe()}")
+    if "in_writing" in found and ctx.extra.get("in_writing") is not True:
+        relied.append("not in writing")
+    if "signers_at_least_quorum" in found and signed < quorum_required(ctx)[0]:
+        relied.append("by fewer signers than a quorum")
+    late = ctx.effective_at is not None and ctx.effective_at - ctx.at > dt.timedelta(days=60)
+    if "max_delay_days" in found and late:
+        relied.append("in effect more than 60 days after it is given")
+    if not relied:
+        return []
+    how = ", ".join(relied)
+    return [
+        ctx.check(
+            f"{prefix}.certificate",
+            f"DGCL §141(f), (j); {rule.citation}",
+            Outcome.UNKNOWN,
+            f"{ctx.subject_text} by {what} {how}: DGCL §141(f) requires the written consent "
+            "of every director in office; this profile's rule is written in the bylaws, and "
+            f"only the certificate of a nonstock corporation may provide otherwise ({CERTIFICATE})"
+            ", which the record does not show",
+            missing=(
+                f"whether the certificate of incorporation authorises {what} {how} ({CERTIFICATE})",
+            ),
+        )
+    ]

@@ -2,16 +2,60 @@
 
 from __future__ import annotations
 
-from charter.model.bylaws import required_count
+from dataclasses import dataclass
+from fractions import Fraction
+
+from charter.model.bylaws import parse_fraction, required_count
+from charter.model.floors import CERTIFICATE, QUORUM, quorum_floor
 from charter.model.kinds import ActKind, Outcome
 from charter.rules.base import ActContext, Check, MeetingFacts, tally_outcome
 
 
-def quorum_required(ctx: ActContext) -> tuple[int, str]:
-    q, st = ctx.bylaws.quorum, ctx.state
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Required:
+    """The quorum an act needs: the bylaws' count, raised to the statute's floor where the
+    bylaws' count falls below it; ``relaxed`` is the bylaws' own count when that stands only
+    if the certificate authorises it (a nonstock corporation's bylaws, DGCL §141(j))."""
+
+    count: int
+    of: str
+    citation: str
+    note: str = ""
+    relaxed: int | None = None
+
+
+def _required(ctx: ActContext) -> _Required:
+    b, st = ctx.bylaws, ctx.state
+    q = b.quorum
     total = st.authorized_seats if q.base == "authorized" else len(st.directors)
     base = "authorized seats" if q.base == "authorized" else "directors in office"
-    return max(q.floor, required_count(q.fraction, total)), f"{total} {base}"
+    of = f"{total} {base}"
+    own = max(q.floor, required_count(q.fraction, total))
+    floor, conditional = quorum_floor(b, st.authorized_seats)
+    if own >= floor:
+        below_third = parse_fraction(q.fraction)[0] < Fraction(1, 3)
+        if b.kind == "nonstock" and q.source == "certificate" and below_third:
+            # Not §141(b), which forbids it: the certificate's own authority.
+            citation = (
+                f"{CERTIFICATE}: a nonstock corporation's certificate sets a quorum below one third"
+            )
+            return _Required(count=own, of=of, citation=citation)
+        return _Required(count=own, of=of, citation=q.citation)
+    note = f"the statute's floor: the bylaws' {own} of {of} is less than one third"
+    citation = f"{QUORUM.citation}: {QUORUM.requires}"
+    return _Required(
+        count=floor,
+        of=f"{st.authorized_seats} authorized seats",
+        citation=citation,
+        note=note,
+        relaxed=own if conditional else None,
+    )
+
+
+def quorum_required(ctx: ActContext) -> tuple[int, str]:
+    """The count of directors that makes a quorum, never below the statute's floor."""
+    r = _required(ctx)
+    return r.count, r.of
 
 
 def quorum(ctx: ActContext) -> list[Check]:
@@ -19,7 +63,11 @@ def quorum(ctx: ActContext) -> list[Check]:
     if m is None:
         return []
     q = ctx.bylaws.quorum
-    required, of = quorum_required(ctx)
+    r = _required(ctx)
+    required, of = r.count, r.of
+    q = q.model_copy(update={"citation": r.citation}) if r.citation != q.citation else q
+    if r.note:
+        of = f"{of} ({r.note})"
     rid = "quorum"
     vac = ctx.bylaws.vacancies
     if ctx.spec.act is ActKind.FILL_VACANCY and vac.below_quorum:
@@ -79,6 +127,21 @@ def quorum(ctx: ActContext) -> list[Check]:
         return [
             ctx.check(
                 rid, q.citation, Outcome.PASSED, f"required {required} of {of}, present {counted}"
+            )
+        ]
+    if r.relaxed is not None and counted >= r.relaxed:
+        return [
+            ctx.check(
+                rid,
+                q.citation,
+                Outcome.UNKNOWN,
+                f"required {required} of {of}; present {counted}: a quorum under the bylaws "
+                f"({r.relaxed}) only if the certificate of incorporation authorises a quorum "
+                f"below one third ({CERTIFICATE})",
+                missing=(
+                    "whether the certificate of incorporation authorises a quorum below one "
+                    f"third of the directors ({CERTIFICATE})",
+                ),
             )
         ]
     short = (

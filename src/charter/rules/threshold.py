@@ -6,8 +6,20 @@ from __future__ import annotations
 from fractions import Fraction
 
 from charter.model.bylaws import Threshold, parse_fraction, required_count
+from charter.model.floors import CERTIFICATE, at_least_majority_present
 from charter.model.kinds import CAST_VOTES, ActKind, Outcome, Vote
 from charter.rules.base import ActContext, Check, tally_outcome
+
+MAJORITY_PRESENT = Threshold(fraction="majority", base="present", citation="DGCL §141(b)")
+
+
+def _needs_certificate(ctx: ActContext, th: Threshold) -> bool:
+    """Whether ``th`` is below DGCL §141(b) in a nonstock corporation's bylaws (a departure
+    only its certificate may make: ``charter.model.floors``)."""
+    b = ctx.bylaws
+    if b.kind != "nonstock" or th.source == "certificate" or ctx.spec.act is ActKind.FILL_VACANCY:
+        return False
+    return not at_least_majority_present(th)
 
 
 def applicable_threshold(ctx: ActContext) -> Threshold:
@@ -84,6 +96,21 @@ def threshold(ctx: ActContext) -> list[Check]:
     needs = th.describe() if th.base == "cast" else f"{th.describe()} ({need})"
     detail = f"{ctx.subject_text}: needs {needs}; found {tally}{gap}"
     missing = ("the tally (votes of " + ", ".join(unknown) + ")",) if unknown else ()
+    if outcome is not Outcome.FAILED and _needs_certificate(ctx, th):
+        # A nonstock corporation's bylaws set a threshold below DGCL §141(b)'s majority of
+        # those present: the act stands on it only if the certificate authorises it (§141(j)).
+        floor_fn, floor_need = passes_fn(MAJORITY_PRESENT, ctx, len(people))
+        floor_outcome, _, _ = tally_outcome(eligible, ctx, floor_fn, [v for _, v in pairs])
+        if floor_outcome is not Outcome.PASSED:
+            fact = (
+                f"whether the certificate of incorporation authorises an act of the board by "
+                f"{th.describe()} ({CERTIFICATE})"
+            )
+            detail += (
+                f"; DGCL §141(b) requires a majority of directors present ({floor_need}), and "
+                f"only the certificate may provide otherwise ({CERTIFICATE})"
+            )
+            outcome, missing = Outcome.UNKNOWN, (*missing, fact)
     return [
         ctx.check(f"threshold.{ctx.spec.act.value}", th.citation, outcome, detail, missing=missing)
     ]

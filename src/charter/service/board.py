@@ -41,6 +41,7 @@ import sqlalchemy as sa
 from charter.load.case import _NEEDS_OFFICE, _NEEDS_PERSON, sort_entries
 from charter.load.profiles import load_profile, shipped_profiles
 from charter.model.case import Case, Entry
+from charter.model.floors import judge_amendment
 from charter.model.journal import (
     ActSpec,
     Amendment,
@@ -773,6 +774,20 @@ class Board:
             amendment is None or (amendment.profile is None and not amendment.set)
         ):
             raise Refused(422, "invalid", "act 'amend-bylaws' needs an 'amendment'")
+        if act is ActKind.AMEND_BYLAWS and amendment is not None:
+            # The judgement the replay makes of the act (rules/amendment.py), made before the
+            # proposal is recorded: an amendment that could never take effect is refused here.
+            before = self.state(view, self.now(view)).bylaws
+            replacement = view.case.profiles.get(amendment.profile or "")
+            _, problems = judge_amendment(before, replacement, amendment.set)
+            wrong = [p for p in problems if not p.conditional]
+            if wrong:
+                raise Refused(
+                    422,
+                    "invalid-amendment",
+                    "; ".join(p.message for p in wrong),
+                    hints=[p.hint for p in wrong],
+                )
         return ActSpec(
             id=ident,
             act=act,
