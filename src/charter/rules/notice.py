@@ -162,7 +162,7 @@ def _judge_each(ctx: ActContext, m: MeetingFacts, rule: NoticeRule, waiver: Waiv
             notes.append(f"{person}: notice waived by attendance")
             known_short = short or (not got and (m.notices_complete or person in m.not_notified))
             if known_short and adequate is Outcome.FAILED:
-                waived_short.append(f"{person} ({'; '.join(short) or 'no notice given'})")
+                waived_short.append(f"{person}: {'; '.join(short) or 'no notice given'}")
             continue
         messages = [f"{frm} ({ch})" for frm, to, ch in m.private_messages if to == person]
         if short:
@@ -279,7 +279,7 @@ def notice(ctx: ActContext) -> list[Check]:
                     Outcome.FAILED,
                     ("if special: " if m.type == "unknown" else "")
                     + f"notice of {kind} meeting {m.id} fell short for "
-                    + "; ".join(judged.waived)
+                    + _grouped(list(judged.waived))
                     + ", cured by attendance without objection at the start (waiver of notice)",
                     Severity.WARNING,
                 )
