@@ -356,6 +356,17 @@ NEVER_ADOPTED = """
 """
 
 
+FIRE_GUS_LATER = """
+- id: fire-gus
+  at: 2023-05-01T10:21:00
+  kind: motion
+  form: without-meeting
+  act: remove-officer
+  subject: {person: gus, office: cfo}
+  votes: {ann: for, bob: for, cat: for, dan: for, eve: for}
+"""
+
+
 def test_consent_never_adopted__fails_and_says_not_adopted(tmp_path: Path) -> None:
     t = scenario(tmp_path, NEVER_ADOPTED)
     v = verdict(t, "fire-fay")
@@ -434,6 +445,22 @@ def test_order__a_consent_never_completed_is_listed_at_its_time(tmp_path: Path) 
         code, out, _ = run("replay", str(tmp_path), "--bylaws", profile, "--json")
         assert code == 0
         assert [a["id"] for a in json.loads(out)["acts"]] == ["hire-hal", "fire-fay", "fire-gus"]
+
+
+def test_order__the_web_timeline_lists_acts_in_time_order_and_opens_at_the_last(
+    tmp_path: Path,
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from charter.web import DirectoryCaseSource, create_app
+
+    case_dir = tmp_path / "acme"
+    write_case(case_dir, NEVER_ADOPTED + FIRE_GUS_LATER, profile="delaware-nonstock")
+    client = TestClient(create_app(DirectoryCaseSource([case_dir])))
+    page = client.get("/orgs/acme/timeline?profile=delaware-nonstock").text
+    assert page.index('id="act-fire-fay"') < page.index('id="act-fire-gus"')
+    # the default moment is the last act's (10:21), not the unfinished consent's (09:20)
+    assert "State at 01 May 2023 10:21" in page
 
 
 # -- 10. an interest declared without a motion --------------------------------------------------
