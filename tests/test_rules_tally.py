@@ -16,7 +16,7 @@ from charter.model.bylaws import Threshold
 from charter.model.kinds import Outcome, Vote
 from charter.rules.base import ActContext, tally_outcome
 from charter.rules.threshold import passes_fn
-from test_gov_rules import ctx
+from test_gov_rules import ctx, meeting
 
 VOTES = [Vote.FOR, Vote.AGAINST, Vote.ABSTAIN, Vote.UNKNOWN, Vote.RECUSED, Vote.ABSENT]
 FRACTIONS = ["majority", "two-thirds", "unanimous", "1/3", "3/5", "more-than 1/2", "1/7", "1"]
@@ -61,6 +61,7 @@ def test_three_extremes_give_the_full_enumeration(
         votes=dict(zip(people, votes, strict=True)),
         directors=people,
         seats=max(seats, len(people)),
+        m=meeting(present=people),
     )
     th = Threshold(fraction=fraction, base=base)  # type: ignore[arg-type]
     fn, _ = passes_fn(th, c, len(people))
@@ -72,9 +73,14 @@ def test_three_extremes_give_the_full_enumeration(
 
 def test_unknown_votes_that_could_swing_it_leave_it_unknown() -> None:
     people = ("a", "b", "c")
-    c = ctx(votes={"a": Vote.FOR, "b": Vote.UNKNOWN, "c": Vote.UNKNOWN}, directors=people)
+    present = meeting(present=people)
+    c = ctx(
+        votes={"a": Vote.FOR, "b": Vote.UNKNOWN, "c": Vote.UNKNOWN}, directors=people, m=present
+    )
     fn, _ = passes_fn(Threshold(fraction="majority", base="cast"), c, 3)
     assert tally_outcome(list(people), c, fn)[0] is Outcome.UNKNOWN
-    settled = ctx(votes={"a": Vote.FOR, "b": Vote.FOR, "c": Vote.UNKNOWN}, directors=people)
+    settled = ctx(
+        votes={"a": Vote.FOR, "b": Vote.FOR, "c": Vote.UNKNOWN}, directors=people, m=present
+    )
     fn, _ = passes_fn(Threshold(fraction="majority", base="present"), settled, 3)
     assert tally_outcome(list(people), settled, fn)[0] is Outcome.PASSED

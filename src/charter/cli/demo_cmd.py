@@ -63,10 +63,15 @@ def _comparison(timelines: dict[str, Timeline]) -> Table:
     table.add_column("act")
     for name in timelines:
         table.add_column(name)
+    # Each profile lists its acts in time order, and a consent's time can differ between
+    # profiles (completed at one signature under one, never under another): match acts by id.
+    by_id = [{v.id: v for v in t.verdicts} for t in timelines.values()]
     first = next(iter(timelines.values()))
-    for i, v in enumerate(first.verdicts):
+    for v in first.verdicts:
         row: list[Any] = [v.at.strftime("%Y-%m-%d %H:%M"), v.id]
-        row.extend(status_text(t.verdicts[i].status) for t in timelines.values())
+        for verdicts in by_id:
+            other = verdicts.get(v.id)
+            row.append(status_text(other.status, other.declared) if other else "—")
         table.add_row(*row)
     return table
 
@@ -95,8 +100,11 @@ def run_demo(out: Path) -> int:
         "|---|---|" + "---|" * len(timelines),
     ]
     first = next(iter(timelines.values()))
-    for i, v in enumerate(first.verdicts):
-        cells = " | ".join(t.verdicts[i].status.value for t in timelines.values())
+    by_id = [{w.id: w for w in t.verdicts} for t in timelines.values()]
+    for v in first.verdicts:
+        cells = " | ".join(
+            verdicts[v.id].status.value if v.id in verdicts else "—" for verdicts in by_id
+        )
         report.append(f"| {v.at:%Y-%m-%d %H:%M} | {v.id} | {cells} |")
     report.append("")
     for name, timeline in timelines.items():

@@ -58,6 +58,9 @@ class Status(StrEnum):
 
 
 class Severity(StrEnum):
+    """What a failure of a check means for the act."""
+
+    FAILED = "failed"  # the act was not adopted: a vote that fell short, a consent never completed
     VOID = "void"
     VOIDABLE = "voidable"
     WARNING = "warning"

@@ -45,6 +45,8 @@ from charter.rules import RESIGNATION, apply, rules_for
 from charter.rules.base import ActContext, Check, Form, MeetingFacts
 from charter.rules.status import missing_of, status_of
 
+_SIGNATURES = ("consent.threshold", "consent.signers-quorum")
+"""The checks that say whether a written consent has enough signatures to be adopted."""
 APPLIES_DE_JURE = {Status.VALID, Status.VALID_WITH_WARNINGS, Status.VOIDABLE, Status.CONDITIONAL}
 FORM_LABEL = {
     "meeting": "at a meeting",
@@ -111,6 +113,7 @@ class Timeline:
     profile: str
     initial: State
     verdicts: tuple[Verdict, ...]
+    """Every act's verdict, in time order."""
     snapshots: tuple[Snapshot, ...]
     """The states after each moment at which one of them changed, in time order."""
     diagnostics: tuple[Diagnostic, ...] = ()
@@ -224,6 +227,10 @@ class _Meeting:
     objected: set[str] = field(default_factory=set)
     objection_unknown: set[str] = field(default_factory=set)
     closed: bool = False
+    memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
+    """Answers the rules remembered about this meeting (lent to them as ``ActContext.memo``):
+    kept here, with the fold that a live board retains, and gone with it.  Each is keyed by
+    exactly the facts it was computed from, so a copy may share it."""
 
     def copy(self) -> _Meeting:
         """A copy whose sets are its own (a fork changes them; see :meth:`_Fold.claim`)."""
@@ -260,7 +267,11 @@ class _Fold:
         self._messages_frozen: tuple[tuple[str, str, str], ...] = ()
         self.interests: dict[str, set[str]] = {}
         self.consents: dict[str, _Consent] = {}
-        self.pending: list[tuple[dt.datetime, int, str, Callable[[State], State]]] = []
+        self.pending: list[tuple[dt.datetime, int, str, Callable[[State], State], str]] = []
+        self.why_not: dict[str, str] = {}
+        """Why someone who was, or was recorded as, a director is not one de jure now (removed
+        by which act, resigned, elected by a void act): said when a vote of theirs is
+        disregarded."""
         self.counter = 0
         self.verdicts: list[Verdict] = []
         self.snapshots: list[Snapshot] = []
@@ -300,6 +311,7 @@ class _Fold:
         other.snapshots = list(self.snapshots)
         other.diagnostics = list(self.diagnostics)
         other.pending = list(self.pending)
+        other.why_not = dict(self.why_not)
         other._owned = set()
         return other
 
@@ -343,16 +355,37 @@ class _Fold:
     # -- time ---------------------------------------------------------------------------------
     def advance(self, to: dt.datetime | None) -> None:
         while self.pending and (to is None or self.pending[0][0] <= to):
-            when, _, view, effect = heapq.heappop(self.pending)
+            when, _, view, effect, why = heapq.heappop(self.pending)
             if view == "jure":
-                self.jure = effect(self.jure)
+                self.set_jure(effect(self.jure), why)
             else:
-                self.facto = effect(self.facto)
+                self.set_facto(effect(self.facto), why)
             self.snap(when)
 
-    def schedule(self, when: dt.datetime, view: str, effect: Callable[[State], State]) -> None:
+    def schedule(
+        self, when: dt.datetime, view: str, effect: Callable[[State], State], why: str
+    ) -> None:
         self.counter += 1
-        heapq.heappush(self.pending, (when, self.counter, view, effect))
+        heapq.heappush(self.pending, (when, self.counter, view, effect, why))
+
+    def set_jure(self, state: State, why: str) -> None:
+        """Move the de jure state on, remembering why anyone left the board."""
+        before = self.jure.directors
+        self.jure = state
+        if state.directors is not before and state.directors != before:
+            for person in before - state.directors:
+                self.why_not[person] = why
+            for person in state.directors - before:
+                self.why_not.pop(person, None)
+
+    def set_facto(self, state: State, why: str, status: Status | None = None) -> None:
+        """Move the de facto state on; someone it seats who is not a director de jure is
+        remembered with the act that seated them and its verdict."""
+        before = self.facto.directors
+        self.facto = state
+        if status is not None and state.directors is not before:
+            for person in state.directors - before - self.jure.directors:
+                self.why_not[person] = f"{why}, which is {status.value}"
 
     def snap(self, at: dt.datetime) -> None:
         """Record the states after the events at ``at`` - only when one of them changed: most
@@ -495,21 +528,24 @@ class _Fold:
             source=entry.source,
         )
 
-    def check_voters(self, entry: Entry, voters: Iterable[str], what: str) -> None:
+    def disregarded(self, entry: Entry, voters: Iterable[str], what: str) -> dict[str, str]:
+        """The votes (or signatures) of people who are not directors de jure at the act, each
+        with why.  Who is a director is a consequence of the replay (under another profile an
+        earlier removal may be void), so this is never an error of the journal: the vote is
+        not counted and the verdict says whose, and why."""
         voters = list(voters)
-        if self.jure.directors.issuperset(voters) or self.facto.directors.issuperset(voters):
-            return  # the usual case, without a look-up per voter in each state
+        directors = self.jure.directors
+        if directors.issuperset(voters):
+            return {}  # the usual case, without a look-up per voter
+        when = entry.at.strftime("%Y-%m-%d %H:%M")
+        out: dict[str, str] = {}
         for person in voters:
-            if person not in self.jure.directors and person not in self.facto.directors:
-                self.diagnostics.append(
-                    Diagnostic(
-                        source=entry.source,
-                        message=f"{what} by '{person}', who is not a director at "
-                        f"{entry.at.isoformat()}",
-                        hint="directors then: "
-                        + ", ".join(sorted(self.jure.directors | self.facto.directors)),
-                    )
+            if person not in directors:
+                why = self.why_not.get(person)
+                out[person] = f"{what} by {person} disregarded: not a director at {when}" + (
+                    f", {why}" if why else ""
                 )
+        return out
 
     def judge(
         self,
@@ -521,14 +557,11 @@ class _Fold:
         meeting: str | None = None,
         effective_at: dt.datetime | None = None,
         extra: dict[str, Any] | None = None,
+        disregarded: dict[str, str] | None = None,
     ) -> list[Check]:
         interested = set(self.interests.get(spec.id or "", set())) | set(
             getattr(spec, "interested", ())
         )
-        if spec.act is ActKind.APPROVE_TRANSACTION:
-            # An interest declared without naming a motion is an interest in the transactions
-            # the board approves from then on.
-            interested |= self.interests.get("*", set())
         ctx = ActContext(
             spec=spec,
             form=form,
@@ -544,8 +577,25 @@ class _Fold:
             effective_at=effective_at,
             extra=extra or {},
             profiles=self.profiles,
+            disregarded=disregarded or {},
+            memo=self.meetings[meeting].memo
+            if form == "meeting" and meeting in self.meetings
+            else None,
         )
-        return apply(rules_for(form), ctx)
+        rules = rules_for(form)
+        checks = apply(rules, ctx)
+        # An interest declared without naming a motion: DGCL §144 concerns the transactions
+        # in which a director is interested, and the record does not say whether this is one
+        # of them.  Judge the act both ways; where the answer matters, it is a missing fact.
+        unscoped = (
+            self.interests.get("*", set()) - interested
+            if spec.act is ActKind.APPROVE_TRANSACTION
+            else set()
+        )
+        if not unscoped:
+            return checks
+        both = apply(rules, replace(ctx, interested=frozenset(interested | unscoped)))
+        return _either_interest(checks, both, sorted(unscoped), spec.id or "this act", ctx)
 
     def record(
         self,
@@ -578,10 +628,11 @@ class _Fold:
 
     def take_effect(self, spec: ActSpec, status: Status, at: dt.datetime, de_facto: bool) -> None:
         declared = getattr(spec, "declared", "adopted")
+        why = _why(spec, at)
         if status in APPLIES_DE_JURE and declared != "rejected":
-            self.jure = apply_act(self.jure, spec, at, self.profiles)
+            self.set_jure(apply_act(self.jure, spec, at, self.profiles), why)
         if de_facto:
-            self.facto = apply_act(self.facto, spec, at, self.profiles)
+            self.set_facto(apply_act(self.facto, spec, at, self.profiles), why, status)
 
     def take_effect_later(
         self, spec: ActSpec, status: Status, at: dt.datetime, when: dt.datetime | None
@@ -595,18 +646,18 @@ class _Fold:
         def effect(state: State) -> State:
             return apply_act(state, spec, when, self.profiles)
 
+        why = _why(spec, when)
         if status in APPLIES_DE_JURE:
-            self.schedule(when, "jure", effect)
-        self.schedule(when, "facto", effect)
+            self.schedule(when, "jure", effect, why)
+        self.schedule(when, "facto", effect, why)
 
     def motion(self, entry: Entry, ev: Motion) -> None:
         votes = None if is_unknown(ev.votes) else dict(ev.votes)  # type: ignore[arg-type]
-        if votes:
-            self.check_voters(
-                entry,
-                [p for p, v in votes.items() if v in CAST_VOTES],
-                "a vote",
-            )
+        disregarded = (
+            self.disregarded(entry, [p for p, v in votes.items() if v in CAST_VOTES], "vote")
+            if votes
+            else {}
+        )
         forms: list[Form] = (
             ["meeting", "written-consent", "without-meeting"] if ev.form == "unknown" else [ev.form]
         )
@@ -619,6 +670,7 @@ class _Fold:
                 votes,
                 meeting=ev.meeting,
                 extra={"in_writing": None if is_unknown(ev.in_writing) else ev.in_writing},
+                disregarded=disregarded,
             )
             results.append((form, checks, status_of(checks)))
         if len(results) == 1:
@@ -632,7 +684,6 @@ class _Fold:
 
     def signed(self, entry: Entry, ev: ConsentSigned) -> None:
         c = self.consents[ev.consent]
-        self.check_voters(entry, [ev.by], "a consent signature")
         if ev.by not in c.signers:
             c.signers.append(ev.by)
         c.last = entry
@@ -687,6 +738,7 @@ class _Fold:
             dict.fromkeys(c.signers, Vote.FOR),
             effective_at=self._effective(c),
             extra=self._consent_extra(c),
+            disregarded=self.disregarded(entry, c.signers, "signature"),
         )
 
     @staticmethod
@@ -716,15 +768,21 @@ class _Fold:
             self.take_effect_later(spec, status, entry.at, self._effective(c))
 
     def unfinished_consents(self) -> None:
+        """A consent still short of signatures at the end of the journal was never adopted:
+        its signature checks say so, with severity failed, so status, check and words agree."""
         for c in self.consents.values():
             if c.done:
                 continue
             entry = c.last or c.entry
             for spec in c.event.acts:
-                checks = self.judge_consent(entry, c, spec)
-                self.record(
-                    entry, spec, Status.FAILED, checks, (), "written-consent", "not adopted"
-                )
+                checks = [
+                    replace(check, severity=Severity.FAILED, detail=f"not adopted: {check.detail}")
+                    if check.outcome is Outcome.FAILED and check.rule in _SIGNATURES
+                    else check
+                    for check in self.judge_consent(entry, c, spec)
+                ]
+                status = status_of(checks)
+                self.record(entry, spec, status, checks, (), "written-consent", "not adopted")
 
     def resignation(self, entry: Entry, ev: Resignation) -> None:
         spec = ActSpec(
@@ -761,14 +819,85 @@ class _Fold:
         def effect(state: State) -> State:
             return resign(state, ev.person, ev.positions, when)
 
+        named = f" ({spec.id})" if spec.id else ""
+        why = f"resigned{named}, effective {when:%Y-%m-%d %H:%M}"
         if when > entry.at:
             if status in APPLIES_DE_JURE:
-                self.schedule(when, "jure", effect)
-            self.schedule(when, "facto", effect)
+                self.schedule(when, "jure", effect, why)
+            self.schedule(when, "facto", effect, why)
         else:
             if status in APPLIES_DE_JURE:
-                self.jure = effect(self.jure)
-            self.facto = effect(self.facto)
+                self.set_jure(effect(self.jure), why)
+            self.set_facto(effect(self.facto), why)
+
+
+def _either_interest(
+    without: list[Check], with_: list[Check], people: list[str], act: str, ctx: ActContext
+) -> list[Check]:
+    """The checks of an act judged without and with interests declared without naming a
+    motion.  Where the status is the same either way, the checks without them, and a note that
+    it does not matter; otherwise each check that differs is unknown, saying both answers, with
+    the missing fact (whether those interests concern this act; taken together)."""
+    who = ", ".join(people)
+    whose = f"{who}'s interest" if len(people) == 1 else f"the interests of {who}"
+    verb, pronoun = ("concerns", "it") if len(people) == 1 else ("concern", "they")
+    fact = f"whether {whose} (declared without naming a motion) {verb} {act}"
+    if status_of(without) is status_of(with_) and _findings(without) == _findings(with_):
+        note = ctx.check(
+            "recusal.interest-scope",
+            ctx.bylaws.recusal.citation,
+            Outcome.PASSED,
+            f"{whose} (declared without naming a motion): whether {pronoun} {verb} {act} "
+            "does not change the verdict",
+            Severity.WARNING,
+        )
+        return [*without, note]
+    pending = list(with_)
+    merged: list[Check] = []
+    for c in without:
+        w = next((x for x in pending if x.rule == c.rule), None)
+        if w is not None:
+            pending.remove(w)
+        if w is None or w.outcome is c.outcome:
+            merged.append(c)
+            continue
+        worse = w if w.outcome is not Outcome.PASSED else c
+        merged.append(
+            replace(
+                c,
+                outcome=Outcome.UNKNOWN,
+                severity=worse.severity,
+                detail=f"if {whose} {verb} {act}: {w.detail}; if not: {c.detail}",
+                missing=(fact, *c.missing, *w.missing),
+            )
+        )
+    for w in pending:  # checks only an interest brings (recusal of the interested)
+        if w.outcome is not Outcome.PASSED:
+            merged.append(
+                replace(
+                    w,
+                    outcome=Outcome.UNKNOWN,
+                    detail=f"if {whose} {verb} {act}: {w.detail}",
+                    missing=(fact, *w.missing),
+                )
+            )
+    return merged
+
+
+def _findings(checks: list[Check]) -> set[tuple[str, Outcome]]:
+    """What a list of checks found, beyond the passes: the same findings, the same verdict."""
+    return {(c.rule, c.outcome) for c in checks if c.outcome is not Outcome.PASSED}
+
+
+def _why(spec: ActSpec, at: dt.datetime) -> str:
+    """How an act changed who is on the board, as a vote disregarded later explains it."""
+    name = spec.id or spec.act.value
+    when = f"{at:%Y-%m-%d %H:%M}"
+    if spec.act is ActKind.REMOVE_DIRECTOR:
+        return f"removed by act {name} at {when}"
+    if spec.act in (ActKind.ELECT_DIRECTOR, ActKind.FILL_VACANCY):
+        return f"seated by act {name} at {when}"
+    return f"by act {name} at {when}"
 
 
 def _combine_alternatives(
@@ -808,8 +937,16 @@ def replay(case: Case, *, bylaws: Bylaws | None = None) -> Timeline:
     return _finish(fold, case)
 
 
+def _verdict_time(v: Verdict) -> dt.datetime:
+    return v.at
+
+
 def _finish(fold: _Fold, case: Case) -> Timeline:
-    """The end of the journal: consents never completed, effects scheduled after it."""
+    """The end of the journal: consents never completed, effects scheduled after it.
+
+    The verdicts are listed in time order (a stable sort: acts of one instant keep the
+    journal's order).  The fold records a consent never completed only at the end, though it
+    stands at its last signature, before any later act: every output lists acts as this does."""
     fold.judged = len(fold.verdicts)
     fold.unfinished_consents()
     fold.pending_at_end = bool(fold.pending)
@@ -817,7 +954,7 @@ def _finish(fold: _Fold, case: Case) -> Timeline:
     return Timeline(
         profile=case.bylaws.profile,
         initial=fold.initial,
-        verdicts=tuple(fold.verdicts),
+        verdicts=tuple(sorted(fold.verdicts, key=_verdict_time)),
         snapshots=tuple(fold.snapshots),
         diagnostics=tuple(fold.diagnostics),
         fold=fold,

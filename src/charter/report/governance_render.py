@@ -28,8 +28,15 @@ OUTCOME_MARK = {
 }
 
 
-def status_text(status: Status) -> Text:
-    return Text(status.value, style=STATUS_STYLE[status])
+def status_text(status: Status, declared: str = "adopted") -> Text:
+    """The status, and what the organisation declared where that is not "adopted" (a consent
+    never completed says "not adopted", as the JSON's ``declared`` does)."""
+    text = Text(status.value, style=STATUS_STYLE[status])
+    if declared == "not adopted":
+        text.append(" (not adopted)")
+    elif declared != "adopted":
+        text.append(f" (declared {declared})")
+    return text
 
 
 def subject_label(v: Verdict) -> str:
@@ -57,7 +64,7 @@ def timeline_table(timeline: Timeline, *, title: str | None = None) -> Table:
             v.kind.value,
             subject_label(v),
             v.form,
-            status_text(v.status),
+            status_text(v.status, v.declared),
             f"{v.source.path.rsplit('/', 1)[-1]}:{v.source.line}",
         )
     return table
@@ -81,7 +88,9 @@ def verdict_panel(v: Verdict, *, verbose: bool = False) -> Panel:
     lines.append(
         Text(f" journal {v.source}" + (f" · {v.evidence}" if v.evidence else ""), style="dim")
     )
-    title = Text.assemble(f"{v.id}: {v.kind.value} {subject_label(v)} — ", status_text(v.status))
+    title = Text.assemble(
+        f"{v.id}: {v.kind.value} {subject_label(v)} — ", status_text(v.status, v.declared)
+    )
     return Panel(
         Group(*lines),
         title=title,

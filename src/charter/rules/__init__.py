@@ -17,7 +17,7 @@ from charter.rules.notice import notice
 from charter.rules.quorum import quorum
 from charter.rules.recusal import recusal
 from charter.rules.resignation import resignation
-from charter.rules.threshold import threshold
+from charter.rules.threshold import disregarded, threshold
 
 Rule = Callable[[ActContext], list[Check]]
 
@@ -31,9 +31,17 @@ AT_A_MEETING: tuple[Rule, ...] = (
     quorum,
     recusal,
     threshold,
+    disregarded,
     deception,
 )
-WITHOUT_A_MEETING: tuple[Rule, ...] = (authority, subject, amendment, consent, recusal)
+WITHOUT_A_MEETING: tuple[Rule, ...] = (
+    authority,
+    subject,
+    amendment,
+    consent,
+    recusal,
+    disregarded,
+)
 RESIGNATION: tuple[Rule, ...] = (resignation,)
 
 

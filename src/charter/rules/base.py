@@ -4,7 +4,7 @@ that stays honest about unknown votes."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -91,6 +91,15 @@ class ActContext:
     extra: Mapping[str, Any] = field(default_factory=dict)
     profiles: Mapping[str, Bylaws] = field(default_factory=dict)
     """The profiles an ``amend-bylaws`` act may adopt by name (the case's)."""
+    disregarded: Mapping[str, str] = field(default_factory=dict)
+    """Votes recorded from people who are not directors (de jure) at the act, each with why:
+    who is a director is a consequence of the replay, so such a vote is not an error of the
+    journal; it is not counted, and the verdict says so."""
+    memo: MutableMapping[Hashable, Any] | None = field(default=None, compare=False, repr=False)
+    """Lent by the caller, who owns it and knows when it goes stale (the replay keeps one per
+    meeting): a rule may remember there an answer under a key holding exactly what the answer
+    was computed from, so its result stays a function of its arguments.  None: remember
+    nothing."""
 
     def check(
         self,
@@ -115,13 +124,27 @@ class ActContext:
         return self.votes_of((person,))[0]
 
     def votes_of(self, people: Iterable[str]) -> list[Vote]:
-        """Each one's vote: unknown when the tally is; a director with no recorded vote at a
-        meeting is unknown (present or not), elsewhere (a consent) absent."""
+        """Each one's vote.  At a meeting whose attendance is recorded, a director not present
+        at the act took no part in it (absent) whatever the tally says; one present with no
+        recorded vote, or any director where attendance is not recorded, is unknown (as all
+        are when the tally is).  Elsewhere (a consent) a director with no recorded vote did
+        not sign (absent)."""
+        unknown, absent = Vote.UNKNOWN, Vote.ABSENT
+        present = self.meeting.present if self.meeting is not None else None
+        if self.form != "meeting":
+            if self.votes is None:
+                return [unknown for _ in people]
+            get = self.votes.get
+            return [get(person, absent) for person in people]
+        if present is None:
+            if self.votes is None:
+                return [unknown for _ in people]
+            get = self.votes.get
+            return [get(person, unknown) for person in people]
         if self.votes is None:
-            return [Vote.UNKNOWN for _ in people]
-        default = Vote.UNKNOWN if self.form == "meeting" else Vote.ABSENT
+            return [unknown if person in present else absent for person in people]
         get = self.votes.get
-        return [get(person, default) for person in people]
+        return [get(person, unknown) if person in present else absent for person in people]
 
     @property
     def subject_text(self) -> str:

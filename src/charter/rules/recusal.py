@@ -61,9 +61,12 @@ def recusal(ctx: ActContext) -> list[Check]:
     if ctx.spec.act is ActKind.APPROVE_TRANSACTION and rule.disinterested_majority_safe_harbour:
         disinterested = sorted(ctx.state.directors - ctx.interested)
         need = required_count("majority", len(disinterested))
-        votes = [ctx.vote_of(p) for p in disinterested]
+        # A director absent from the meeting (attendance recorded) did not vote: absent, not
+        # unknown (``ActContext.votes_of``).
+        votes = ctx.votes_of(disinterested)
         yes = votes.count(Vote.FOR)
-        maybe = votes.count(Vote.UNKNOWN)
+        unknown = [p for p, v in zip(disinterested, votes, strict=True) if v is Vote.UNKNOWN]
+        maybe = len(unknown)
         outcome = (
             Outcome.PASSED
             if yes >= need
@@ -78,8 +81,11 @@ def recusal(ctx: ActContext) -> list[Check]:
                 outcome,
                 f"safe harbour needs a majority of the {len(disinterested)} "
                 f"disinterested directors ({need}); found {yes} for"
-                + (f", {maybe} unknown" if maybe else ""),
+                + (f", {maybe} unknown ({', '.join(unknown)})" if maybe else ""),
                 Severity.WARNING,
+                missing=tuple(f"vote of {p}" for p in unknown)
+                if outcome is Outcome.UNKNOWN
+                else (),
             )
         )
     return out

@@ -13,17 +13,21 @@ from charter.model.kinds import Outcome, Severity, Status
 from charter.rules.base import Check
 
 
+_MAY_UNDO = (Severity.FAILED, Severity.VOID)
+
+
 def status_of(checks: Iterable[Check]) -> Status:
-    """A known void defect decides; a vote that fell short fails; an act with a voidable defect
-    but an open question that could make it void is conditional (it may be void), not merely
-    voidable."""
+    """An act that was not adopted (a vote that fell short, a consent never completed: a
+    failed check of severity failed) fails; a known void defect decides; an act with a
+    voidable defect but an open question that could make it fail or void is conditional (it
+    may be of no effect), not merely voidable."""
     checks = list(checks)
     failed = [c for c in checks if c.outcome is Outcome.FAILED]
-    if any(c.rule.startswith("threshold.") for c in failed):
+    if any(c.severity is Severity.FAILED for c in failed):
         return Status.FAILED
     if any(c.severity is Severity.VOID for c in failed):
         return Status.VOID
-    unknown_void = any(c.outcome is Outcome.UNKNOWN and c.severity is Severity.VOID for c in checks)
+    unknown_void = any(c.outcome is Outcome.UNKNOWN and c.severity in _MAY_UNDO for c in checks)
     if any(c.severity is Severity.VOIDABLE for c in failed) and not unknown_void:
         return Status.VOIDABLE
     if any(c.outcome is Outcome.UNKNOWN for c in checks):

@@ -7,7 +7,7 @@ from fractions import Fraction
 
 from charter.model.bylaws import Threshold, parse_fraction, required_count
 from charter.model.floors import CERTIFICATE, at_least_majority_present
-from charter.model.kinds import CAST_VOTES, ActKind, Outcome, Vote
+from charter.model.kinds import CAST_VOTES, ActKind, Outcome, Severity, Vote
 from charter.rules.base import ActContext, Check, tally_outcome
 
 MAJORITY_PRESENT = Threshold(fraction="majority", base="present", citation="DGCL §141(b)")
@@ -60,7 +60,7 @@ def passes_fn(th: Threshold, ctx: ActContext, n_present: int):  # type: ignore[n
 def _absent_voters(ctx: ActContext, people: list[str]) -> list[str]:
     """Directors in office recorded as voting at a meeting they were not present at: their votes
     do not count, and the check says so rather than dropping them silently.  (A vote by someone
-    not in office at all is a diagnostic of the replay.)"""
+    not in office at all is disregarded by the replay: see :func:`disregarded`.)"""
     if ctx.votes is None or ctx.meeting is None or ctx.meeting.present is None:
         return []
     counted, in_office = set(people), ctx.state.directors
@@ -112,5 +112,36 @@ def threshold(ctx: ActContext) -> list[Check]:
             )
             outcome, missing = Outcome.UNKNOWN, (*missing, fact)
     return [
-        ctx.check(f"threshold.{ctx.spec.act.value}", th.citation, outcome, detail, missing=missing)
+        ctx.check(
+            f"threshold.{ctx.spec.act.value}",
+            th.citation,
+            outcome,
+            detail,
+            Severity.FAILED,
+            missing=missing,
+        )
+    ]
+
+
+def disregarded(ctx: ActContext) -> list[Check]:
+    """Votes (or consent signatures) recorded from people who are not directors at the act:
+    not counted, and said, with why, as a warning on the act (the record holds a vote it
+    should not)."""
+    if not ctx.disregarded:
+        return []
+    if ctx.form == "written-consent":
+        citation = ctx.bylaws.written_consent.citation
+    elif ctx.form == "without-meeting":
+        citation = ctx.bylaws.action_without_meeting.citation
+    else:
+        citation = applicable_threshold(ctx).citation
+    return [
+        ctx.check(
+            "votes.not-directors",
+            citation,
+            Outcome.FAILED,
+            "; ".join(ctx.disregarded[p] for p in sorted(ctx.disregarded))
+            + " (only directors in office vote; not counted)",
+            Severity.WARNING,
+        )
     ]

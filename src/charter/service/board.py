@@ -60,7 +60,7 @@ from charter.model.journal import (
     Resignation,
     Subject,
 )
-from charter.model.kinds import ActKind, Channel, Outcome, Status, View, Vote
+from charter.model.kinds import ActKind, Channel, Outcome, Severity, Status, View, Vote
 from charter.model.source import Source
 from charter.model.state import State
 from charter.power.board import board_power
@@ -355,10 +355,12 @@ def _verdict_json(v: Verdict) -> dict[str, Any]:
 
 def defects(v: Verdict, *, final: bool = True) -> list[dict[str, Any]]:
     """The failed checks that make an act legally defective.  Before a motion closes a failing
-    threshold only means not enough votes *yet*; it is not a defect of the vote."""
+    threshold only means not enough votes *yet*; it is not a defect of the vote.  A warning is
+    not a defect: the act stands (a notice shortfall waived by attendance, say), and the
+    verdict returned says it."""
     out = []
     for c in v.checks:
-        if c.outcome is not Outcome.FAILED:
+        if c.outcome is not Outcome.FAILED or c.severity is Severity.WARNING:
             continue
         if c.rule.startswith("threshold.") and (not final or v.status is Status.FAILED):
             continue
