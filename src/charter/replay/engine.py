@@ -36,7 +36,7 @@ from charter.model.journal import (
     Resignation,
     Subject,
 )
-from charter.model.kinds import CAST_VOTES, ActKind, Outcome, Status, View, Vote
+from charter.model.kinds import CAST_VOTES, ActKind, Outcome, Severity, Status, View, Vote
 from charter.model.source import Diagnostic, Source
 from charter.model.state import AgreementState, State
 from charter.model.unknown import is_unknown

@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from charter.model.kinds import Outcome, Severity, Status
 from charter.rules.base import Check
 
-
 _MAY_UNDO = (Severity.FAILED, Severity.VOID)
 
 
