@@ -67,8 +67,9 @@ from charter.replay import Timeline, replay
 from charter.replay.engine import Verdict
 from charter.service import schemas
 from charter.service.accounts import Account
-from charter.service.mail import Mailer
+from charter.service.mail import Delivery, Mailer
 from charter.store.bulk import collector_paused
+from charter.store.canonical import NotCanonicalizable, canonical_event
 from charter.store.db import EventStore
 from charter.store.journal_io import SERVICE, case_from_records, event_record
 
@@ -99,6 +100,14 @@ class Refused(Exception):
 
 class NeedsConfirmation(Refused):
     """The act would be recorded with a defective verdict: say ``confirm: true`` to record it."""
+
+
+def _check_ident(value: str, what: str) -> None:
+    """The id rule of the API's paths and bodies (:func:`schemas.ident_problem`), for an id
+    that reached the board another way (the portal's form routes): one rule for both edges."""
+    problem = schemas.ident_problem(value)
+    if problem is not None:
+        raise Refused(422, "invalid", f"{what} id: {problem}")
 
 
 def _not_found(what: str, ident: str) -> Refused:
@@ -311,6 +320,45 @@ def _not_recorded(error: str) -> Refused:
         "not-recorded",
         f"the database did not record this ({error}); nothing was recorded: try again",
     )
+
+
+def _describe(error: Exception) -> str:
+    return f"{type(error).__name__}: {error}".splitlines()[0]
+
+
+_INTRODUCES = {"meeting-called": "meeting", "motion-proposed": "motion"}
+"""The id a service record brings into being (what later records may refer to)."""
+_REFERS = ("meeting", "motion", "consent")
+
+
+@dataclass
+class _Taint:
+    """What records that failed to commit leave unsafe to commit after them: everything, once
+    a journal event failed (the case changed under every later decision); else the records
+    that refer to an id a failed service record introduced."""
+
+    everything: bool = False
+    ids: set[str] = field(default_factory=set)
+
+    def add(self, ticket: _Ticket) -> None:
+        for record in ticket.records:
+            if record.get("type") != SERVICE:
+                self.everything = True
+            key = _INTRODUCES.get(str(record.get("op")))
+            if key is not None and isinstance(record.get(key), str):
+                self.ids.add(record[key])
+
+    def touches(self, ticket: _Ticket) -> bool:
+        if self.everything:
+            return True
+        if not self.ids:
+            return False
+        for record in ticket.records:
+            event = record.get("event")
+            fields = record | (event if isinstance(event, dict) else {})
+            if any(fields.get(k) in self.ids for k in _REFERS):
+                return True
+        return False
 
 
 def _pg_unlock(connection: sa.Connection, key: int) -> None:
@@ -611,46 +659,88 @@ class Board:
             raise _not_recorded(ticket.error)
 
     def _commit(self, org: str, slot: _OrgSlot, batch: list[_Ticket]) -> None:
-        error: str | None = None
-        stored: list[int] = []
+        """Append the batch in one transaction.  If that fails, every request decided so far
+        is committed request by request (:meth:`_commit_each`) while new decisions wait, so that
+        one record the database refuses fails its own request, not the hundreds decided beside
+        it; the view is then rebuilt from the store by the next request."""
         try:
             records = [r for t in batch for r in t.records]
-            stored = [s.seq for s in self.store.append_many(org, records)] if records else []
-        except Exception as exc:  # a failed commit: report it to every request of the batch
-            error = f"{type(exc).__name__}: {exc}".splitlines()[0]
+            flat = [s.seq for s in self.store.append_many(org, records)] if records else []
+        except Exception as exc:
+            self._commit_apart(org, slot, batch, _describe(exc))
+            return
         with slot.lock:
             with slot.mutex:
-                if error is not None:
-                    # Later decisions were taken on a view holding the failed records: they fail
-                    # too, and the view is rebuilt from the store by the next request.
-                    batch = batch + slot.pending
-                    slot.pending = []
-                    self._views.pop(org, None)
-                else:
-                    expected = [s for t in batch for s in t.seqs]
-                    if stored != expected:
-                        self._views.pop(org, None)  # another writer appended without the lock
-                    for ticket in batch:
-                        n = len(ticket.seqs)
-                        ticket.seqs[:], stored = stored[:n], stored[n:]
                 for ticket in batch:
-                    ticket.error = error
+                    n = len(ticket.seqs)
+                    if flat[:n] != ticket.seqs:
+                        self._views.pop(org, None)  # another writer appended without the lock
+                    ticket.seqs[:], flat = flat[:n], flat[n:]
                     ticket.done = True
-                slot.committing = False
-                slot.inflight = None
-                idle = not slot.pending
-                slot.idle.notify_all()
-                # Wake the batch's requests (answered) and one waiting request to commit the
-                # next batch; the rest sleep on until their own batch is committed (waking all
-                # of them after every commit cost a loop turn and a new future each).
-                successor = next((t for t in slot.pending if t.wake is not None), None)
-                for ticket in (*batch, *([successor] if successor else [])):
-                    if ticket.wake is not None:
-                        ticket.wake()
-            if error is not None:
-                self._release(slot)
-            elif idle:
+                idle = self._settled(slot, batch)
+            if idle:
                 self._linger(slot)
+
+    def _commit_apart(self, org: str, slot: _OrgSlot, batch: list[_Ticket], error: str) -> None:
+        """The batch failed as a whole: under the decision lock (no request decides meanwhile on
+        the view that holds the failed records), commit it and every request queued after it
+        one request at a time, then answer each and forget the view."""
+        with slot.lock:
+            with slot.mutex:
+                tickets, slot.pending = batch + slot.pending, []
+            known = {id(batch[0]): error} if len(batch) == 1 else {}
+            stored, errors = self._commit_each(org, tickets, known)
+            with slot.mutex:
+                self._views.pop(org, None)
+                for ticket, seqs, failure in zip(tickets, stored, errors, strict=True):
+                    if failure is None:
+                        ticket.seqs[:] = seqs
+                    ticket.error = failure
+                    ticket.done = True
+                self._settled(slot, tickets)
+            # as after any failure: give the cross-process lock back (nothing is pending)
+            self._release(slot)
+
+    @staticmethod
+    def _settled(slot: _OrgSlot, batch: list[_Ticket]) -> bool:
+        """End a commit (the caller holds ``slot.mutex``): wake the batch's requests (answered)
+        and one waiting request to commit the next batch; the rest sleep on until their own
+        batch is committed (waking all of them after every commit cost a loop turn and a new
+        future each).  True if nothing is pending."""
+        slot.committing = False
+        slot.inflight = None
+        slot.idle.notify_all()
+        successor = next((t for t in slot.pending if t.wake is not None), None)
+        for ticket in (*batch, *([successor] if successor else [])):
+            if ticket.wake is not None:
+                ticket.wake()
+        return not slot.pending
+
+    def _commit_each(
+        self, org: str, tickets: list[_Ticket], known: dict[int, str]
+    ) -> tuple[list[list[int]], list[str | None]]:
+        """``tickets`` committed one request at a time, in order (``known``: failures already
+        known, by ``id(ticket)``).  A request fails if its own records fail, or if it may rest
+        on records of an earlier request that failed (:class:`_Taint`)."""
+        stored: list[list[int]] = []
+        errors: list[str | None] = []
+        tainted = _Taint()
+        for ticket in tickets:
+            failure = known.get(id(ticket))
+            if failure is None and tainted.touches(ticket):
+                failure = "it was decided on a record that failed to commit"
+            elif failure is None:
+                try:
+                    seqs = [s.seq for s in self.store.append_many(org, ticket.records)]
+                except Exception as exc:
+                    failure = _describe(exc)
+            if failure is None:
+                stored.append(seqs)
+            else:
+                stored.append([])
+                tainted.add(ticket)
+            errors.append(failure)
+        return stored, errors
 
     def _fresh(self, org: str) -> OrgView:
         """The cached view, brought up to the store's head (another process may have appended)."""
@@ -732,6 +822,7 @@ class Board:
     @staticmethod
     def _fresh_id(view: OrgView, wanted: str | None, prefix: str, taken: set[str]) -> str:
         if wanted is not None:
+            _check_ident(wanted, prefix)
             if wanted in taken:
                 raise Refused(409, "duplicate-id", f"'{wanted}' is already used in {view.org}")
             return wanted
@@ -846,15 +937,28 @@ class Board:
         view: OrgView,
         records: list[dict[str, Any]],
         *,
+        account: Account,
         case: Case | None = None,
         timeline: Timeline | None = None,
     ) -> list[int]:
         """Fold ``records`` into the view now and queue them for the organisation's next commit;
         the request waits for that commit when it leaves :meth:`locked`.  The list returned is
         filled with the stored sequence numbers by the commit (they are the ones predicted here
-        unless another writer appended without taking the lock)."""
+        unless another writer appended without taking the lock).
+
+        Each record is stamped with the account that made it (a person may act through a
+        secretary, and a person's account may be transferred: the log keeps both) and encoded
+        as the store will encode it *before* anything is queued: a record the commit would
+        refuse (NaN, an infinity, a lone surrogate...) is a 422 for this request alone, never a
+        failure of the batch it would have joined."""
         if case is None and any(r.get("type") != SERVICE for r in records):
             raise AssertionError("journal events are appended with the case they make")
+        records = [r | {"account": account.username, "account_id": account.id} for r in records]
+        for record in records:
+            try:
+                canonical_event(record)
+            except NotCanonicalizable as error:
+                raise Refused(422, "not-recordable", f"this cannot be recorded: {error}") from error
         tickets: list[_Ticket] | None = getattr(self._local, "tickets", None)
         if tickets is None:
             raise AssertionError("records are decided under Board.locked")
@@ -874,6 +978,7 @@ class Board:
     def _decide(
         self,
         view: OrgView,
+        account: Account,
         events: Sequence[tuple[Event, dt.datetime] | dict[str, Any]],
         *,
         confirm: bool,
@@ -897,7 +1002,7 @@ class Board:
                 warnings=found,
                 **body,
             )
-        seqs = self._record(view, records, case=case, timeline=timeline)
+        seqs = self._record(view, records, account=account, case=case, timeline=timeline)
         return {"recorded": seqs, "warnings": found} | body
 
     def _service_record(self, view: OrgView, op: str, **data: Any) -> dict[str, Any]:
@@ -961,69 +1066,141 @@ class Board:
                 purpose=body.purpose,
                 remote=body.remote,
             )
-            seqs = self._record(view, [record])
+            seqs = self._record(view, [record], account=account)
             return {"recorded": seqs, "meeting": view.meetings[meeting].to_json()}
+
+    def _notice_plan(
+        self, view: OrgView, account: Account, meeting: str, body: schemas.SendNotices
+    ) -> tuple[MeetingInfo, list[str]]:
+        """The meeting and whom its notices go to (the named people, else the directors now),
+        after checking the meeting may still be noticed and the caller may notice it."""
+        info = self._meeting(view, meeting)
+        if info.called_by is None:
+            raise Refused(409, "not-called", f"meeting '{meeting}' was not called here")
+        if info.opened:
+            raise Refused(409, "meeting-opened", f"meeting '{meeting}' is already open")
+        own = account.person(view.org)
+        if not account.roles(view.org) & WRITERS and own not in info.called_by:
+            raise Refused(403, "forbidden", "only a caller of the meeting, a secretary or an admin")
+        now = self.now(view)
+        directors = sorted(self.state(view, now).directors)
+        to = list(body.to) if body.to is not None else directors
+        for person in to:
+            self._known_person(view, person)
+        return info, to
+
+    def _notice(
+        self, view: OrgView, account: Account, meeting: str, person: str, body: schemas.SendNotices
+    ) -> Notice:
+        # A journal names people only: "secretary" (an account with no person) made the stored
+        # log unloadable once the view was rebuilt from it (after a restart or a failed commit)
+        return Notice(
+            kind="notice",
+            at=self.now(view),
+            meeting=meeting,
+            to=(person,),
+            channel=Channel(body.channel),
+            by=account.person(view.org) or "unknown",
+            purpose_stated=body.purpose_stated,
+            note=f"recorded by {account.username}",
+        )
 
     def send_notices(
         self, org: str, account: Account, meeting: str, body: schemas.SendNotices
     ) -> dict[str, Any]:
+        """Give the meeting's notices.  A notice by a channel the service does not carry is
+        recorded as given, all in one decision.  By email each notice is sent and then recorded
+        *and committed* before the next is sent: when the SMTP server fails part-way the caller
+        learns which were sent (they are in the log), and sending again sends only the rest (a
+        director with an email notice of this meeting on record is not written to twice)."""
+        if body.channel != "email":
+            with self.locked(org) as view:
+                _, to = self._notice_plan(view, account, meeting, body)
+                now = self.now(view)
+                events: list[tuple[Event, dt.datetime] | dict[str, Any]] = [
+                    (self._notice(view, account, meeting, p, body), now) for p in to
+                ]
+                result = self._decide(view, account, events, confirm=True, what="the notices")
+                deliveries = [
+                    {"person": p, "status": "sent", "detail": f"recorded by {account.username}"}
+                    for p in to
+                ]
+                return result | {"deliveries": deliveries}
         with self.locked(org) as view:
-            info = self._meeting(view, meeting)
-            if info.called_by is None:
-                raise Refused(409, "not-called", f"meeting '{meeting}' was not called here")
-            if info.opened:
-                raise Refused(409, "meeting-opened", f"meeting '{meeting}' is already open")
-            own = account.person(org)
-            if not account.roles(org) & WRITERS and own not in info.called_by:
-                raise Refused(
-                    403, "forbidden", "only a caller of the meeting, a secretary or an admin"
+            _, to = self._notice_plan(view, account, meeting, body)
+        done: dict[str, Any] = {"recorded": [], "warnings": [], "verdicts": [], "deliveries": []}
+        for person in to:
+            try:
+                delivery = self._deliver(org, account, meeting, person, body, done)
+            except Refused as error:
+                sent = [d["person"] for d in done["deliveries"] if d["status"] == "sent"]
+                error.message += (
+                    f" (notices sent and recorded before this: {', '.join(sent) or 'none'})"
                 )
+                error.extra.setdefault("deliveries", done["deliveries"])
+                raise
+            if delivery is not None and delivery.transport:
+                sent = [d["person"] for d in done["deliveries"] if d["status"] == "sent"]
+                rest = to[to.index(person) :]
+                raise Refused(
+                    502,
+                    "smtp-failed",
+                    f"the SMTP server failed ({delivery.detail}); notices sent and recorded: "
+                    f"{', '.join(sent) or 'none'}; not sent: {', '.join(rest)}. Send the "
+                    "notices again to send only those not sent",
+                    deliveries=done["deliveries"],
+                    recorded=done["recorded"],
+                )
+        return done
+
+    def _deliver(
+        self,
+        org: str,
+        account: Account,
+        meeting: str,
+        person: str,
+        body: schemas.SendNotices,
+        done: dict[str, Any],
+    ) -> Delivery | None:
+        """One email notice: sent, then recorded and committed (leaving :meth:`locked` waits for
+        the commit) before the caller sends the next.  None if it was given already."""
+        with self.locked(org) as view:
+            info, _ = self._notice_plan(view, account, meeting, body)
+            if person in _noticed(info, "email"):
+                done["deliveries"].append(
+                    {"person": person, "status": "already-sent", "detail": "on record already"}
+                )
+                return None
             now = self.now(view)
-            directors = sorted(self.state(view, now).directors)
-            to = list(body.to) if body.to is not None else directors
-            for person in to:
-                self._known_person(view, person)
-            # A journal names people only: "secretary" (an account with no person) made the stored
-            # log unloadable once the view was rebuilt from it (after a restart or a failed commit)
-            sender = own or "unknown"
-            records: list[tuple[Event, dt.datetime] | dict[str, Any]] = []
-            deliveries = []
-            for person in to:
-                status, detail = "sent", f"recorded by {account.username}"
-                if body.channel == "email":
-                    address = self.mailer.address_of(org, person)
-                    status, detail = self.mailer.send(
-                        address,
-                        f"[{org}] notice of a {info.type} meeting: {meeting}",
-                        _notice_text(org, info, person),
-                    )
-                    records.append(
-                        self._service_record(
-                            view,
-                            "notice-delivery",
-                            meeting=meeting,
-                            person=person,
-                            address=address,
-                            status=status,
-                            detail=detail,
-                            at=now.isoformat(),
-                        )
-                    )
-                deliveries.append({"person": person, "status": status, "detail": detail})
-                if status == "sent":
-                    event = Notice(
-                        kind="notice",
-                        at=now,
-                        meeting=meeting,
-                        to=(person,),
-                        channel=Channel(body.channel),
-                        by=sender,
-                        purpose_stated=body.purpose_stated,
-                        note=detail,
-                    )
-                    records.append((event, now))
-            result = self._decide(view, records, confirm=True, what="the notices")
-            return result | {"deliveries": deliveries}
+            address = self.mailer.address_of(org, person)
+            delivery = self.mailer.deliver(
+                address,
+                f"[{org}] notice of a {info.type} meeting: {meeting}",
+                _notice_text(org, info, person),
+            )
+            records: list[tuple[Event, dt.datetime] | dict[str, Any]] = [
+                self._service_record(
+                    view,
+                    "notice-delivery",
+                    meeting=meeting,
+                    person=person,
+                    address=address,
+                    status=delivery.status,
+                    detail=delivery.detail,
+                    at=now.isoformat(),
+                )
+            ]
+            if delivery.status == "sent":
+                notice = self._notice(view, account, meeting, person, body)
+                records.append((notice.model_copy(update={"note": delivery.detail}), now))
+            result = self._decide(view, account, records, confirm=True, what="the notice")
+        done["recorded"] += result["recorded"]
+        done["warnings"] += result["warnings"]
+        done["verdicts"] += result["verdicts"]
+        done["deliveries"].append(
+            {"person": person, "status": delivery.status, "detail": delivery.detail}
+        )
+        return delivery
 
     def open_meeting(
         self, org: str, account: Account, meeting: str, body: schemas.OpenMeeting
@@ -1054,7 +1231,9 @@ class Board:
                 present=tuple(present),
                 notices="complete" if called else "unknown",
             )
-            return self._decide(view, [(event, now)], confirm=True, what="opening the meeting")
+            return self._decide(
+                view, account, [(event, now)], confirm=True, what="opening the meeting"
+            )
 
     def close_meeting(self, org: str, account: Account, meeting: str) -> dict[str, Any]:
         with self.locked(org) as view:
@@ -1068,7 +1247,9 @@ class Board:
                     409, "motions-open", f"close the open motions first: {', '.join(still)}"
                 )
             event = MeetingClosed(kind="meeting-closed", at=now, meeting=info.id)
-            return self._decide(view, [(event, now)], confirm=True, what="closing the meeting")
+            return self._decide(
+                view, account, [(event, now)], confirm=True, what="closing the meeting"
+            )
 
     def attend(
         self, org: str, account: Account, meeting: str, body: schemas.PersonRef, *, join: bool
@@ -1086,7 +1267,20 @@ class Board:
                 if join
                 else Left(kind="left", at=now, meeting=meeting, person=person)
             )
-            return self._decide(view, [(event, now)], confirm=True, what="attendance")
+            result = self._decide(view, account, [(event, now)], confirm=True, what="attendance")
+            if not join:  # say so: the tally counts only the votes of directors present
+                cast = [
+                    m.id
+                    for m in view.motions.values()
+                    if m.meeting == meeting and not m.closed and person in m.votes
+                ]
+                if cast:
+                    result["votes_not_counted"] = cast
+                    result["note"] = (
+                        f"{person}'s votes on {', '.join(cast)} will not be counted unless "
+                        f"{person} joins '{meeting}' again before the vote closes"
+                    )
+            return result
 
     def object(
         self, org: str, account: Account, meeting: str, body: schemas.ObjectionIn
@@ -1104,7 +1298,7 @@ class Board:
                 at_start=info.motions_proposed == 0,
                 reason=body.reason,
             )
-            result = self._decide(view, [(event, now)], confirm=True, what="the objection")
+            result = self._decide(view, account, [(event, now)], confirm=True, what="the objection")
             result["at_start"] = event.at_start
             return result
 
@@ -1128,7 +1322,7 @@ class Board:
                 by=person,
                 at=now.isoformat(),
             )
-            seqs = self._record(view, [record])
+            seqs = self._record(view, [record], account=account)
             return {"recorded": seqs, "motion": view.motions[ident].to_json()}
 
     def _motion_event(
@@ -1191,7 +1385,17 @@ class Board:
                 "already-voted",
                 f"{person} already voted '{info.votes[person]}' on motion '{motion}'",
             )
-        self._meeting(view, info.meeting, open_=True)
+        meeting = self._meeting(view, info.meeting, open_=True)
+        if person not in meeting.present:
+            # the threshold rule counts only the votes of directors present at the meeting: a
+            # vote from anyone else would be acknowledged and then dropped from the tally
+            raise Refused(
+                409,
+                "not-present",
+                f"{person} is not present at meeting '{meeting.id}': join the meeting first "
+                f"(POST .../meetings/{meeting.id}/join), then vote; a vote from a director "
+                "who is not present is not counted",
+            )
         votes = dict(info.votes) | {person: body.vote}
         event = self._motion_event(view, info, votes, now, "adopted")
         verdicts = self._judge(view, event, now)
@@ -1216,7 +1420,7 @@ class Board:
             at=now.isoformat(),
             confirmed=bool(found),
         )
-        seqs = self._record(view, [record])
+        seqs = self._record(view, [record], account=account)
         return {"recorded": seqs, "warnings": found, "provisional_verdicts": provisional}
 
     def close_motion(
@@ -1239,7 +1443,7 @@ class Board:
             if any(v.status is Status.FAILED for v in verdicts):
                 event = self._motion_event(view, info, votes, now, "rejected")
             result = self._decide(
-                view, [(event, now)], confirm=body.confirm, what=f"motion '{motion}'"
+                view, account, [(event, now)], confirm=body.confirm, what=f"motion '{motion}'"
             )
             result["declared"] = event.declared
             return result
@@ -1272,7 +1476,7 @@ class Board:
                 to=tuple(sorted(self.state(view, now).directors)),
                 effective_at=body.effective_at,
             )
-            result = self._decide(view, [(event, now)], confirm=True, what="the consent")
+            result = self._decide(view, account, [(event, now)], confirm=True, what="the consent")
             result["consent"] = consent
             return result
 
@@ -1289,7 +1493,7 @@ class Board:
                 raise Refused(409, "already-signed", f"{person} already signed '{consent}'")
             event = ConsentSigned(kind="consent-signed", at=now, consent=consent, by=person)
             return self._decide(
-                view, [(event, now)], confirm=body.confirm, what=f"signing '{consent}'"
+                view, account, [(event, now)], confirm=body.confirm, what=f"signing '{consent}'"
             )
 
     def resign(self, org: str, account: Account, body: schemas.Resign) -> dict[str, Any]:
@@ -1318,7 +1522,9 @@ class Board:
                 in_writing=True,
                 id=self._fresh_id(view, None, f"resign-{person}", view.ids),
             )
-            return self._decide(view, [(event, now)], confirm=body.confirm, what="the resignation")
+            return self._decide(
+                view, account, [(event, now)], confirm=body.confirm, what="the resignation"
+            )
 
     def declare_interest(
         self, org: str, account: Account, body: schemas.DeclareInterest
@@ -1335,7 +1541,7 @@ class Board:
                 motion=body.motion,
                 matter=body.matter,
             )
-            return self._decide(view, [(event, now)], confirm=True, what="the declaration")
+            return self._decide(view, account, [(event, now)], confirm=True, what="the declaration")
 
     def announce(self, org: str, account: Account, body: schemas.Announce) -> dict[str, Any]:
         with self.locked(org) as view:
@@ -1343,7 +1549,46 @@ class Board:
             self._writer(view, account, "record an announcement")
             by = body.by or view.case.charter.board.entity
             event = Announcement(kind="announcement", at=now, by=by, text=body.text)
-            return self._decide(view, [(event, now)], confirm=True, what="the announcement")
+            return self._decide(
+                view, account, [(event, now)], confirm=True, what="the announcement"
+            )
+
+    def transfer(
+        self,
+        org: str,
+        account: Account,
+        person: str,
+        to: str,
+        *,
+        move: Callable[[], str],
+        undo: Callable[[str], None],
+    ) -> dict[str, Any]:
+        """An admin moves ``person`` to the account ``to`` (``move`` changes the accounts and
+        returns the account moved from; ``undo`` moves it back).  One person has one account per
+        organisation, so this is the only way a person's acts come from a new account, and it
+        is in the log: who moved whom, from which account to which, when.  Moved under the
+        organisation's lock and put back if the log does not record it."""
+        moved_from: str | None = None
+        try:
+            with self.locked(org) as view:
+                self._writer(view, account, "transfer a person's account")
+                self._known_person(view, person)
+                moved_from = move()
+                record = self._service_record(
+                    view,
+                    "account-transferred",
+                    person=person,
+                    from_account=moved_from,
+                    to_account=to,
+                    by=account.username,
+                    at=self.now(view).isoformat(),
+                )
+                seqs = self._record(view, [record], account=account)
+        except Refused:
+            if moved_from is not None:
+                undo(moved_from)
+            raise
+        return {"recorded": seqs, "person": person, "from": moved_from, "to": to}
 
     # -- reads -----------------------------------------------------------------------------------
 
@@ -1410,6 +1655,12 @@ class Board:
             "directors": sorted(state.directors),
             "acts": [p.to_json() for p in board_power(state, when, chosen)],
         }
+
+
+def _noticed(info: MeetingInfo, channel: str) -> set[str]:
+    """Who has a notice of the meeting by ``channel`` on record (a journal notice: a failed
+    delivery is listed among the notices too, with its status)."""
+    return {n["person"] for n in info.notices if n.get("channel") == channel and "status" not in n}
 
 
 def _notice_text(org: str, info: MeetingInfo, person: str) -> str:

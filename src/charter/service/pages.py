@@ -52,6 +52,7 @@ def page_access(request: Request) -> None:
     from charter.service.app import principal
 
     who = principal(request)
+    request.state.account = who.account  # the pages list only the viewer's organisations
     org = request.path_params.get("org")
     if org is not None and not who.account.roles(str(org)):
         raise Refused(403, "forbidden", f"you have no role in organisation '{org}'")
