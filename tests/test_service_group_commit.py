@@ -1,7 +1,8 @@
 """Group commit in the board service: votes decided while a commit is in flight are appended
 together in the next transaction, each request is answered only after its own batch committed,
 and a batch that fails is committed again request by request: the request the database refuses
-acknowledges nothing (503) and leaves no trace in the service's view (tests/test_service_board_integrity.py).
+acknowledges nothing (503) and leaves no trace in the service's view (the mixed batch:
+tests/test_service_board_integrity.py).
 
 Also: a vote is judged on the retained fold exactly as a full replay judges it, and API tokens
 are cached only for a bounded time."""
