@@ -115,7 +115,7 @@ class Mailer:
         except (smtplib.SMTPDataError, ValueError) as error:  # this message, not the server
             detail = f"SMTP delivery to {to} failed: {type(error).__name__}: {error}"
             return Delivery(status="failed", detail=detail.splitlines()[0])
-        except (OSError, smtplib.SMTPException) as error:
+        except Exception as error:  # the server (unreachable, gone, refusing the sender...)
             detail = f"SMTP delivery to {to} failed: {type(error).__name__}: {error}"
             return Delivery(status="failed", detail=detail.splitlines()[0], transport=True)
         if refused:
