@@ -38,7 +38,7 @@ import anyio
 import anyio.to_thread
 import sqlalchemy as sa
 
-from charter.load.case import _NEEDS_OFFICE, _NEEDS_PERSON, sort_entries
+from charter.load.case import sort_entries
 from charter.load.profiles import load_profile, shipped_profiles
 from charter.model.case import Case, Entry
 from charter.model.journal import (
@@ -59,7 +59,16 @@ from charter.model.journal import (
     Resignation,
     Subject,
 )
-from charter.model.kinds import ActKind, Channel, Outcome, Status, View, Vote
+from charter.model.kinds import (
+    NEEDS_OFFICE,
+    NEEDS_PERSON,
+    ActKind,
+    Channel,
+    Outcome,
+    Status,
+    View,
+    Vote,
+)
 from charter.model.source import Source
 from charter.model.state import State
 from charter.power.board import board_power
@@ -844,9 +853,9 @@ class Board:
     def _spec(self, view: OrgView, body: schemas.ActIn, ident: str) -> ActSpec:
         subject = Subject(person=body.subject.person, office=body.subject.office)
         act = ActKind(body.act)
-        if act in _NEEDS_PERSON and subject.person is None:
+        if act in NEEDS_PERSON and subject.person is None:
             raise Refused(422, "invalid", f"act '{act}' needs subject.person")
-        if act in _NEEDS_OFFICE and subject.office is None:
+        if act in NEEDS_OFFICE and subject.office is None:
             raise Refused(422, "invalid", f"act '{act}' needs subject.office")
         if act is ActKind.CHANGE_BOARD_SIZE and body.seats is None:
             raise Refused(422, "invalid", "act 'change-board-size' needs 'seats'")
