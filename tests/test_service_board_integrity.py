@@ -20,7 +20,8 @@ from fastapi.testclient import TestClient
 
 from charter.service import schemas
 from charter.service.accounts import memberships
-from charter.service.board import Board, Refused
+from charter.service.board import Board
+from charter.service.errors import Refused
 from service_support import DIRECTORS, Portal, ThreadedServer, board_of, make_portal
 
 API = "/api/orgs/acme"
@@ -319,7 +320,7 @@ def test_commit__one_poisoned_record_does_not_fail_the_honest_ones_in_its_batch(
 
     monkeypatch.setattr(store, "append_many", faulty)
     server = ThreadedServer(portal.app)
-    slot = board._slot("acme")
+    slot = board.pipeline.slot("acme")
 
     def post(username: str, path: str, body: dict[str, Any]) -> httpx.Response:
         headers = {"Authorization": f"Bearer {portal.tokens[username]}"}

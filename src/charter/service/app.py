@@ -41,7 +41,8 @@ from charter.service.accounts import (
     PersonTaken,
     token_id,
 )
-from charter.service.board import Board, Refused
+from charter.service.board import Board
+from charter.service.errors import Refused
 from charter.service.hot_route import HotRoute, hot_handler, serve_hot
 from charter.service.mail import Mailer, SmtpConfig
 from charter.service.token_cache import TokenCache, keep_vouching

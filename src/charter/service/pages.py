@@ -12,7 +12,8 @@ from fastapi import Request
 
 from charter.model.case import Case
 from charter.model.source import Diagnostic
-from charter.service.board import Board, Refused
+from charter.service.board import Board
+from charter.service.errors import Refused
 from charter.store.journal_io import waterfall_of
 from charter.web.source import WaterfallText
 

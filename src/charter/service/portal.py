@@ -40,7 +40,8 @@ from starlette.datastructures import FormData
 from charter.model.kinds import BOARD_ACTS, ActKind
 from charter.service import schemas
 from charter.service.accounts import Account, Accounts
-from charter.service.board import WRITERS, Board, NeedsConfirmation, Refused
+from charter.service.board import WRITERS, Board
+from charter.service.errors import NeedsConfirmation, Refused
 from charter.store.checkpoint import KeyFileError, load_or_create_key, load_public_key
 from charter.store.db import EventStore
 from charter.store.verify import verify_log
