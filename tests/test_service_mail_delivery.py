@@ -212,3 +212,16 @@ def test_address__a_bad_address_on_file_is_not_sent_to(tmp_path: Path, sink: Smt
 def test_address__the_smtp_sender_is_one_address_too() -> None:
     with pytest.raises(ValueError, match="one e-mail address per field"):
         SmtpConfig(host="127.0.0.1", sender="charter@x.test, spy@y.test")
+
+
+def test_address__serve_refuses_a_list_as_its_sender(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from charter.cli import app
+
+    db = tmp_path / "x.db"
+    args = ["serve", "--db", str(db), "--smtp-host", "127.0.0.1", "--smtp-from", "a@x.test,b@y"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2
+    assert "--smtp-from 'a@x.test,b@y': one e-mail address per field" in result.output
+    assert not db.exists()  # refused before anything was opened
