@@ -176,14 +176,19 @@ class SmtpSink:
     """A local SMTP server that accepts every message and keeps it (stdlib only): enough of
     RFC 5321 for smtplib's EHLO, MAIL, RCPT, DATA, NOOP and QUIT."""
 
-    def __init__(self, refuse: tuple[str, ...] = ()) -> None:
+    def __init__(self, refuse: tuple[str, ...] = (), drop_after: int | None = None) -> None:
         self.messages: list[tuple[list[str], str]] = []
         self.refuse = refuse
+        self.drop_after = drop_after
+        """Once this many messages were accepted, drop every new connection unanswered (a
+        server that went away part-way); None: serve on."""
         sink = self
 
         class Handler(socketserver.StreamRequestHandler):
             def handle(self) -> None:
                 rcpt: list[str] = []
+                if sink.drop_after is not None and len(sink.messages) >= sink.drop_after:
+                    return  # closed before the greeting: smtplib sees the server disconnect
                 self.wfile.write(b"220 sink ready\r\n")
                 while line := self.rfile.readline():
                     verb = line.decode().strip().split(" ")[0].upper()

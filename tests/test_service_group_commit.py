@@ -1,6 +1,8 @@
 """Group commit in the board service: votes decided while a commit is in flight are appended
 together in the next transaction, each request is answered only after its own batch committed,
-and a batch that fails acknowledges nothing (503) and leaves no trace in the service's view.
+and a batch that fails is committed again request by request: the request the database refuses
+acknowledges nothing (503) and leaves no trace in the service's view (the mixed batch:
+tests/test_service_board_integrity.py).
 
 Also: a vote is judged on the retained fold exactly as a full replay judges it, and API tokens
 are cached only for a bounded time."""
@@ -20,7 +22,8 @@ import pytest
 from charter.model.journal import ActSpec, Motion
 from charter.model.kinds import Vote
 from charter.service import schemas
-from charter.service.board import Board, Refused
+from charter.service.board import Board
+from charter.service.errors import Refused
 from service_support import DIRECTORS, Portal, make_portal
 
 T = TypeVar("T")
@@ -112,7 +115,7 @@ def test_votes_decided_during_a_commit_are_committed_together(
         while not batches:  # the first vote's commit is in flight (and held)
             time.sleep(0.01)
         rest = [pool.submit(vote, p) for p in voters[1:]]
-        slot = board._slot("acme")
+        slot = board.pipeline.slot("acme")
         while True:  # every other vote decided and queued behind it
             with slot.mutex:
                 if len(slot.pending) == len(voters) - 1:
@@ -146,7 +149,7 @@ def test_a_second_vote_is_refused_even_before_the_first_is_committed(
     monkeypatch.setattr(store, "append_many", held)
     with ThreadPoolExecutor(1) as pool:
         first = pool.submit(board.vote, "acme", account, "mo1", schemas.CastVote(vote="for"))
-        slot = board._slot("acme")
+        slot = board.pipeline.slot("acme")
         while True:
             with slot.mutex:
                 if slot.committing:
@@ -207,7 +210,7 @@ def test_a_role_granted_through_the_app_applies_at_once(tmp_path: Path) -> None:
 
 def _released(board: Board, slot: Any) -> bool:
     """The cross-process lock is given back once unused for the linger time (and not before)."""
-    deadline = time.monotonic() + board.linger_s + 2.0
+    deadline = time.monotonic() + board.pipeline.linger_s + 2.0
     while slot.held and time.monotonic() < deadline:
         time.sleep(0.005)
     return not slot.held
@@ -218,8 +221,8 @@ def test_the_cross_process_lock_lingers_while_in_use_and_goes_back_when_unused(
 ) -> None:
     portal = _voting_portal(tmp_path)
     board: Board = portal.app.state.board
-    board.linger_s = 1.0
-    slot = board._slot("acme")
+    board.pipeline.linger_s = 1.0
+    slot = board.pipeline.slot("acme")
     accounts = portal.app.state.accounts
     board.vote("acme", accounts.by_username("ana"), "mo1", schemas.CastVote(vote="for"))
     assert slot.held  # kept: the next request of a burst need not take it again
@@ -230,7 +233,7 @@ def test_the_cross_process_lock_lingers_while_in_use_and_goes_back_when_unused(
     assert slot.held
     assert _released(board, slot)
     assert 1.0 <= time.monotonic() - last < 2.5
-    board.linger_s = 0.0  # no linger: given back as soon as nothing is pending
+    board.pipeline.linger_s = 0.0  # no linger: given back as soon as nothing is pending
     board.vote("acme", accounts.by_username("cleo"), "mo1", schemas.CastVote(vote="for"))
     assert not slot.held
 
@@ -253,7 +256,7 @@ def test_votes_on_the_event_loop_wait_for_a_commit_in_flight_and_release_the_loc
     store = portal.store
     batches, release = _hold_first_commit(store, monkeypatch)
     voters = list(DIRECTORS)
-    slot = board._slot("acme")
+    slot = board.pipeline.slot("acme")
 
     async def on_the_loop() -> list[dict[str, Any]]:
         tasks = [

@@ -158,8 +158,10 @@ def register_serve(app: typer.Typer) -> None:
         from charter.service.accounts import Accounts
         from charter.service.app import ServiceConfig, create_app
         from charter.service.demo import DEMO_ORG, setup_demo
-        from charter.service.mail import SmtpConfig
+        from charter.service.mail import SmtpConfig, address_problem
 
+        if smtp_host and (problem := address_problem(smtp_from)) is not None:
+            usage(f"--smtp-from {smtp_from!r}: {problem}", "one address, e.g. charter@example.org")
         if db is None:
             db = (
                 str(Path(tempfile.mkdtemp(prefix="charter-demo-")) / "demo.db")

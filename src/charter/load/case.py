@@ -31,7 +31,7 @@ from charter.model.journal import (
     MeetingOpened,
     Motion,
 )
-from charter.model.kinds import ActKind
+from charter.model.kinds import NEEDS_OFFICE, NEEDS_PERSON, ActKind
 from charter.model.source import Diagnostic, Source
 from charter.model.unknown import is_unknown
 
@@ -296,17 +296,6 @@ def _persons_of(event: Event) -> list[tuple[tuple[str | int, ...], str]]:
     return refs
 
 
-_NEEDS_PERSON = {
-    ActKind.REMOVE_OFFICER,
-    ActKind.APPOINT_OFFICER,
-    ActKind.REMOVE_DIRECTOR,
-    ActKind.ELECT_DIRECTOR,
-    ActKind.FILL_VACANCY,
-    ActKind.ELECT_CHAIR,
-}
-_NEEDS_OFFICE = {ActKind.REMOVE_OFFICER, ActKind.APPOINT_OFFICER}
-
-
 def _check_act(
     spec: ActSpec,
     loc: tuple[str | int, ...],
@@ -319,11 +308,11 @@ def _check_act(
 ) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     where = locate(data, loc, path)
-    if spec.act in _NEEDS_PERSON and spec.subject.person is None:
+    if spec.act in NEEDS_PERSON and spec.subject.person is None:
         out.append(
             _err(where, f"act '{spec.act}' needs subject.person", "add 'subject: {person: ID}'")
         )
-    if spec.act in _NEEDS_OFFICE and spec.subject.office is None:
+    if spec.act in NEEDS_OFFICE and spec.subject.office is None:
         out.append(
             _err(
                 where,

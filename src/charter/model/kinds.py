@@ -21,6 +21,19 @@ class ActKind(StrEnum):
 
 
 BOARD_ACTS: tuple[ActKind, ...] = tuple(k for k in ActKind if k is not ActKind.RESIGN)
+NEEDS_PERSON: frozenset[ActKind] = frozenset(
+    {
+        ActKind.REMOVE_OFFICER,
+        ActKind.APPOINT_OFFICER,
+        ActKind.REMOVE_DIRECTOR,
+        ActKind.ELECT_DIRECTOR,
+        ActKind.FILL_VACANCY,
+        ActKind.ELECT_CHAIR,
+    }
+)
+"""Acts whose subject names a person (the loader and the service both refuse one without)."""
+NEEDS_OFFICE: frozenset[ActKind] = frozenset({ActKind.REMOVE_OFFICER, ActKind.APPOINT_OFFICER})
+"""Acts whose subject names an office."""
 
 
 class Vote(StrEnum):

@@ -28,6 +28,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
+from charter.service.mail import address_problem
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 Role = Literal["director", "secretary", "observer", "admin"]
 ROLES: tuple[Role, ...] = ("director", "secretary", "observer", "admin")
@@ -137,6 +139,11 @@ class AccountError(ValueError):
     """A request about accounts that cannot be honoured (duplicate username, bad role...)."""
 
 
+class PersonTaken(AccountError):
+    """The person already has an account in the organisation: one person, one account (a
+    second one would be a second voice in every vote); an admin transfers the person instead."""
+
+
 class Accounts:
     """The service's account tables; thread-safe (a connection per call)."""
 
@@ -166,6 +173,8 @@ class Accounts:
         """A new account; returns it and its password (generated when not given)."""
         if not username or len(username) > 100 or not username.isprintable():
             raise AccountError("a username is 1 to 100 printable characters")
+        if email is not None and (problem := address_problem(email)) is not None:
+            raise AccountError(f"email {email!r}: {problem}")
         password = password or new_password()
         try:
             with self.engine.begin() as connection:
@@ -193,6 +202,8 @@ class Accounts:
             raise AccountError(f"no account {username!r}")
         try:
             with self.engine.begin() as connection:
+                if role == "director" and person:
+                    self._person_free(connection, org, person)
                 connection.execute(
                     memberships.insert().values(
                         account_id=account.id,
@@ -202,10 +213,73 @@ class Accounts:
                     )
                 )
         except IntegrityError as error:
+            # the unique index (migration s0004_board) when another process linked the person
+            # between the check and the insert, or the primary key: the role is held already
+            with self._read() as connection:
+                if role == "director" and person:
+                    self._person_free(connection, org, person)
             raise AccountError(f"{username!r} already has role {role} in {org!r}") from error
         granted = self.by_username(username)
         assert granted is not None
         return granted
+
+    @staticmethod
+    def _holder(connection: sa.Connection, org: str, person: str) -> str | None:
+        """The username of the account linked to ``person`` in ``org``, if any."""
+        value = connection.scalar(
+            sa.select(accounts.c.username)
+            .join(memberships, memberships.c.account_id == accounts.c.id)
+            .where(memberships.c.org == org, memberships.c.person == person)
+        )
+        return None if value is None else str(value)
+
+    def _person_free(self, connection: sa.Connection, org: str, person: str) -> None:
+        holder = self._holder(connection, org, person)
+        if holder is not None:
+            raise PersonTaken(
+                f"{person} already has an account in {org!r} ({holder!r}): one account per "
+                f"person; an admin may transfer {person} to another account instead"
+            )
+
+    def holder(self, org: str, person: str) -> str | None:
+        with self._read() as connection:
+            return self._holder(connection, org, person)
+
+    def transfer(self, org: str, person: str, to_username: str) -> str:
+        """Move ``person``'s link in ``org`` from the account that holds it to ``to_username``
+        (in one transaction); returns the username it was moved from.  The account moved to
+        must not act as another person there already."""
+        target = self.by_username(to_username)
+        if target is None:
+            raise AccountError(f"no account {to_username!r}")
+        with self.engine.begin() as connection:
+            holder = self._holder(connection, org, person)
+            if holder is None:
+                raise AccountError(
+                    f"{person} has no account in {org!r} to transfer: create one with role "
+                    "director instead"
+                )
+            if holder == to_username:
+                raise AccountError(f"{to_username!r} already acts as {person} in {org!r}")
+            other = target.person(org)
+            if other is not None:
+                raise AccountError(f"{to_username!r} already acts as {other} in {org!r}")
+            source = connection.scalar(
+                sa.select(accounts.c.id).where(accounts.c.username == holder)
+            )
+            connection.execute(
+                memberships.delete().where(
+                    memberships.c.account_id == source,
+                    memberships.c.org == org,
+                    memberships.c.role == "director",
+                )
+            )
+            connection.execute(
+                memberships.insert().values(
+                    account_id=target.id, org=org, role="director", person=person
+                )
+            )
+        return holder
 
     def _load(self, connection: sa.Connection, row: Any) -> Account:
         rows = connection.execute(

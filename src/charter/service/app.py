@@ -37,10 +37,12 @@ from charter.service.accounts import (
     Account,
     AccountError,
     Accounts,
+    PersonTaken,
     token_id,
 )
-from charter.service.board import Board, Refused
+from charter.service.board import Board
 from charter.service.deps import COOKIE, Auth, Principal, authenticated
+from charter.service.errors import Refused
 from charter.service.hot_route import HotRoute, hot_handler, serve_hot
 from charter.service.mail import Mailer, SmtpConfig
 from charter.service.token_cache import TokenCache, keep_vouching
@@ -49,7 +51,8 @@ from charter.store.db import EventStore
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 OrgName = Annotated[str, PathParam(min_length=1, max_length=200)]
 Ident = Annotated[
-    str, PathParam(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+    str,
+    PathParam(min_length=1, max_length=schemas.IDENT_MAX, pattern=schemas.IDENT_PATTERN),
 ]
 
 TokenId = Annotated[
@@ -248,7 +251,12 @@ def create_app(config: ServiceConfig, *, store: EventStore | None = None) -> Fas
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = jsonable_encoder(exc.errors(), custom_encoder={Exception: str})
+        # The offending input is not echoed: it may be a secret (a password), or a value JSON
+        # cannot carry back (NaN, an infinity, a lone surrogate), which made this answer a 500.
+        errors = jsonable_encoder(
+            [{k: v for k, v in e.items() if k not in ("input", "ctx")} for e in exc.errors()],
+            custom_encoder={Exception: str},
+        )
         first = errors[0] if errors else {"loc": (), "msg": "invalid request"}
         where = ".".join(str(p) for p in first.get("loc", ()))
         message = f"{where}: {first.get('msg')}" if where else str(first.get("msg"))
@@ -382,17 +390,52 @@ def create_app(config: ServiceConfig, *, store: EventStore | None = None) -> Fas
             people = {p.id for p in board.view(org).case.charter.people}
             if body.person not in people:
                 raise Refused(422, "unknown-person", f"no person '{body.person}' in '{org}'")
+        if body.role == "director" and body.person is not None:
+            holder = accounts.holder(org, body.person)
+            if holder is not None:
+                raise Refused(
+                    409,
+                    "one-account-per-person",
+                    f"{body.person} already has an account in '{org}' ({holder!r}): one account "
+                    f"per person; to move {body.person} to another account, POST "
+                    f"/api/orgs/{org}/people/{body.person}/transfer",
+                )
         try:
             existing = accounts.by_username(body.username)
             password = None
             if existing is None:
                 _, password = accounts.create(body.username, email=body.email)
             account = accounts.grant(body.username, org, body.role, body.person)
+        except PersonTaken as error:
+            raise Refused(409, "one-account-per-person", str(error)) from error
         except AccountError as error:
             raise Refused(409, "conflict", str(error)) from error
         finally:
             tokens.clear()
         return {"account": account.to_json(), "one_time_password": password}
+
+    @app.post("/api/orgs/{org}/people/{person}/transfer", tags=["admin"], status_code=201)
+    def transfer(
+        org: OrgName, person: Ident, who: Auth, body: schemas.TransferAccount
+    ) -> dict[str, Any]:
+        """Admins move a person to another account (the old one loses the person); the log
+        records the transfer.  The only way a person gets a second account."""
+        if "admin" not in member(who, org, write=True).roles(org):
+            raise Refused(403, "forbidden", f"only an admin of '{org}' transfers accounts")
+
+        def move() -> str:
+            try:
+                return accounts.transfer(org, person, body.to)
+            except AccountError as error:
+                raise Refused(409, "conflict", str(error)) from error
+
+        def undo(moved_from: str) -> None:
+            accounts.transfer(org, person, moved_from)
+
+        try:
+            return board.transfer(org, who.account, person, body.to, move=move, undo=undo)
+        finally:
+            tokens.clear()
 
     # -- operations ------------------------------------------------------------------------------
 
@@ -550,7 +593,13 @@ def create_app(config: ServiceConfig, *, store: EventStore | None = None) -> Fas
     from charter.service.portal import PORTAL_NAV, create_portal_router
     from charter.web import create_router
 
-    web = create_router(StoreCaseSource(board), extra_nav=PORTAL_NAV)
+    def visible_orgs(request: Request) -> list[str]:
+        """The organisations the page's viewer has a role in (``page_access`` found who)."""
+        account: Account | None = getattr(request.state, "account", None)
+        mine = {m.org for m in account.memberships} if account is not None else set()
+        return [o for o in board.orgs() if o in mine]
+
+    web = create_router(StoreCaseSource(board), extra_nav=PORTAL_NAV, visible_orgs=visible_orgs)
     app.include_router(web, dependencies=[Depends(page_access)])
     key_file = Path(config.key_file) if config.key_file else None
     app.include_router(create_portal_router(board, accounts, templates, key_file=key_file))

@@ -15,30 +15,20 @@ one journal ``motion`` event with its tally, so the journal format needs no new 
 
 Concurrency: an operation reads, decides and appends under one lock per organisation (a thread
 lock, plus a PostgreSQL advisory lock or a lock file for SQLite, so that two processes serving one
-database also take turns); a duplicate vote is therefore refused, never recorded.
+database also take turns); a duplicate vote is therefore refused, never recorded.  The locks, the
+cached views and the group commit are :mod:`charter.service.commit_pipeline`'s job; this module
+decides what each request records and imports the pipeline, never the other way round.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import datetime as dt
-import fcntl
-import functools
-import hashlib
-import threading
-import time
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
-from pathlib import Path
-from typing import Any, Generic, TypeVar
-from zoneinfo import ZoneInfo
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from typing import Any, TypeVar
 
-import anyio
-import anyio.to_thread
-import sqlalchemy as sa
-
-from charter.load.case import _NEEDS_OFFICE, _NEEDS_PERSON, sort_entries
+from charter.load.case import sort_entries
 from charter.load.profiles import load_profile, shipped_profiles
 from charter.model.case import Case, Entry
 from charter.model.floors import judge_amendment
@@ -60,7 +50,17 @@ from charter.model.journal import (
     Resignation,
     Subject,
 )
-from charter.model.kinds import ActKind, Channel, Outcome, Severity, Status, View, Vote
+from charter.model.kinds import (
+    NEEDS_OFFICE,
+    NEEDS_PERSON,
+    ActKind,
+    Channel,
+    Outcome,
+    Severity,
+    Status,
+    View,
+    Vote,
+)
 from charter.model.source import Source
 from charter.model.state import State
 from charter.power.board import board_power
@@ -68,15 +68,14 @@ from charter.replay import Timeline, replay
 from charter.replay.engine import Verdict
 from charter.service import schemas
 from charter.service.accounts import Account
-from charter.service.mail import Mailer
-from charter.store.bulk import collector_paused
+from charter.service.commit_pipeline import CommitPipeline
+from charter.service.errors import NeedsConfirmation, Refused, not_found
+from charter.service.mail import Delivery, Mailer
+from charter.service.org_view import MeetingInfo, MotionInfo, OrgView
 from charter.store.db import EventStore
-from charter.store.journal_io import SERVICE, case_from_records, event_record
+from charter.store.journal_io import SERVICE, event_record
 
 T = TypeVar("T")
-_LOOP_WAIT_S = 0.01
-"""The longest the event loop waits for an organisation's lock before handing the decision
-to a worker thread instead."""
 
 Clock = Callable[[], dt.datetime]
 _VOTE = {v.value: v for v in Vote}
@@ -85,266 +84,12 @@ the rest of building a motion's tally for a board voting in full."""
 WRITERS = {"secretary", "admin"}
 
 
-class Refused(Exception):
-    """An operation that cannot happen; ``status`` is the HTTP status it maps to."""
-
-    def __init__(self, status: int, code: str, message: str, **extra: Any) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message, self.extra = status, code, message, extra
-
-    def to_json(self) -> dict[str, Any]:
-        return {"error": {"status": self.status, "code": self.code, "message": self.message}} | (
-            self.extra
-        )
-
-
-class NeedsConfirmation(Refused):
-    """The act would be recorded with a defective verdict: say ``confirm: true`` to record it."""
-
-
-def _not_found(what: str, ident: str) -> Refused:
-    return Refused(404, "not-found", f"no {what} '{ident}' in this organisation")
-
-
-@dataclass
-class MeetingInfo:
-    id: str
-    type: str = "regular"
-    called_by: tuple[str, ...] | None = None
-    called_at: str | None = None
-    scheduled_at: str | None = None
-    purpose: str = ""
-    remote: bool | None = None
-    opened: bool = False
-    closed: bool = False
-    present: list[str] = field(default_factory=list)
-    notices: list[dict[str, Any]] = field(default_factory=list)
-    motions_proposed: int = 0
-
-    def to_json(self) -> dict[str, Any]:
-        status = "closed" if self.closed else "open" if self.opened else "called"
-        return {
-            "id": self.id,
-            "type": self.type,
-            "status": status,
-            "called_by": list(self.called_by) if self.called_by is not None else None,
-            "called_at": self.called_at,
-            "scheduled_at": self.scheduled_at,
-            "purpose": self.purpose,
-            "remote": self.remote,
-            "present": list(self.present),
-            "notices": list(self.notices),
-        }
-
-
-@dataclass
-class MotionInfo:
-    id: str
-    meeting: str
-    spec: dict[str, Any]
-    proposed_by: str
-    proposed_at: str
-    votes: dict[str, str] = field(default_factory=dict)
-    closed: bool = False
-    template: Motion | None = field(default=None, repr=False, compare=False)
-    """The journal event this motion becomes, validated once; each vote copies it with its
-    own tally (see :meth:`Board._motion_event`)."""
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "meeting": self.meeting,
-            "status": "closed" if self.closed else "open",
-            "proposed_by": self.proposed_by,
-            "proposed_at": self.proposed_at,
-            "act": self.spec,
-            "votes": dict(self.votes),
-        }
-
-
-@dataclass
-class OrgView:
-    """One organisation as the service sees it: its records, the case they hold, the replayed
-    timeline, and what is pending (meetings called, motions open, consents circulating)."""
-
-    org: str
-    records: list[dict[str, Any]]
-    case: Case
-    timeline: Timeline
-    tz: dt.tzinfo
-    meetings: dict[str, MeetingInfo] = field(default_factory=dict)
-    motions: dict[str, MotionInfo] = field(default_factory=dict)
-    consents: dict[str, list[str]] = field(default_factory=dict)
-    ids: set[str] = field(default_factory=set)
-
-    @property
-    def size(self) -> int:
-        return len(self.records)
-
-    def fold(self, record: dict[str, Any]) -> None:
-        """Fold one record into the pending state (the case itself is rebuilt separately)."""
-        if record.get("type") == SERVICE:
-            self._service(record)
-            return
-        event = record.get("event") or {}
-        kind, ident = event.get("kind"), event.get("id")
-        if ident:
-            self.ids.add(ident)
-        meeting = event.get("meeting")
-        if kind == "meeting-opened" and isinstance(meeting, str):
-            info = self.meetings.setdefault(meeting, MeetingInfo(id=meeting))
-            info.opened = True
-            info.type = event.get("type", info.type)
-            present = event.get("present")
-            info.present = list(present) if isinstance(present, list) else []
-        elif kind == "joined" and meeting in self.meetings:
-            if event["person"] not in self.meetings[meeting].present:
-                self.meetings[meeting].present.append(event["person"])
-        elif kind == "left" and meeting in self.meetings:
-            with contextlib.suppress(ValueError):
-                self.meetings[meeting].present.remove(event["person"])
-        elif kind == "meeting-closed" and meeting in self.meetings:
-            self.meetings[meeting].closed = True
-        elif kind == "notice" and meeting in self.meetings:
-            for person in event.get("to", []):
-                self.meetings[meeting].notices.append(
-                    {"person": person, "at": event["at"], "channel": event.get("channel")}
-                )
-        elif kind == "motion" and ident in self.motions:
-            self.motions[ident].closed = True
-        elif kind == "consent-circulated":
-            self.consents[event["consent"]] = []
-            self.ids.update(a["id"] for a in event.get("acts", []) if a.get("id"))
-        elif kind == "consent-signed" and event.get("consent") in self.consents:
-            self.consents[event["consent"]].append(event["by"])
-
-    def _service(self, record: dict[str, Any]) -> None:
-        op = record.get("op")
-        if op == "meeting-called":
-            self.meetings[record["meeting"]] = MeetingInfo(
-                id=record["meeting"],
-                type=record["meeting_type"],
-                called_by=tuple(record["called_by"]),
-                called_at=record["at"],
-                scheduled_at=record.get("scheduled_at"),
-                purpose=record.get("purpose", ""),
-                remote=record.get("remote"),
-            )
-        elif op == "motion-proposed":
-            self.motions[record["motion"]] = MotionInfo(
-                id=record["motion"],
-                meeting=record["meeting"],
-                spec=record["act"],
-                proposed_by=record["by"],
-                proposed_at=record["at"],
-            )
-            self.ids.add(record["motion"])
-            if record["meeting"] in self.meetings:
-                self.meetings[record["meeting"]].motions_proposed += 1
-        elif op == "vote-cast" and record.get("motion") in self.motions:
-            self.motions[record["motion"]].votes[record["person"]] = record["vote"]
-        elif (
-            op == "notice-delivery"
-            and record.get("meeting") in self.meetings
-            and record.get("status") != "sent"
-        ):
-            self.meetings[record["meeting"]].notices.append(
-                {"person": record["person"], "at": record["at"], "channel": "email"}
-                | {"status": record["status"], "detail": record.get("detail", "")}
-            )
-
-
-@dataclass(eq=False)
-class _Ticket:
-    """Records one request decided, waiting for the commit that makes them durable."""
-
-    records: list[dict[str, Any]]
-    seqs: list[int]
-    done: bool = False
-    """Committed (or failed): read and set under the slot's ``mutex``; a thread waits for it on
-    the slot's ``idle`` condition, a request on the event loop through ``wake``."""
-    error: str | None = None
-    wake: Callable[[], object] | None = None
-    """Set by a request waiting on the event loop: called (under ``mutex``) when the ticket is
-    committed or when the commit before it ends (it may then become the committer)."""
-
-
-@dataclass(eq=False)
-class _OrgSlot:
-    """Per organisation: the decision lock, the cross-process lock while this process holds
-    it, and the queue of decided records not yet committed (guarded by ``mutex``)."""
-
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    mutex: threading.Lock = field(default_factory=threading.Lock)
-    idle: threading.Condition = field(init=False)
-    held: bool = False
-    release: Callable[[], None] | None = None
-    pending: list[_Ticket] = field(default_factory=list)
-    committing: bool = False
-    inflight: _Ticket | None = None
-    last_used: float = 0.0
-    """When a decision last took ``lock`` (``time.monotonic``): the lingering release waits
-    until the lock has gone unused for the linger time."""
-    release_armed: bool = False
-
-    def __post_init__(self) -> None:
-        self.idle = threading.Condition(self.mutex)
-
-
-@dataclass(frozen=True, slots=True)
-class _Done(Generic[T]):
-    value: T
-
-
-@dataclass(frozen=True, slots=True)
-class _Failed:
-    error: Exception
-
-
-def _resolve(future: asyncio.Future[None]) -> None:
-    if not future.done():
-        future.set_result(None)
-
-
-def _not_recorded(error: str) -> Refused:
-    return Refused(
-        503,
-        "not-recorded",
-        f"the database did not record this ({error}); nothing was recorded: try again",
-    )
-
-
-def _pg_unlock(connection: sa.Connection, key: int) -> None:
-    try:
-        connection.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": key})
-        connection.commit()
-    finally:
-        connection.close()  # closing the session would release the lock in any case
-
-
-def _flock_unlock(handle: Any) -> None:
-    try:
-        fcntl.flock(handle, fcntl.LOCK_UN)
-    finally:
-        handle.close()
-
-
-def _build_view(org: str, records: list[dict[str, Any]]) -> OrgView:
-    case, diagnostics = case_from_records(records, origin=f"store:{org}")
-    if case is None:
-        raise Refused(
-            500, "corrupt-log", f"{org}: the stored log does not replay: {diagnostics[0].render()}"
-        )
-    view = OrgView(
-        org=org,
-        records=records,
-        case=case,
-        timeline=replay(case),
-        tz=ZoneInfo(case.charter.timezone),
-    )
-    for record in records[1:]:
-        view.fold(record)
-    return view
+def _check_ident(value: str, what: str) -> None:
+    """The id rule of the API's paths and bodies (:func:`schemas.ident_problem`), for an id
+    that reached the board another way (the portal's form routes): one rule for both edges."""
+    problem = schemas.ident_problem(value)
+    if problem is not None:
+        raise Refused(422, "invalid", f"{what} id: {problem}")
 
 
 def _verdict_json(v: Verdict) -> dict[str, Any]:
@@ -369,7 +114,8 @@ def defects(v: Verdict, *, final: bool = True) -> list[dict[str, Any]]:
 
 
 class Board:
-    """The operations on every organisation of one store.  Thread-safe."""
+    """The operations on every organisation of one store.  Thread-safe: each decides under its
+    organisation's lock (:class:`CommitPipeline`), which also makes what it records durable."""
 
     def __init__(
         self, store: EventStore, *, clock: Clock, mailer: Mailer, linger_s: float = 0.05
@@ -377,308 +123,19 @@ class Board:
         self.store = store
         self.clock = clock
         self.mailer = mailer
-        self.linger_s = linger_s
-        """How long the cross-process lock is kept once nothing is pending.  Giving it back the
-        moment a commit drains the queue made the next request of a burst take it again and
-        re-read the log's head (a worker thread and a query) many times a second; another
-        process serving the same database waits at most this long more for its turn."""
-        self._views: dict[str, OrgView] = {}
-        self._slots: dict[str, _OrgSlot] = {}
-        self._guard = threading.Lock()
-        self._local = threading.local()
-        url = store.engine.url
-        self._lockfile = (
-            Path(f"{url.database}.service-lock")
-            if store.dialect == "sqlite" and url.database
-            else None
-        )
+        self.pipeline = CommitPipeline(store, linger_s=linger_s)
 
-    # -- locking, the cached views and group commit ----------------------------------------------
-
-    def _slot(self, org: str) -> _OrgSlot:
-        with self._guard:
-            slot = self._slots.get(org)
-            if slot is None:
-                slot = self._slots[org] = _OrgSlot()
-            return slot
-
-    @contextlib.contextmanager
-    def locked(self, org: str) -> Iterator[OrgView]:
-        """Decide under the organisation's lock; the records the body decides (``_record``) are
-        committed after the lock is released, in a batch with those of concurrent requests, and
-        the block exits only once they are durable (or raises 503 if their batch failed)."""
-        slot = self._slot(org)
-        tickets: list[_Ticket] = []
-        try:
-            with slot.lock:
-                slot.last_used = time.monotonic()
-                fresh = not slot.held
-                if fresh:
-                    self._acquire(org, slot)
-                try:
-                    # While this process has held the cross-process lock without a break, every
-                    # append to the organisation is one it decided: the view is current.
-                    view = self._fresh(org) if fresh or org not in self._views else self._views[org]
-                    self._local.tickets = tickets
-                    try:
-                        yield view
-                    finally:
-                        self._local.tickets = None
-                finally:
-                    with slot.mutex:
-                        idle = not slot.pending and not slot.committing
-                    if idle:
-                        self._linger(slot)
-        finally:
-            for ticket in tickets:
-                self._wait(org, slot, ticket)
+    def locked(self, org: str) -> contextlib.AbstractContextManager[OrgView]:
+        """Decide under the organisation's lock (:meth:`CommitPipeline.locked`)."""
+        return self.pipeline.locked(org)
 
     async def operate(self, org: str, decide: Callable[[OrgView], T]) -> T:
-        """What :meth:`locked` does, for a caller on the event loop: ``decide`` runs under the
-        organisation's lock right here when that needs no I/O (this process holds the
-        cross-process lock and the view is current; taking them is done in a worker thread
-        first), and the request then awaits its batch's commit, which one worker thread makes
-        for every request in the batch.  No thread is tied up per request."""
-        with anyio.CancelScope(shield=True):  # a decided record must be committed, not orphaned
-            return await self._operate(org, decide)
-        raise AssertionError("unreachable: a shielded scope is not cancelled")
-
-    async def _operate(self, org: str, decide: Callable[[OrgView], T]) -> T:
-        slot = self._slot(org)
-        for _ in range(3):
-            tickets: list[_Ticket] = []
-            outcome = self._decide_here(org, slot, decide, tickets)
-            if outcome is None:
-                await anyio.to_thread.run_sync(self._prepare, org, slot)
-                continue
-            for ticket in tickets:
-                await self._committed(org, slot, ticket)
-            if not tickets:  # no commit will let the lock go: let it linger, then go, if idle
-                await anyio.to_thread.run_sync(self._linger_if_idle, slot)
-            if isinstance(outcome, _Failed):
-                raise outcome.error
-            return outcome.value
-        return await anyio.to_thread.run_sync(self._locked_call, org, decide)
-
-    def _decide_here(
-        self,
-        org: str,
-        slot: _OrgSlot,
-        decide: Callable[[OrgView], T],
-        tickets: list[_Ticket],
-    ) -> _Done[T] | _Failed | None:
-        """``decide`` on the calling thread if the lock is free, held and the view current.  The
-        lock is waited for briefly: the committing thread takes it only to settle a batch in
-        memory, and falling back to a worker thread costs more than that wait."""
-        if not slot.lock.acquire(timeout=_LOOP_WAIT_S):
-            return None
-        try:
-            slot.last_used = time.monotonic()
-            view = self._views.get(org)
-            if not slot.held or view is None:
-                return None
-            self._local.tickets = tickets
-            try:
-                return _Done(decide(view))
-            except Exception as error:  # answered once what was decided before it is durable
-                return _Failed(error)
-            finally:
-                self._local.tickets = None
-        finally:
-            slot.lock.release()
-
-    def _prepare(self, org: str, slot: _OrgSlot) -> None:
-        """Take the cross-process lock and bring the view up to date (blocking: a worker
-        thread); the commit of the next decision, or :meth:`_linger_if_idle`, gives it back."""
-        with slot.lock:
-            slot.last_used = time.monotonic()
-            if not slot.held:
-                self._acquire(org, slot)
-                try:
-                    self._fresh(org)
-                except BaseException:
-                    self._release(slot)
-                    raise
-            elif org not in self._views:
-                self._fresh(org)
-
-    def _linger_if_idle(self, slot: _OrgSlot) -> None:
-        with slot.lock:
-            with slot.mutex:
-                idle = not slot.pending and not slot.committing
-            if idle:
-                self._linger(slot)
-
-    def _linger(self, slot: _OrgSlot) -> None:
-        """Nothing is pending: give the cross-process lock back once it has gone unused for
-        ``linger_s`` (the caller holds ``slot.lock``)."""
-        if self.linger_s <= 0:
-            self._release(slot)
-        elif slot.held and not slot.release_armed:
-            slot.release_armed = True
-            self._arm(slot, self.linger_s)
-
-    def _arm(self, slot: _OrgSlot, delay: float) -> None:
-        timer = threading.Timer(delay, self._release_unused, (slot,))
-        timer.daemon = True
-        timer.start()
-
-    def _release_unused(self, slot: _OrgSlot) -> None:
-        with slot.lock:
-            with slot.mutex:
-                idle = not slot.pending and not slot.committing
-            unused = time.monotonic() - slot.last_used
-            if not slot.held or not idle:  # the commit that drains the queue arms it again
-                slot.release_armed = False
-            elif unused >= self.linger_s:
-                slot.release_armed = False
-                self._release(slot)
-            else:  # used since: look again when it may have gone unused long enough
-                self._arm(slot, self.linger_s - unused)
-
-    def _locked_call(self, org: str, decide: Callable[[OrgView], T]) -> T:
-        with self.locked(org) as view:
-            return decide(view)
-
-    async def _committed(self, org: str, slot: _OrgSlot, ticket: _Ticket) -> None:
-        """:meth:`_wait` on the event loop: the request awaits a future the committing thread
-        resolves, or becomes the committer (the commit itself runs in a worker thread)."""
-        loop = asyncio.get_running_loop()
-        while True:
-            woken: asyncio.Future[None] | None = None
-            with slot.mutex:
-                if ticket.done:
-                    ticket.wake = None
-                    break
-                if slot.committing:
-                    woken = loop.create_future()
-                    ticket.wake = functools.partial(loop.call_soon_threadsafe, _resolve, woken)
-                else:
-                    slot.committing = True
-                    batch, slot.pending = slot.pending, []
-                    slot.inflight = batch[-1] if batch else None
-            if woken is not None:
-                await woken
-            else:
-                await anyio.to_thread.run_sync(self._commit, org, slot, batch)
-        if ticket.error is not None:
-            raise _not_recorded(ticket.error)
-
-    def _acquire(self, org: str, slot: _OrgSlot) -> None:
-        """Take the cross-process lock (two processes serving one database take turns)."""
-        if self.store.dialect == "postgresql":
-            key = int.from_bytes(hashlib.sha256(org.encode()).digest()[:8], "big", signed=True)
-            connection = self.store.engine.connect()
-            try:
-                connection.execute(sa.text("SELECT pg_advisory_lock(:k)"), {"k": key})
-                connection.commit()
-            except BaseException:
-                connection.close()
-                raise
-            slot.release = lambda: _pg_unlock(connection, key)
-        elif self._lockfile is not None:
-            handle = self._lockfile.open("a")
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX)
-            except BaseException:
-                handle.close()
-                raise
-            slot.release = lambda: _flock_unlock(handle)
-        else:
-            slot.release = None
-        slot.held = True
-
-    @staticmethod
-    def _release(slot: _OrgSlot) -> None:
-        """Give the cross-process lock back (the caller holds ``slot.lock``)."""
-        if not slot.held:
-            return
-        release, slot.release, slot.held = slot.release, None, False
-        if release is not None:
-            release()
-
-    def _wait(self, org: str, slot: _OrgSlot, ticket: _Ticket) -> None:
-        """Until ``ticket`` is committed: one waiter at a time becomes the committer and appends
-        every record decided so far in one transaction (one durable commit for many requests)."""
-        while True:
-            with slot.mutex:
-                while slot.committing and not ticket.done:
-                    slot.idle.wait()
-                if ticket.done:
-                    break
-                slot.committing = True
-                batch, slot.pending = slot.pending, []
-                slot.inflight = batch[-1] if batch else None
-            self._commit(org, slot, batch)
-        if ticket.error is not None:
-            raise _not_recorded(ticket.error)
-
-    def _commit(self, org: str, slot: _OrgSlot, batch: list[_Ticket]) -> None:
-        error: str | None = None
-        stored: list[int] = []
-        try:
-            records = [r for t in batch for r in t.records]
-            stored = [s.seq for s in self.store.append_many(org, records)] if records else []
-        except Exception as exc:  # a failed commit: report it to every request of the batch
-            error = f"{type(exc).__name__}: {exc}".splitlines()[0]
-        with slot.lock:
-            with slot.mutex:
-                if error is not None:
-                    # Later decisions were taken on a view holding the failed records: they fail
-                    # too, and the view is rebuilt from the store by the next request.
-                    batch = batch + slot.pending
-                    slot.pending = []
-                    self._views.pop(org, None)
-                else:
-                    expected = [s for t in batch for s in t.seqs]
-                    if stored != expected:
-                        self._views.pop(org, None)  # another writer appended without the lock
-                    for ticket in batch:
-                        n = len(ticket.seqs)
-                        ticket.seqs[:], stored = stored[:n], stored[n:]
-                for ticket in batch:
-                    ticket.error = error
-                    ticket.done = True
-                slot.committing = False
-                slot.inflight = None
-                idle = not slot.pending
-                slot.idle.notify_all()
-                # Wake the batch's requests (answered) and one waiting request to commit the
-                # next batch; the rest sleep on until their own batch is committed (waking all
-                # of them after every commit cost a loop turn and a new future each).
-                successor = next((t for t in slot.pending if t.wake is not None), None)
-                for ticket in (*batch, *([successor] if successor else [])):
-                    if ticket.wake is not None:
-                        ticket.wake()
-            if error is not None:
-                self._release(slot)
-            elif idle:
-                self._linger(slot)
-
-    def _fresh(self, org: str) -> OrgView:
-        """The cached view, brought up to the store's head (another process may have appended)."""
-        size = self.store.tree_head(org).size
-        if size == 0:
-            raise _not_found("organisation", org)
-        view = self._views.get(org)
-        with collector_paused():  # reading and rebuilding a log (charter.store.bulk)
-            if view is None or view.size > size:
-                view = _build_view(org, self.store.records(org))
-            elif view.size < size:
-                tail = self.store.records(org, after=view.size)
-                view = _build_view(org, view.records + tail)
-        self._views[org] = view
-        return view
+        """Decide on the event loop (:meth:`CommitPipeline.operate`)."""
+        return await self.pipeline.operate(org, decide)
 
     def view(self, org: str) -> OrgView:
-        """A consistent snapshot for reads (taken under the organisation's lock), once every
-        record decided before it is durable: a read never shows what a crash could still undo."""
-        slot = self._slot(org)
-        with self.locked(org) as view, slot.mutex:
-            last = slot.pending[-1] if slot.pending else slot.inflight
-        if last is not None:
-            self._wait(org, slot, last)
-        return view
+        """A consistent snapshot for reads, once everything decided before it is durable."""
+        return self.pipeline.view(org)
 
     def orgs(self) -> list[str]:
         return self.store.orgs()
@@ -735,6 +192,7 @@ class Board:
     @staticmethod
     def _fresh_id(view: OrgView, wanted: str | None, prefix: str, taken: set[str]) -> str:
         if wanted is not None:
+            _check_ident(wanted, prefix)
             if wanted in taken:
                 raise Refused(409, "duplicate-id", f"'{wanted}' is already used in {view.org}")
             return wanted
@@ -746,7 +204,7 @@ class Board:
     def _meeting(self, view: OrgView, meeting: str, *, open_: bool = False) -> MeetingInfo:
         info = view.meetings.get(meeting)
         if info is None:
-            raise _not_found("meeting", meeting)
+            raise not_found("meeting", meeting)
         if open_ and not info.opened:
             raise Refused(409, "meeting-not-open", f"meeting '{meeting}' has not been opened")
         if open_ and info.closed:
@@ -756,9 +214,9 @@ class Board:
     def _spec(self, view: OrgView, body: schemas.ActIn, ident: str) -> ActSpec:
         subject = Subject(person=body.subject.person, office=body.subject.office)
         act = ActKind(body.act)
-        if act in _NEEDS_PERSON and subject.person is None:
+        if act in NEEDS_PERSON and subject.person is None:
             raise Refused(422, "invalid", f"act '{act}' needs subject.person")
-        if act in _NEEDS_OFFICE and subject.office is None:
+        if act in NEEDS_OFFICE and subject.office is None:
             raise Refused(422, "invalid", f"act '{act}' needs subject.office")
         if act is ActKind.CHANGE_BOARD_SIZE and body.seats is None:
             raise Refused(422, "invalid", "act 'change-board-size' needs 'seats'")
@@ -863,34 +321,20 @@ class Board:
         view: OrgView,
         records: list[dict[str, Any]],
         *,
+        account: Account,
         case: Case | None = None,
         timeline: Timeline | None = None,
     ) -> list[int]:
-        """Fold ``records`` into the view now and queue them for the organisation's next commit;
-        the request waits for that commit when it leaves :meth:`locked`.  The list returned is
-        filled with the stored sequence numbers by the commit (they are the ones predicted here
-        unless another writer appended without taking the lock)."""
-        if case is None and any(r.get("type") != SERVICE for r in records):
-            raise AssertionError("journal events are appended with the case they make")
-        tickets: list[_Ticket] | None = getattr(self._local, "tickets", None)
-        if tickets is None:
-            raise AssertionError("records are decided under Board.locked")
-        seqs = list(range(view.size + 1, view.size + 1 + len(records)))
-        ticket = _Ticket(records=list(records), seqs=seqs)
-        slot = self._slot(view.org)
-        with slot.mutex:
-            slot.pending.append(ticket)
-        tickets.append(ticket)
-        view.records.extend(records)
-        if case is not None and timeline is not None:
-            view.case, view.timeline = case, timeline
-        for record in records:
-            view.fold(record)
-        return seqs
+        """Queue ``records`` for commit (:meth:`CommitPipeline.record`), each stamped with the
+        account that made it: a person may act through a secretary, and a person's account may
+        be transferred, so the log keeps both the person and the account."""
+        stamped = [r | {"account": account.username, "account_id": account.id} for r in records]
+        return self.pipeline.record(view, stamped, case=case, timeline=timeline)
 
     def _decide(
         self,
         view: OrgView,
+        account: Account,
         events: Sequence[tuple[Event, dt.datetime] | dict[str, Any]],
         *,
         confirm: bool,
@@ -914,7 +358,7 @@ class Board:
                 warnings=found,
                 **body,
             )
-        seqs = self._record(view, records, case=case, timeline=timeline)
+        seqs = self._record(view, records, account=account, case=case, timeline=timeline)
         return {"recorded": seqs, "warnings": found} | body
 
     def _service_record(self, view: OrgView, op: str, **data: Any) -> dict[str, Any]:
@@ -978,69 +422,141 @@ class Board:
                 purpose=body.purpose,
                 remote=body.remote,
             )
-            seqs = self._record(view, [record])
+            seqs = self._record(view, [record], account=account)
             return {"recorded": seqs, "meeting": view.meetings[meeting].to_json()}
+
+    def _notice_plan(
+        self, view: OrgView, account: Account, meeting: str, body: schemas.SendNotices
+    ) -> tuple[MeetingInfo, list[str]]:
+        """The meeting and whom its notices go to (the named people, else the directors now),
+        after checking the meeting may still be noticed and the caller may notice it."""
+        info = self._meeting(view, meeting)
+        if info.called_by is None:
+            raise Refused(409, "not-called", f"meeting '{meeting}' was not called here")
+        if info.opened:
+            raise Refused(409, "meeting-opened", f"meeting '{meeting}' is already open")
+        own = account.person(view.org)
+        if not account.roles(view.org) & WRITERS and own not in info.called_by:
+            raise Refused(403, "forbidden", "only a caller of the meeting, a secretary or an admin")
+        now = self.now(view)
+        directors = sorted(self.state(view, now).directors)
+        to = list(body.to) if body.to is not None else directors
+        for person in to:
+            self._known_person(view, person)
+        return info, to
+
+    def _notice(
+        self, view: OrgView, account: Account, meeting: str, person: str, body: schemas.SendNotices
+    ) -> Notice:
+        # A journal names people only: "secretary" (an account with no person) made the stored
+        # log unloadable once the view was rebuilt from it (after a restart or a failed commit)
+        return Notice(
+            kind="notice",
+            at=self.now(view),
+            meeting=meeting,
+            to=(person,),
+            channel=Channel(body.channel),
+            by=account.person(view.org) or "unknown",
+            purpose_stated=body.purpose_stated,
+            note=f"recorded by {account.username}",
+        )
 
     def send_notices(
         self, org: str, account: Account, meeting: str, body: schemas.SendNotices
     ) -> dict[str, Any]:
+        """Give the meeting's notices.  A notice by a channel the service does not carry is
+        recorded as given, all in one decision.  By email each notice is sent and then recorded
+        *and committed* before the next is sent: when the SMTP server fails part-way the caller
+        learns which were sent (they are in the log), and sending again sends only the rest (a
+        director with an email notice of this meeting on record is not written to twice)."""
+        if body.channel != "email":
+            with self.locked(org) as view:
+                _, to = self._notice_plan(view, account, meeting, body)
+                now = self.now(view)
+                events: list[tuple[Event, dt.datetime] | dict[str, Any]] = [
+                    (self._notice(view, account, meeting, p, body), now) for p in to
+                ]
+                result = self._decide(view, account, events, confirm=True, what="the notices")
+                deliveries = [
+                    {"person": p, "status": "sent", "detail": f"recorded by {account.username}"}
+                    for p in to
+                ]
+                return result | {"deliveries": deliveries}
         with self.locked(org) as view:
-            info = self._meeting(view, meeting)
-            if info.called_by is None:
-                raise Refused(409, "not-called", f"meeting '{meeting}' was not called here")
-            if info.opened:
-                raise Refused(409, "meeting-opened", f"meeting '{meeting}' is already open")
-            own = account.person(org)
-            if not account.roles(org) & WRITERS and own not in info.called_by:
-                raise Refused(
-                    403, "forbidden", "only a caller of the meeting, a secretary or an admin"
+            _, to = self._notice_plan(view, account, meeting, body)
+        done: dict[str, Any] = {"recorded": [], "warnings": [], "verdicts": [], "deliveries": []}
+        for person in to:
+            try:
+                delivery = self._deliver(org, account, meeting, person, body, done)
+            except Refused as error:
+                sent = [d["person"] for d in done["deliveries"] if d["status"] == "sent"]
+                error.message += (
+                    f" (notices sent and recorded before this: {', '.join(sent) or 'none'})"
                 )
+                error.extra.setdefault("deliveries", done["deliveries"])
+                raise
+            if delivery is not None and delivery.transport:
+                sent = [d["person"] for d in done["deliveries"] if d["status"] == "sent"]
+                rest = to[to.index(person) :]
+                raise Refused(
+                    502,
+                    "smtp-failed",
+                    f"the SMTP server failed ({delivery.detail}); notices sent and recorded: "
+                    f"{', '.join(sent) or 'none'}; not sent: {', '.join(rest)}. Send the "
+                    "notices again to send only those not sent",
+                    deliveries=done["deliveries"],
+                    recorded=done["recorded"],
+                )
+        return done
+
+    def _deliver(
+        self,
+        org: str,
+        account: Account,
+        meeting: str,
+        person: str,
+        body: schemas.SendNotices,
+        done: dict[str, Any],
+    ) -> Delivery | None:
+        """One email notice: sent, then recorded and committed (leaving :meth:`locked` waits for
+        the commit) before the caller sends the next.  None if it was given already."""
+        with self.locked(org) as view:
+            info, _ = self._notice_plan(view, account, meeting, body)
+            if person in _noticed(info, "email"):
+                done["deliveries"].append(
+                    {"person": person, "status": "already-sent", "detail": "on record already"}
+                )
+                return None
             now = self.now(view)
-            directors = sorted(self.state(view, now).directors)
-            to = list(body.to) if body.to is not None else directors
-            for person in to:
-                self._known_person(view, person)
-            # A journal names people only: "secretary" (an account with no person) made the stored
-            # log unloadable once the view was rebuilt from it (after a restart or a failed commit)
-            sender = own or "unknown"
-            records: list[tuple[Event, dt.datetime] | dict[str, Any]] = []
-            deliveries = []
-            for person in to:
-                status, detail = "sent", f"recorded by {account.username}"
-                if body.channel == "email":
-                    address = self.mailer.address_of(org, person)
-                    status, detail = self.mailer.send(
-                        address,
-                        f"[{org}] notice of a {info.type} meeting: {meeting}",
-                        _notice_text(org, info, person),
-                    )
-                    records.append(
-                        self._service_record(
-                            view,
-                            "notice-delivery",
-                            meeting=meeting,
-                            person=person,
-                            address=address,
-                            status=status,
-                            detail=detail,
-                            at=now.isoformat(),
-                        )
-                    )
-                deliveries.append({"person": person, "status": status, "detail": detail})
-                if status == "sent":
-                    event = Notice(
-                        kind="notice",
-                        at=now,
-                        meeting=meeting,
-                        to=(person,),
-                        channel=Channel(body.channel),
-                        by=sender,
-                        purpose_stated=body.purpose_stated,
-                        note=detail,
-                    )
-                    records.append((event, now))
-            result = self._decide(view, records, confirm=True, what="the notices")
-            return result | {"deliveries": deliveries}
+            address = self.mailer.address_of(org, person)
+            delivery = self.mailer.deliver(
+                address,
+                f"[{org}] notice of a {info.type} meeting: {meeting}",
+                _notice_text(org, info, person),
+            )
+            records: list[tuple[Event, dt.datetime] | dict[str, Any]] = [
+                self._service_record(
+                    view,
+                    "notice-delivery",
+                    meeting=meeting,
+                    person=person,
+                    address=address,
+                    status=delivery.status,
+                    detail=delivery.detail,
+                    at=now.isoformat(),
+                )
+            ]
+            if delivery.status == "sent":
+                notice = self._notice(view, account, meeting, person, body)
+                records.append((notice.model_copy(update={"note": delivery.detail}), now))
+            result = self._decide(view, account, records, confirm=True, what="the notice")
+        done["recorded"] += result["recorded"]
+        done["warnings"] += result["warnings"]
+        done["verdicts"] += result["verdicts"]
+        done["deliveries"].append(
+            {"person": person, "status": delivery.status, "detail": delivery.detail}
+        )
+        return delivery
 
     def open_meeting(
         self, org: str, account: Account, meeting: str, body: schemas.OpenMeeting
@@ -1071,7 +587,9 @@ class Board:
                 present=tuple(present),
                 notices="complete" if called else "unknown",
             )
-            return self._decide(view, [(event, now)], confirm=True, what="opening the meeting")
+            return self._decide(
+                view, account, [(event, now)], confirm=True, what="opening the meeting"
+            )
 
     def close_meeting(self, org: str, account: Account, meeting: str) -> dict[str, Any]:
         with self.locked(org) as view:
@@ -1085,7 +603,9 @@ class Board:
                     409, "motions-open", f"close the open motions first: {', '.join(still)}"
                 )
             event = MeetingClosed(kind="meeting-closed", at=now, meeting=info.id)
-            return self._decide(view, [(event, now)], confirm=True, what="closing the meeting")
+            return self._decide(
+                view, account, [(event, now)], confirm=True, what="closing the meeting"
+            )
 
     def attend(
         self, org: str, account: Account, meeting: str, body: schemas.PersonRef, *, join: bool
@@ -1103,7 +623,20 @@ class Board:
                 if join
                 else Left(kind="left", at=now, meeting=meeting, person=person)
             )
-            return self._decide(view, [(event, now)], confirm=True, what="attendance")
+            result = self._decide(view, account, [(event, now)], confirm=True, what="attendance")
+            if not join:  # say so: the tally counts only the votes of directors present
+                cast = [
+                    m.id
+                    for m in view.motions.values()
+                    if m.meeting == meeting and not m.closed and person in m.votes
+                ]
+                if cast:
+                    result["votes_not_counted"] = cast
+                    result["note"] = (
+                        f"{person}'s votes on {', '.join(cast)} will not be counted unless "
+                        f"{person} joins '{meeting}' again before the vote closes"
+                    )
+            return result
 
     def object(
         self, org: str, account: Account, meeting: str, body: schemas.ObjectionIn
@@ -1121,7 +654,7 @@ class Board:
                 at_start=info.motions_proposed == 0,
                 reason=body.reason,
             )
-            result = self._decide(view, [(event, now)], confirm=True, what="the objection")
+            result = self._decide(view, account, [(event, now)], confirm=True, what="the objection")
             result["at_start"] = event.at_start
             return result
 
@@ -1145,7 +678,7 @@ class Board:
                 by=person,
                 at=now.isoformat(),
             )
-            seqs = self._record(view, [record])
+            seqs = self._record(view, [record], account=account)
             return {"recorded": seqs, "motion": view.motions[ident].to_json()}
 
     def _motion_event(
@@ -1178,7 +711,7 @@ class Board:
     def _open_motion(self, view: OrgView, motion: str) -> MotionInfo:
         info = view.motions.get(motion)
         if info is None:
-            raise _not_found("motion", motion)
+            raise not_found("motion", motion)
         if info.closed:
             raise Refused(409, "motion-closed", f"motion '{motion}' is closed")
         return info
@@ -1208,7 +741,17 @@ class Board:
                 "already-voted",
                 f"{person} already voted '{info.votes[person]}' on motion '{motion}'",
             )
-        self._meeting(view, info.meeting, open_=True)
+        meeting = self._meeting(view, info.meeting, open_=True)
+        if person not in meeting.present:
+            # the threshold rule counts only the votes of directors present at the meeting: a
+            # vote from anyone else would be acknowledged and then dropped from the tally
+            raise Refused(
+                409,
+                "not-present",
+                f"{person} is not present at meeting '{meeting.id}': join the meeting first "
+                f"(POST .../meetings/{meeting.id}/join), then vote; a vote from a director "
+                "who is not present is not counted",
+            )
         votes = dict(info.votes) | {person: body.vote}
         event = self._motion_event(view, info, votes, now, "adopted")
         verdicts = self._judge(view, event, now)
@@ -1233,7 +776,7 @@ class Board:
             at=now.isoformat(),
             confirmed=bool(found),
         )
-        seqs = self._record(view, [record])
+        seqs = self._record(view, [record], account=account)
         return {"recorded": seqs, "warnings": found, "provisional_verdicts": provisional}
 
     def close_motion(
@@ -1256,7 +799,7 @@ class Board:
             if any(v.status is Status.FAILED for v in verdicts):
                 event = self._motion_event(view, info, votes, now, "rejected")
             result = self._decide(
-                view, [(event, now)], confirm=body.confirm, what=f"motion '{motion}'"
+                view, account, [(event, now)], confirm=body.confirm, what=f"motion '{motion}'"
             )
             result["declared"] = event.declared
             return result
@@ -1289,7 +832,7 @@ class Board:
                 to=tuple(sorted(self.state(view, now).directors)),
                 effective_at=body.effective_at,
             )
-            result = self._decide(view, [(event, now)], confirm=True, what="the consent")
+            result = self._decide(view, account, [(event, now)], confirm=True, what="the consent")
             result["consent"] = consent
             return result
 
@@ -1301,12 +844,12 @@ class Board:
             person = self._person(view, account, None)
             self._director(view, person, now, "sign a written consent")
             if consent not in view.consents:
-                raise _not_found("consent", consent)
+                raise not_found("consent", consent)
             if person in view.consents[consent]:
                 raise Refused(409, "already-signed", f"{person} already signed '{consent}'")
             event = ConsentSigned(kind="consent-signed", at=now, consent=consent, by=person)
             return self._decide(
-                view, [(event, now)], confirm=body.confirm, what=f"signing '{consent}'"
+                view, account, [(event, now)], confirm=body.confirm, what=f"signing '{consent}'"
             )
 
     def resign(self, org: str, account: Account, body: schemas.Resign) -> dict[str, Any]:
@@ -1335,7 +878,9 @@ class Board:
                 in_writing=True,
                 id=self._fresh_id(view, None, f"resign-{person}", view.ids),
             )
-            return self._decide(view, [(event, now)], confirm=body.confirm, what="the resignation")
+            return self._decide(
+                view, account, [(event, now)], confirm=body.confirm, what="the resignation"
+            )
 
     def declare_interest(
         self, org: str, account: Account, body: schemas.DeclareInterest
@@ -1344,7 +889,7 @@ class Board:
             now = self.now(view)
             person = self._person(view, account, None)
             if body.motion is not None and body.motion not in view.motions:
-                raise _not_found("motion", body.motion)
+                raise not_found("motion", body.motion)
             event = InterestDeclared(
                 kind="interest-declared",
                 at=now,
@@ -1352,7 +897,7 @@ class Board:
                 motion=body.motion,
                 matter=body.matter,
             )
-            return self._decide(view, [(event, now)], confirm=True, what="the declaration")
+            return self._decide(view, account, [(event, now)], confirm=True, what="the declaration")
 
     def announce(self, org: str, account: Account, body: schemas.Announce) -> dict[str, Any]:
         with self.locked(org) as view:
@@ -1360,7 +905,46 @@ class Board:
             self._writer(view, account, "record an announcement")
             by = body.by or view.case.charter.board.entity
             event = Announcement(kind="announcement", at=now, by=by, text=body.text)
-            return self._decide(view, [(event, now)], confirm=True, what="the announcement")
+            return self._decide(
+                view, account, [(event, now)], confirm=True, what="the announcement"
+            )
+
+    def transfer(
+        self,
+        org: str,
+        account: Account,
+        person: str,
+        to: str,
+        *,
+        move: Callable[[], str],
+        undo: Callable[[str], None],
+    ) -> dict[str, Any]:
+        """An admin moves ``person`` to the account ``to`` (``move`` changes the accounts and
+        returns the account moved from; ``undo`` moves it back).  One person has one account per
+        organisation, so this is the only way a person's acts come from a new account, and it
+        is in the log: who moved whom, from which account to which, when.  Moved under the
+        organisation's lock and put back if the log does not record it."""
+        moved_from: str | None = None
+        try:
+            with self.locked(org) as view:
+                self._writer(view, account, "transfer a person's account")
+                self._known_person(view, person)
+                moved_from = move()
+                record = self._service_record(
+                    view,
+                    "account-transferred",
+                    person=person,
+                    from_account=moved_from,
+                    to_account=to,
+                    by=account.username,
+                    at=self.now(view).isoformat(),
+                )
+                seqs = self._record(view, [record], account=account)
+        except Refused:
+            if moved_from is not None:
+                undo(moved_from)
+            raise
+        return {"recorded": seqs, "person": person, "from": moved_from, "to": to}
 
     # -- reads -----------------------------------------------------------------------------------
 
@@ -1427,6 +1011,12 @@ class Board:
             "directors": sorted(state.directors),
             "acts": [p.to_json() for p in board_power(state, when, chosen)],
         }
+
+
+def _noticed(info: MeetingInfo, channel: str) -> set[str]:
+    """Who has a notice of the meeting by ``channel`` on record (a journal notice: a failed
+    delivery is listed among the notices too, with its status)."""
+    return {n["person"] for n in info.notices if n.get("channel") == channel and "status" not in n}
 
 
 def _notice_text(org: str, info: MeetingInfo, person: str) -> str:

@@ -12,8 +12,9 @@ from fastapi import Request
 
 from charter.model.case import Case
 from charter.model.source import Diagnostic
-from charter.service.board import Board, Refused
+from charter.service.board import Board
 from charter.service.deps import principal
+from charter.service.errors import Refused
 from charter.store.journal_io import waterfall_of
 from charter.web.source import WaterfallText
 
@@ -51,6 +52,7 @@ class StoreCaseSource:
 def page_access(request: Request) -> None:
     """Pages need a log-in; a page about an organisation needs a role in it."""
     who = principal(request)
+    request.state.account = who.account  # the pages list only the viewer's organisations
     org = request.path_params.get("org")
     if org is not None and not who.account.roles(str(org)):
         raise Refused(403, "forbidden", f"you have no role in organisation '{org}'")

@@ -40,7 +40,8 @@ from starlette.datastructures import FormData
 from charter.model.kinds import BOARD_ACTS, ActKind
 from charter.service import schemas
 from charter.service.accounts import Account, Accounts
-from charter.service.board import WRITERS, Board, NeedsConfirmation, Refused
+from charter.service.board import WRITERS, Board
+from charter.service.errors import NeedsConfirmation, Refused
 from charter.store.checkpoint import KeyFileError, load_or_create_key, load_public_key
 from charter.store.db import EventStore
 from charter.store.verify import verify_log
@@ -244,6 +245,7 @@ def create_portal_router(
             "people": people,
             "name": lambda p: people.get(p, p) if p else "—",
             "meetings": pending["meetings"],
+            "present_at": {m["id"]: m["present"] for m in pending["meetings"]},
             "motions": pending["motions"],
             "consents": consents,
             "acts": PORTAL_ACTS,
@@ -295,6 +297,13 @@ def create_portal_router(
             member(who.account, org, write=True)
         except Refused as error:
             return message_page(request, None, error.status, "Not allowed", error.message)
+        for name, value in request.path_params.items():
+            # the API's rule for ids in paths (schemas.ident_problem), before anything is decided
+            problem = None if name == "org" else schemas.ident_problem(str(value))
+            if problem is not None:
+                return await page_after_error(
+                    request, org, who, back, 422, error={"what": name, "message": problem}
+                )
         try:
             result = await run_in_threadpool(call, form, who.account)
         except NeedsConfirmation as error:
@@ -429,6 +438,20 @@ def create_portal_router(
             return board.open_meeting(org, account, meeting, body)
 
         return await act(request, org, f"Open {meeting}", call)
+
+    @router.post("/orgs/{org}/portal/meetings/{meeting}/join", name="portal_join")
+    async def join(request: Request, org: str, meeting: str) -> Response:
+        def call(_form: FormData, account: Account) -> dict[str, Any]:
+            return board.attend(org, account, meeting, schemas.PersonRef(), join=True)
+
+        return await act(request, org, f"Join {meeting}", call)
+
+    @router.post("/orgs/{org}/portal/meetings/{meeting}/leave", name="portal_leave")
+    async def leave(request: Request, org: str, meeting: str) -> Response:
+        def call(_form: FormData, account: Account) -> dict[str, Any]:
+            return board.attend(org, account, meeting, schemas.PersonRef(), join=False)
+
+        return await act(request, org, f"Leave {meeting}", call)
 
     @router.post("/orgs/{org}/portal/meetings/{meeting}/close", name="portal_close_meeting")
     async def close_meeting(request: Request, org: str, meeting: str) -> Response:

@@ -7,14 +7,34 @@ or confirmed; every body rejects what it does not know with a 422 naming the fie
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from charter.model.kinds import ActKind
+from charter.service.mail import one_address
+
+IDENT_MAX = 80
+IDENT_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+"""What an id of a meeting, motion, consent or person may be, wherever it comes from (a body
+field, a path of the API, a path of the portal): the one rule both edges apply."""
+_IDENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+def ident_problem(value: str) -> str | None:
+    """Why ``value`` is not an id (:data:`IDENT_PATTERN`, at most :data:`IDENT_MAX`
+    characters), or None if it is one.  ``fullmatch``: ``$`` would let a trailing newline by."""
+    if not value or len(value) > IDENT_MAX:
+        return f"an id is 1 to {IDENT_MAX} characters"
+    if _IDENT.fullmatch(value) is None:
+        return "an id is letters, digits, '.', '_' and '-', starting with a letter or digit"
+    return None
+
 
 Ident = Annotated[
-    str, StringConstraints(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+    str,
+    StringConstraints(min_length=1, max_length=IDENT_MAX, pattern=IDENT_PATTERN),
 ]
 Text = Annotated[str, StringConstraints(max_length=5000)]
 
@@ -26,6 +46,9 @@ def _plausible(value: dt.datetime) -> dt.datetime:
 
 
 When = Annotated[dt.datetime, AfterValidator(_plausible)]
+Finite = Annotated[float, Field(allow_inf_nan=False)]
+"""A number the log can hold: JSON has no NaN or infinity (``1e999`` parses as infinity), so
+the canonical encoder refuses them; refused here, with the field named, before any decision."""
 Channel = Literal["email", "personal", "phone", "text", "video", "mail", "courier"]
 VoteValue = Literal["for", "against", "abstain", "recused"]
 
@@ -57,7 +80,13 @@ class NewAccount(Body):
     username: Annotated[str, StringConstraints(min_length=1, max_length=100)]
     role: Literal["director", "secretary", "observer", "admin"]
     person: Ident | None = None
-    email: Annotated[str, StringConstraints(max_length=320)] | None = None
+    email: Annotated[str, StringConstraints(max_length=320), AfterValidator(one_address)] | None = (
+        None
+    )
+
+
+class TransferAccount(Body):
+    to: Annotated[str, StringConstraints(min_length=1, max_length=100)]
 
 
 class CallMeeting(Body):
@@ -97,9 +126,12 @@ class SubjectIn(Body):
     office: Ident | None = None
 
 
+Setting = Annotated[str, StringConstraints(max_length=1000)] | int | Finite | bool
+
+
 class AmendmentIn(Body):
     profile: Ident | None = None
-    set: dict[Annotated[str, StringConstraints(max_length=100)], str | int | float | bool] = Field(
+    set: dict[Annotated[str, StringConstraints(max_length=100)], Setting] = Field(
         default_factory=dict, max_length=50
     )
 

@@ -31,7 +31,12 @@ def canonical_event(event: Any) -> str:
     """The canonical JSON text of one event; an event must be a JSON object."""
     if not isinstance(event, dict):
         raise NotCanonicalizable(f"an event must be a JSON object, got {type(event).__name__}")
-    return canonical_json(event)
+    text = canonical_json(event)
+    try:  # the leaf hashes UTF-8: a lone surrogate passes json.dumps and fails there
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise NotCanonicalizable(f"not UTF-8 text: {error.reason} at {error.start}") from error
+    return text
 
 
 def entry_bytes(org: str, seq: int, recorded_at: str, payload: str) -> bytes:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import mimetypes
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from importlib import resources
@@ -66,10 +66,22 @@ PAGES = (
 )
 
 
-def create_router(source: CaseSource, *, extra_nav: Sequence[NavLink] = ()) -> APIRouter:
+def create_router(
+    source: CaseSource,
+    *,
+    extra_nav: Sequence[NavLink] = (),
+    visible_orgs: Callable[[Request], Sequence[str]] | None = None,
+) -> APIRouter:
     """The Structure, Timeline, Money and Power pages (and their static files) for every
     organisation ``source`` knows.  Routes: ``/orgs``, ``/orgs/{org}/{page}``, ``/static/web/...``.
+
+    ``visible_orgs`` says which organisations a request may see listed (the service: those the
+    logged-in account has a role in); by default every organisation of ``source``.
     """
+
+    def listed(request: Request) -> list[str]:
+        return list(visible_orgs(request)) if visible_orgs is not None else source.orgs()
+
     router = APIRouter()
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
     templates.env.globals["status_label"] = timeline_page.STATUS_LABEL
@@ -105,7 +117,7 @@ def create_router(source: CaseSource, *, extra_nav: Sequence[NavLink] = ()) -> A
     ) -> HTMLResponse:
         base = {
             "org": org,
-            "orgs": source.orgs(),
+            "orgs": listed(request),
             "page": page,
             "nav": nav(request, org, page),
             "static": lambda f: str(request.url_for("web_static", name=f)),
@@ -170,7 +182,7 @@ def create_router(source: CaseSource, *, extra_nav: Sequence[NavLink] = ()) -> A
     @router.get("/orgs", name="web_orgs", response_class=HTMLResponse)
     def orgs(request: Request) -> HTMLResponse:
         entries = []
-        for org in source.orgs():
+        for org in listed(request):
             case, diagnostics = source.case(org)
             entries.append(
                 {
