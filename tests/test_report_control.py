@@ -56,7 +56,7 @@ def test_cli_text_names_who_votes() -> None:
     result = runner.invoke(app, ["report", str(CASE)])
     assert result.exit_code == 0, result.output
     assert "Microsoft: capped profit share (no equity, no vote): no vote" in result.stdout
-    assert "through the board of openai-inc (6 directors)" in result.stdout
+    assert "through the board of OpenAI, Inc. (6 directors)" in result.stdout
 
 
 def test_cli_bad_amount_and_param_are_usage_errors() -> None:

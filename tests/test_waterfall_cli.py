@@ -113,7 +113,7 @@ def test_sweep_to_csv(tmp_path: Path) -> None:
     last = rows[-1]
     assert float(last["amount"]) == 5e11
     assert float(last["payout_microsoft"]) == 92e9
-    assert float(last["share_nonprofit"]) == 1.0
+    assert float(last["marginal_share_nonprofit"]) == 1.0
     for row in rows:
         total = sum(float(row[f"payout_{p}"]) for p in ("fcp", "microsoft", "others", "nonprofit"))
         assert abs(total - float(row["amount"])) <= 1e-6 * max(1.0, float(row["amount"]))
