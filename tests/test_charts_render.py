@@ -270,3 +270,35 @@ def test_demo_report_reads_in_names_without_none(demo: Path) -> None:
     assert "directors Adam D'Angelo, Helen Toner, Ilya Sutskever, Tasha McCauley; no chair" in text
     assert "Votes: the board of OpenAI, Inc. at the end of 2023-11-16" in text
     assert "through the board of OpenAI, Inc." in text
+
+
+# --- the README ------------------------------------------------------------------------------
+
+
+def _ignored(path: str) -> bool:
+    """Whether .gitignore ignores ``path`` through one of its folder patterns (``reports/``)."""
+    patterns = (ROOT / ".gitignore").read_text(encoding="utf-8").split()
+    first = path.split("/")[0] + "/"
+    return "/" in path and first in patterns
+
+
+@pytest.mark.parametrize("doc", ["README.md", "docs/cli.md"])
+def test_documented_charts_are_written_where_git_ignores_them(doc: str) -> None:
+    """A reader who copies an example must not leave a picture in the checkout."""
+    text = (ROOT / doc).read_text(encoding="utf-8")
+    charts = re.findall(r"^\$ .*--chart (\S+)", text, re.M)
+    assert charts, f"{doc} shows no --chart example"
+    for chart in charts:
+        assert _ignored(chart), f"{doc}: --chart {chart} writes into the repository"
+
+
+def test_readme_two_commands_are_two() -> None:
+    """`Two commands`: the block under that heading lists the two that set up and test; the
+    browser's `make serve` is named as the third, outside it."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Two commands", 1)[1].split("\n## ", 1)[0]
+    first_block = section.split("```sh", 1)[1].split("```", 1)[0]
+    commands = [line.split("#")[0].strip() for line in first_block.splitlines() if line.strip()]
+    assert commands == ["make demo", "make test"]
+    assert "`make serve`" in section
+    assert "third" in section
