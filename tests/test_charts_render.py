@@ -302,3 +302,73 @@ def test_readme_two_commands_are_two() -> None:
     assert commands == ["make demo", "make test"]
     assert "`make serve`" in section
     assert "third" in section
+
+
+def _crowded_waterfall() -> str:
+    """Twelve parties with long names, each recouping a little in turn (so the breakpoints are
+    close together), under a long title: the chart must still fit and not overlap."""
+    parties = "\n".join(
+        f"  - {{id: p{i}, name: Party number {i} with a long descriptive name, capital: 0}}"
+        for i in range(12)
+    )
+    tiers = "\n".join(
+        f"  - name: p{i} first\n    split: {{p{i}: 100}}\n"
+        f"    until: {{party: p{i}, receives: {1 + i % 3}M}}"
+        for i in range(12)
+    )
+    shares = ", ".join(f"p{i}: {12 if i == 11 else 8}" for i in range(12))
+    title = "A waterfall whose title goes on " * 5
+    return (
+        f"waterfall: {title.strip()}\nparties:\n{parties}\ntiers:\n{tiers}\n"
+        f"  - name: together\n    split: {{{shares}}}\n"
+    )
+
+
+@pytest.mark.parametrize("marks", [[], [2.5e6], [1e6, 5e6, 2e7, 9e7]])
+def test_a_crowded_waterfall_chart_still_fits(
+    saved: list[tuple[Figure, Path]], tmp_path: Path, marks: list[float]
+) -> None:
+    file = tmp_path / "crowded.yaml"
+    file.write_text(_crowded_waterfall(), encoding="utf-8")
+    wf, errors = load_waterfall(file)
+    assert wf is not None, errors
+    curves = compile_curves(wf)
+    assert len(curves.breakpoints) >= 12
+    write_chart(curves, tmp_path / "c.png", title=wf.name, names=party_names(wf), marks=marks)
+    [(fig, path)] = saved
+    judge(fig, path, [])
+    shown = [t.get_text() for t in _drawn_texts(fig)]
+    assert any("labelled where they fit" in t for t in shown)
+
+
+def test_a_crowded_control_chart_still_fits(
+    saved: list[tuple[Figure, Path]], tmp_path: Path
+) -> None:
+    """Eight parties with long names, five amounts: the chart grows to hold them."""
+    from fractions import Fraction
+
+    from charter.report.control import ControlReport, PartyControl
+    from charter.report.control_render import write_control_chart
+
+    amounts = [Fraction(10**k) for k in range(6, 11)]
+    parties = tuple(
+        PartyControl(
+            id=f"p{i}",
+            name=f"Party number {i} with a rather long descriptive name indeed",
+            votes=Fraction(1, 2) if i < 2 else Fraction(0),
+            why="",
+            money=tuple((a, Fraction(i + k, 100)) for k, a in enumerate(amounts)),
+            first=Fraction(i, 50),
+            margin=tuple((a, Fraction(i * k % 7, 20)) for k, a in enumerate(amounts)),
+        )
+        for i in range(8)
+    )
+    report = ControlReport(
+        entity="e",
+        directors=("a",),
+        parties=parties,
+        entity_name="An entity with a name long enough to wrap the title " * 2,
+    )
+    write_control_chart(report, tmp_path / "control.png")
+    [(fig, path)] = saved
+    judge(fig, path, [])

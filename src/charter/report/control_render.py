@@ -176,13 +176,13 @@ def control_figure(report: ControlReport) -> Figure:
             )
             ax.bar_label(bars, labels=[f"{v * 100:.1f}%" for v in s.values], padding=3, fontsize=9)
         ax.set_yticks([i + (n_bars - 1) * step / 2 for i in range(n_groups)])
-        ax.set_yticklabels([p.name for p in report.parties], fontsize=10)
+        ax.set_yticklabels([textwrap.fill(p.name, 30) for p in report.parties], fontsize=10)
         ax.invert_yaxis()
         ax.set_xlim(0, 1.14)  # room for the value of a 100% bar
         ax.xaxis.set_major_locator(FixedLocator([0, 0.25, 0.5, 0.75, 1.0]))
         ax.xaxis.set_major_formatter(PercentFormatter(1.0))
         ax.set_xlabel("share of the votes (hatched), of the money paid, or of the next dollar")
-        ax.set_title(f"Votes ({report.board_label}) against money", fontsize=11)
+        ax.set_title(textwrap.fill(f"Votes ({report.board_label}) against money", 90), fontsize=11)
         ax.grid(axis="x", alpha=0.3)
         fig.legend(loc="outside lower center", ncols=1, fontsize=9, frameon=False)
     return fig

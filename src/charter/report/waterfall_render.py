@@ -7,6 +7,7 @@ ones.  Charts use matplotlib's Agg backend (no display needed) and label axes in
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
@@ -316,8 +317,31 @@ def waterfall_figure(
     label_of = {p: (names or {}).get(p, p) for p in curves.parties}
     money = FuncFormatter(lambda v, _pos: format_money(v) if v else "$0")
 
+    handles = []
+    for p in drawn:
+        colour, hatch = _party_colour(index[p])
+        text = label_of[p]
+        if marks and len(marks) <= 3:
+            at_marks = [
+                f"{format_money(curves.evaluate(np.array([m]))[p][0])} at {format_money(m)}"
+                for m in marks
+            ]
+            text += ": " + "; ".join(at_marks)
+        handles.append(
+            Patch(facecolor=colour, hatch=hatch, alpha=0.85, label=textwrap.fill(text, 100))
+        )
+    for p in silent:
+        span = f"{format_money(lo) if lo else '$0'} to {format_money(hi)}"
+        text = f"{label_of[p]}: paid nothing from {span}"
+        handles.append(
+            Patch(facecolor="none", edgecolor="0.5", linestyle="--", label=textwrap.fill(text, 100))
+        )
+    ncols = 1 if marks else 2
+    legend_rows = -(-len(handles) // ncols) + sum(h.get_label().count("\n") for h in handles)
+    # The plots keep their height whatever the legend needs: the figure grows with it.
+    height = 6.3 + 0.24 * legend_rows
     with plt.rc_context({"text.parse_math": False, "hatch.linewidth": 0.6}):
-        fig = plt.figure(figsize=(10, 7.5), layout="constrained")
+        fig = plt.figure(figsize=(9, height), layout="constrained")
         top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=(3, 2))
         lower = np.zeros_like(amounts)
         for p in drawn:
@@ -328,7 +352,7 @@ def waterfall_figure(
         top.set_ylim(bottom=0)
         top.set_ylabel("cumulative payout to each party")
         top.yaxis.set_major_formatter(money)
-        top.set_title(title or "payouts by amount distributed", fontsize=11)
+        top.set_title(textwrap.fill(title or "payouts by amount distributed", 90), fontsize=11)
 
         edges = [a for a, _, _ in segments] + [segments[-1][1]]
         base = np.zeros(len(edges))
@@ -357,26 +381,10 @@ def waterfall_figure(
             stacked = np.cumsum([at[p][0] for p in drawn])
             top.plot([m] * len(stacked), stacked, "o", color="black", markersize=3.5, zorder=3)
 
-        handles = []
-        for p in drawn:
-            colour, hatch = _party_colour(index[p])
-            text = label_of[p]
-            if marks and len(marks) <= 3:
-                at_marks = [
-                    f"{format_money(curves.evaluate(np.array([m]))[p][0]) or '$0'} at "
-                    f"{format_money(m)}"
-                    for m in marks
-                ]
-                text += ": " + "; ".join(at_marks)
-            handles.append(Patch(facecolor=colour, hatch=hatch, alpha=0.85, label=text))
-        for p in silent:
-            span = f"{format_money(lo) if lo else '$0'} to {format_money(hi)}"
-            text = f"{label_of[p]}: paid nothing from {span}"
-            handles.append(Patch(facecolor="none", edgecolor="0.5", linestyle="--", label=text))
         fig.legend(
             handles=handles,
             loc="outside lower center",
-            ncols=1 if marks else 2,
+            ncols=ncols,
             fontsize=9,
             frameon=False,
         )
@@ -403,7 +411,7 @@ def waterfall_figure(
             count += f" ({len(chosen) - len(marks)} labelled where they fit)"
         if marks:
             count += "; asked amounts solid, in bold"
-        axis_top.set_xlabel(count, fontsize=9, color="0.3")
+        axis_top.set_xlabel(textwrap.fill(count, 110), fontsize=9, color="0.3")
         _label_bands(bottom, segments, drawn, index, renderer)
     return fig
 
