@@ -95,8 +95,8 @@ def _drawn_texts(fig: Figure) -> list[Text]:
 def text_problems(fig: Figure) -> list[str]:
     """Text outside the picture, and pairs of overlapping text."""
     canvas = FigureCanvasAgg(fig)  # the figure was closed after saving: draw it again
-    canvas.draw()
-    renderer = canvas.get_renderer()
+    canvas.draw()  # type: ignore[no-untyped-call]
+    renderer = canvas.get_renderer()  # type: ignore[no-untyped-call]
     frame = fig.bbox
     problems = []
     boxes = [(t, t.get_window_extent(renderer)) for t in _drawn_texts(fig)]
@@ -133,7 +133,9 @@ def hidden_series(ax: Axes) -> list[str]:
     lines = [
         line
         for line in ax.get_lines()
-        if line.get_visible() and len(line.get_xdata()) >= 2 and np.ptp(line.get_xdata()) > 0
+        if line.get_visible()
+        and len(np.asarray(line.get_xdata())) >= 2
+        and np.ptp(np.asarray(line.get_xdata(), dtype=float)) > 0
     ]
     lo, hi = ax.get_xlim()
     grid = np.linspace(min(lo, hi), max(lo, hi), 4001)
@@ -146,11 +148,11 @@ def hidden_series(ax: Axes) -> list[str]:
         if (same & inside).mean() > 0.01:
             problems.append(f"{a.get_label()!r} and {b.get_label()!r} coincide")
     bars = [c for c in ax.containers if isinstance(c, BarContainer)]
-    for a, b in itertools.combinations(bars, 2):
-        size_a = [(r.get_width(), r.get_height(), r.get_hatch()) for r in a.patches]
-        size_b = [(r.get_width(), r.get_height(), r.get_hatch()) for r in b.patches]
+    for ca, cb in itertools.combinations(bars, 2):
+        size_a = [(r.get_width(), r.get_height(), r.get_hatch()) for r in ca.patches]
+        size_b = [(r.get_width(), r.get_height(), r.get_hatch()) for r in cb.patches]
         if size_a == size_b:  # the same bars, drawn the same way: one says nothing more
-            problems.append(f"bar series {a.get_label()!r} and {b.get_label()!r} are identical")
+            problems.append(f"bar series {ca.get_label()!r} and {cb.get_label()!r} are identical")
     return problems
 
 

@@ -337,7 +337,7 @@ def waterfall_figure(
             Patch(facecolor="none", edgecolor="0.5", linestyle="--", label=textwrap.fill(text, 100))
         )
     ncols = 1 if marks else 2
-    legend_rows = -(-len(handles) // ncols) + sum(h.get_label().count("\n") for h in handles)
+    legend_rows = -(-len(handles) // ncols) + sum(str(h.get_label()).count("\n") for h in handles)
     # The plots keep their height whatever the legend needs: the figure grows with it.
     height = 6.3 + 0.24 * legend_rows
     with plt.rc_context({"text.parse_math": False, "hatch.linewidth": 0.6}):
