@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
 
@@ -56,7 +57,7 @@ def test_cli_text_names_who_votes() -> None:
     result = runner.invoke(app, ["report", str(CASE)])
     assert result.exit_code == 0, result.output
     assert "Microsoft: capped profit share (no equity, no vote): no vote" in result.stdout
-    assert "through the board of openai-inc (6 directors)" in result.stdout
+    assert "through the board of OpenAI, Inc. (6 directors)" in result.stdout
 
 
 def test_cli_bad_amount_and_param_are_usage_errors() -> None:
@@ -78,3 +79,86 @@ def test_cli_bad_parameter_value_is_a_usage_error() -> None:
     result = runner.invoke(app, ["report", str(CASE), "--param", "fcp_capital=lots"])
     assert result.exit_code == 2
     assert "fcp_capital" in result.stderr
+
+
+def _names_case() -> tuple[object, object]:
+    case, errors = load_case(CASE)
+    assert case is not None, errors
+    return case, replay(case).initial
+
+
+WATERFALL_WITHOUT_NAMES = """\
+waterfall: parties known only by id
+parties:
+  - {id: openai-inc}
+  - {id: microsoft}
+  - {id: msft-stake, entity: microsoft}
+  - {id: toner}
+  - {id: ltbt}
+  - {id: named, name: A party with its own name, entity: microsoft}
+tiers:
+  - name: everyone
+    split: {openai-inc: 20, microsoft: 20, msft-stake: 20, toner: 20, ltbt: 10, named: 10}
+"""
+
+
+def test_party_names_come_from_the_file_then_the_case_then_the_id(tmp_path: Path) -> None:
+    """A waterfall party without a `name` is shown by the name of what it stands for in the
+    case: an entity it names, an entity or person with its id; only a party the case does not
+    know keeps its id."""
+    file = tmp_path / "waterfall.yaml"
+    file.write_text(WATERFALL_WITHOUT_NAMES, encoding="utf-8")
+    loaded, problems = load_for_report(file)
+    assert loaded is not None, problems
+    case, state = _names_case()
+    report = control_vs_economics(case, state, loaded, amounts=[Fraction(100)])  # type: ignore[arg-type]
+    assert [p.name for p in report.parties] == [
+        "OpenAI, Inc.",  # an entity with the party's id
+        "Microsoft Corporation",  # the same
+        "Microsoft Corporation",  # through `entity:`
+        "Helen Toner",  # a person with the party's id
+        "ltbt",  # unknown to the case: the id, as written
+        "A party with its own name",  # the file's own name wins
+    ]
+    assert report.parties[2].why == "no voting interest recorded"  # a name is not a vote
+
+
+def test_the_report_names_the_board_and_its_time() -> None:
+    case, errors = load_case(CASE)
+    assert case is not None, errors
+    loaded, _ = load_for_report(CASE / "waterfall.yaml")
+    assert loaded is not None
+    timeline = replay(case)
+    for when, label in [
+        ("2023-11-16T22:00", "the board of OpenAI, Inc. on 2023-11-16 22:00"),
+        ("2023-11-18", "the board of OpenAI, Inc. at the end of 2023-11-18"),
+        ("2023-11-18T00:00", "the board of OpenAI, Inc. on 2023-11-18"),
+    ]:
+        result = runner.invoke(app, ["report", str(CASE), "--at", when, "--json"])
+        assert result.exit_code == 0, result.output
+        board = json.loads(result.stdout)["controlling_board"]
+        assert board["name"] == "OpenAI, Inc."
+        assert len(board["director_names"]) == len(board["directors"])
+        text = runner.invoke(app, ["report", str(CASE), "--at", when]).stdout
+        assert label in " ".join(text.split()), (when, text)
+    report = control_vs_economics(case, replace(timeline.initial, at=None), loaded)
+    assert report.board_label == "the board of OpenAI, Inc. as the charter sets it"
+    after = runner.invoke(app, ["report", str(CASE), "--at", "2023-11-18"]).stdout
+    flat = " ".join(after.split())
+    assert "(Adam D'Angelo, Tasha McCauley, Ilya Sutskever, Helen Toner)" in flat
+    assert "None" not in after
+
+
+def test_board_line_says_no_chair_and_no_ceo_in_words() -> None:
+    from charter.cli.demo_cmd import board_line
+    from charter.report.control import case_names
+
+    case, errors = load_case(CASE)
+    assert case is not None, errors
+    state = replay(case).initial
+    names = case_names(case)
+    line = board_line(state, names)
+    assert line.startswith("directors Adam D'Angelo, Greg Brockman, Helen Toner, ")
+    assert "; chair Greg Brockman; CEO Sam Altman" in line
+    empty = replace(state, chair=None, officers=(), directors=frozenset())
+    assert board_line(empty, names) == "directors none; no chair; no CEO"

@@ -113,10 +113,44 @@ def test_sweep_to_csv(tmp_path: Path) -> None:
     last = rows[-1]
     assert float(last["amount"]) == 5e11
     assert float(last["payout_microsoft"]) == 92e9
-    assert float(last["share_nonprofit"]) == 1.0
+    assert float(last["marginal_share_nonprofit"]) == 1.0
     for row in rows:
         total = sum(float(row[f"payout_{p}"]) for p in ("fcp", "microsoft", "others", "nonprofit"))
         assert abs(total - float(row["amount"])) <= 1e-6 * max(1.0, float(row["amount"]))
+
+
+def test_csv_names_the_share_of_the_next_dollar_apart_from_the_share_of_the_total(
+    tmp_path: Path,
+) -> None:
+    """At $100B Microsoft has 53.5% of the total but 49% of the next dollar: the CSV's column
+    says which one it holds (`marginal_share_`), so no one reads it as the table's `share`."""
+    target = tmp_path / "sweep.csv"
+    code, _, _ = run(OPENAI, "--sweep", "0", "100B", "2", "--csv", str(target))
+    assert code == 0
+    header = target.read_text().splitlines()[0].split(",")
+    parties = ("fcp", "microsoft", "others", "nonprofit")
+    assert header == [
+        "amount",
+        *(f"payout_{p}" for p in parties),
+        *(f"marginal_share_{p}" for p in parties),
+    ]
+    last = list(csv.DictReader(target.open()))[-1]
+    assert float(last["marginal_share_microsoft"]) == pytest.approx(0.49)
+    assert float(last["payout_microsoft"]) / float(last["amount"]) == pytest.approx(0.535, abs=1e-3)
+
+
+def test_chart_goes_into_a_folder_it_makes(tmp_path: Path) -> None:
+    target = tmp_path / "reports" / "money.png"
+    code, _, err = run(OPENAI, "--at", "13B", "--chart", str(target))
+    assert code == 0, err
+    assert target.read_bytes().startswith(b"\x89PNG")
+
+
+def test_at_outside_the_sweep_is_noted(tmp_path: Path) -> None:
+    target = tmp_path / "money.png"
+    code, _, err = run(OPENAI, "--at", "1T", "--sweep", "0", "500B", "50", "--chart", str(target))
+    assert code == 0
+    assert "--at 1T lies outside --sweep 0 500B: not marked on the chart" in " ".join(err.split())
 
 
 @pytest.mark.parametrize("suffix", [".png", ".svg"])

@@ -19,9 +19,10 @@ from charter.load.case import load_case
 from charter.load.profiles import load_profile
 from charter.model.case import Case
 from charter.model.kinds import ActKind, View
+from charter.model.state import State
 from charter.power.board import board_power
 from charter.replay import Timeline, replay
-from charter.report.control import control_vs_economics, load_for_report
+from charter.report.control import case_names, control_vs_economics, load_for_report
 from charter.report.control_render import control_markdown, control_table, write_control_chart
 from charter.report.governance_render import state_table, status_text, verdict_panel
 from charter.report.waterfall_render import demo_section
@@ -144,11 +145,7 @@ def run_demo(out: Path) -> int:
         (out / f"state-{when}-{view.value}-{name}.json").write_text(
             json.dumps(data, indent=2) + "\n", encoding="utf-8"
         )
-        report.append(
-            f"- {when} ({view.value}, {name}): directors "
-            f"{', '.join(data['directors'])}; chair {data['chair']}; CEO "
-            f"{data['officers'].get('ceo')}"
-        )
+        report.append(f"- {when} ({view.value}, {name}): {board_line(st, case_names(case))}")
     report.append("")
 
     what_if = case_dir / "what-if-agi.yaml"
@@ -203,6 +200,16 @@ def run_demo(out: Path) -> int:
     return 0
 
 
+def board_line(state: State, names: dict[str, str]) -> str:
+    """``directors Adam D'Angelo, ...; chair Bret Taylor; CEO Sam Altman`` in names, and in words
+    where a seat is empty (``no chair``, ``no CEO``) - never an id, never ``None``."""
+    directors = ", ".join(sorted(names.get(d, d) for d in state.directors)) or "none"
+    chair = f"chair {names.get(state.chair, state.chair)}" if state.chair else "no chair"
+    ceo = state.holder("ceo")
+    chief = f"CEO {names.get(ceo, ceo)}" if ceo else "no CEO"
+    return f"directors {directors}; {chair}; {chief}"
+
+
 def _waterfall_section(case: Case, out: Path) -> list[str]:
     if case.charter.waterfall is None:
         return []
@@ -219,6 +226,7 @@ def _control_section(case: Case, out: Path) -> list[str]:
         fail(diagnostics)
     timeline = replay(case)
     state = timeline.state_at(parse_time("2023-11-16", case), View.DE_JURE)
+    profile = timeline.profile
     amounts = [Fraction(10**9), Fraction(13 * 10**9), Fraction(100 * 10**9), Fraction(500 * 10**9)]
     report = control_vs_economics(case, state, loaded, amounts=amounts, margins=amounts[:2])
     console.print(control_table(report))
@@ -227,7 +235,7 @@ def _control_section(case: Case, out: Path) -> list[str]:
     return [
         "## Control against economics (16 November 2023)",
         "",
-        *control_markdown(report),
+        *control_markdown(report, profile),
         "",
         f"![control against economics]({chart.name})",
         "",

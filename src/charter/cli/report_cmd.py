@@ -20,7 +20,7 @@ from charter.cli.common import (
 from charter.cli.governance_cmd import BylawsOpt, load_or_exit, parse_time, replay_or_exit
 from charter.model.kinds import View
 from charter.report.control import DEFAULT_AMOUNTS, control_vs_economics, load_for_report
-from charter.report.control_render import control_table, write_control_chart
+from charter.report.control_render import board_sentence, control_table, write_control_chart
 from charter.waterfall import read_spec, unknown_overrides
 from charter.waterfall.load import OVERRIDE
 from charter.waterfall.money import parse_amount
@@ -104,5 +104,6 @@ def register(app: typer.Typer) -> None:
         console.print(control_table(result))
         for p in result.parties:
             console.print(f"  {p.name}: {p.why}")
+        console.print(board_sentence(result, timeline.profile))
         if chart is not None:
             console.print(f"chart written to {chart}")

@@ -30,7 +30,6 @@ from charter.waterfall import (
     unknown_overrides,
 )
 from charter.waterfall.load import OVERRIDE
-from charter.waterfall.model import TierWaterfall
 
 CHART_SUFFIXES = (".png", ".svg")
 
@@ -130,24 +129,38 @@ def register(app: typer.Typer) -> None:
                 document.update(render.breakpoints_json(curves, precision))
             else:
                 _print_wide(out, render.breakpoints_table(wf, curves, precision))
-        if curves is not None and (csv_path or chart):
+        if curves is not None and csv_path is not None:
             if lo is None or hi is None:
-                lo, hi = render.default_range(curves)
-                steps = 2001
-            if csv_path is not None:
-                render.write_csv(
-                    curves, csv_path, np.linspace(lo, hi, steps), progress=steps > 200_000
-                )
-                err_console.print(f"wrote {csv_path}")
-            if chart is not None:
-                names = (
-                    {p.id: p.name for p in wf.parties}
-                    if isinstance(wf, TierWaterfall)
-                    else {c.id: c.name for c in wf.classes}
-                )
-                render.write_chart(
-                    curves, chart, start=lo, stop=hi, steps=steps, title=wf.name, names=names
-                )
-                err_console.print(f"wrote {chart}")
+                csv_lo, csv_hi = render.default_range(curves)
+                csv_steps = 2001
+            else:
+                csv_lo, csv_hi, csv_steps = lo, hi, steps
+            render.write_csv(
+                curves,
+                csv_path,
+                np.linspace(csv_lo, csv_hi, csv_steps),
+                progress=csv_steps > 200_000,
+            )
+            err_console.print(f"wrote {csv_path}")
+        if curves is not None and chart is not None:
+            marks = [float(a) for a in exact_amounts]
+            if sweep is not None and lo is not None and hi is not None:
+                outside = [t for t, m in zip(at or [], marks, strict=True) if not lo <= m <= hi]
+                if outside:
+                    err_console.print(
+                        f"note: --at {', '.join(outside)} lies outside --sweep {sweep[0]} "
+                        f"{sweep[1]}: not marked on the chart"
+                    )
+            render.write_chart(
+                curves,
+                chart,
+                start=lo,
+                stop=hi,
+                steps=steps or 2001,
+                title=wf.name,
+                names=render.party_names(wf),
+                marks=marks,
+            )
+            err_console.print(f"wrote {chart}")
         if as_json:
             print_json(document)

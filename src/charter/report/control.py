@@ -8,6 +8,7 @@ Pure: the CLI (``charter report``), the demo and the web UI's Power page all cal
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -57,12 +58,40 @@ class PartyControl:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ControlReport:
     entity: str
+    """Id of the entity whose board holds the votes."""
     directors: tuple[str, ...]
+    """Ids of the directors of that board at :attr:`at`, sorted."""
     parties: tuple[PartyControl, ...]
+    entity_name: str = ""
+    """The entity's name from the case (the id when the case gives none)."""
+    director_names: tuple[str, ...] = ()
+    """The directors' names, in the order of :attr:`directors`."""
+    at: dt.datetime | None = None
+    """When the board was read (the state's time); None: the charter's initial board."""
+
+    @property
+    def board_label(self) -> str:
+        """``the board of OpenAI, Inc. on 2023-11-16`` - what a reader needs to know whose votes
+        these are and as of when (a board changes; the economics do not)."""
+        if self.at is None:
+            when = " as the charter sets it"
+        elif self.at.time() == dt.time.max:  # how a bare date is read: the end of that day
+            when = f" at the end of {self.at:%Y-%m-%d}"
+        elif (self.at.hour, self.at.minute) == (0, 0):
+            when = f" on {self.at:%Y-%m-%d}"
+        else:
+            when = f" on {self.at:%Y-%m-%d %H:%M}"
+        return f"the board of {self.entity_name or self.entity}{when}"
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "controlling_board": {"entity": self.entity, "directors": list(self.directors)},
+            "controlling_board": {
+                "entity": self.entity,
+                "name": self.entity_name or self.entity,
+                "at": self.at.isoformat() if self.at is not None else None,
+                "directors": list(self.directors),
+                "director_names": list(self.director_names or self.directors),
+            },
             "parties": [p.to_json() for p in self.parties],
         }
 
@@ -71,7 +100,8 @@ class ControlReport:
 class LoadedWaterfall:
     waterfall: Waterfall
     entities: Mapping[str, str | None]
-    names: Mapping[str, str]
+    names: Mapping[str, str | None]
+    """Party id -> the name its file gives (None: the file gives none; the case may)."""
 
 
 def load_for_report(
@@ -89,7 +119,7 @@ def load_for_report(
     return LoadedWaterfall(
         waterfall=wf,
         entities={p.id: p.entity for p in parties},
-        names={p.id: p.name or p.id for p in parties},
+        names={p.id: p.name for p in parties},
     ), []
 
 
@@ -107,13 +137,17 @@ def control_vs_economics(
     curves = compile_curves(loaded.waterfall)
     interests = {x.waterfall_party: x for x in case.charter.interests if x.waterfall_party}
     board_entity = case.charter.board.entity
+    known = case_names(case)
+    board_name = known.get(board_entity, board_entity)
     voters: dict[str, str] = {}
     silent: dict[str, str] = {}
+    holders: dict[str, str | None] = {}
     for p in curves.parties:
         interest = interests.get(p)
         entity = interest.holder if interest is not None else loaded.entities.get(p)
+        holders[p] = entity
         if (interest is not None and interest.voting) or entity == board_entity:
-            voters[p] = f"through the board of {board_entity} ({len(state.directors)} directors)"
+            voters[p] = f"through the board of {board_name} ({len(state.directors)} directors)"
         elif interest is not None:
             silent[p] = f"{interest.kind}: no vote"
         else:
@@ -124,7 +158,7 @@ def control_vs_economics(
     parties = tuple(
         PartyControl(
             id=p,
-            name=loaded.names.get(p, p),
+            name=party_name(p, loaded.names.get(p), holders[p], known),
             votes=Fraction(1, len(voters)) if p in voters else Fraction(0),
             why=voters.get(p) or silent.get(p, ""),
             money=tuple((a, exact[a][p] / a) for a in amounts if a > 0),
@@ -133,6 +167,30 @@ def control_vs_economics(
         )
         for p in curves.parties
     )
+    directors = tuple(sorted(state.directors))
     return ControlReport(
-        entity=board_entity, directors=tuple(sorted(state.directors)), parties=parties
+        entity=board_entity,
+        directors=directors,
+        parties=parties,
+        entity_name=board_name,
+        director_names=tuple(known.get(d, d) for d in directors),
+        at=state.at,
     )
+
+
+def case_names(case: Case) -> dict[str, str]:
+    """Id -> name for every person and entity of the case: a reader sees names, never ids."""
+    names = {e.id: e.name for e in case.charter.entities}
+    names.update({p.id: p.name for p in case.charter.people})
+    return names
+
+
+def party_name(party: str, given: str | None, holder: str | None, known: Mapping[str, str]) -> str:
+    """The name a waterfall party is shown by: its own ``name`` in the waterfall file, else the
+    name of the case's entity or person it stands for (its ``entity:``, the holder of the charter
+    interest that names it, or a person or entity with its id), and only else its id."""
+    if given:
+        return given
+    if holder is not None and holder in known:
+        return known[holder]
+    return known.get(party, party)

@@ -7,11 +7,12 @@ ones.  Charts use matplotlib's Agg backend (no display needed) and label axes in
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from rich.console import Console
@@ -29,6 +30,9 @@ from charter.waterfall import (
     load_waterfall,
 )
 from charter.waterfall.money import format_money
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 
 def _names(wf: Waterfall) -> dict[str, str]:
@@ -196,7 +200,9 @@ def default_range(curves: Curves) -> tuple[float, float]:
 def write_csv(
     curves: Curves, path: str | Path, amounts: np.ndarray[Any, Any], *, progress: bool = False
 ) -> Path:
-    """amount, then each party's payout, then each party's marginal share, one row per amount.
+    """amount, then each party's cumulative payout (``payout_<party>``), then its share of the
+    next dollar (``marginal_share_<party>``: the marginal split, not the share of the total that
+    the tables print as ``share``), one row per amount.
 
     Written in blocks with numpy, 15 significant digits (the vectorised engine is good to
     1e-9 anyway); ``progress`` shows a transient bar on stderr for long sweeps.
@@ -205,7 +211,7 @@ def write_csv(
     header = ",".join(
         ["amount"]
         + [f"payout_{p}" for p in curves.parties]
-        + [f"share_{p}" for p in curves.parties]
+        + [f"marginal_share_{p}" for p in curves.parties]
     )
     block = 200_000
     with (
@@ -225,6 +231,237 @@ def write_csv(
     return out
 
 
+def chart_range(
+    curves: Curves,
+    marks: Sequence[float] = (),
+    start: float | None = None,
+    stop: float | None = None,
+) -> tuple[float, float]:
+    """The amounts a chart spans: ``start``/``stop`` when given, else from 0 to a quarter past the
+    last breakpoint, widened to show every asked amount (``--at 1T`` is drawn, not cut off)."""
+    lo, hi = default_range(curves)
+    if start is not None:
+        lo = start
+    if stop is not None:
+        hi = stop
+    elif marks and max(marks) > hi:
+        hi = max(marks) * 1.1
+    return lo, hi
+
+
+def _party_colour(index: int) -> tuple[str, str | None]:
+    """Matplotlib's ten-colour cycle by the party's place in the file (the same party keeps its
+    colour in both panels and across charts); past ten, hatching tells the repeats apart."""
+    return f"C{index % 10}", (None, "//", "..", "xx")[(index // 10) % 4]
+
+
+def _thin_labels(labels: Sequence[Any], renderer: Any, gap: float = 6.0) -> list[Any]:
+    """The labels to keep so that none overlaps another: greedily, in the order given (so the
+    first ones - asked amounts - win), each kept only if its box, widened by ``gap`` pixels,
+    meets no kept box."""
+    kept: list[Any] = []
+    boxes: list[Any] = []
+    for label in labels:
+        box = label.get_window_extent(renderer).expanded(1.0, 1.0)
+        box = box.from_extents(box.x0 - gap / 2, box.y0, box.x1 + gap / 2, box.y1)
+        if any(box.overlaps(b) for b in boxes):
+            continue
+        kept.append(label)
+        boxes.append(box)
+    return kept
+
+
+def waterfall_figure(
+    curves: Curves,
+    *,
+    start: float | None = None,
+    stop: float | None = None,
+    steps: int = 2001,
+    title: str | None = None,
+    names: dict[str, str] | None = None,
+    marks: Sequence[float] = (),
+) -> Figure:
+    """Two panels over the amount distributed, every party in its own colour:
+
+    - top, each party's cumulative payout, stacked (the top edge is the amount itself);
+    - bottom, the share of the next dollar as stacked bands that fill 100%, each band labelled
+      with its percentage where it fits - so two parties on the same 49% are two bands side by
+      side, never one line hidden under another.
+
+    Breakpoints are dotted and labelled along the top (labels that would overlap are dropped,
+    the count says so); each asked amount in ``marks`` is a solid line, labelled in bold, and the
+    legend gives each party's payout there.  A party paid nothing in the range is named in the
+    legend as such instead of drawn as an invisible band.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
+    from matplotlib.ticker import FuncFormatter, PercentFormatter
+
+    lo, hi = chart_range(curves, marks, start, stop)
+    marks = sorted({float(m) for m in marks if lo <= float(m) <= hi})
+    grid = np.linspace(lo, hi, max(steps, 2))
+    inside = [float(b) for b in curves.breakpoints if lo <= float(b) <= hi]
+    amounts = np.unique(np.concatenate([grid, np.array(inside + marks, dtype=np.float64)]))
+    pays = curves.evaluate(amounts)
+    segments = _segments(curves, lo, hi)
+    index = {p: i for i, p in enumerate(curves.parties)}
+    drawn = [
+        p
+        for p in curves.parties
+        if pays[p].max() > 0 or any(split[index[p]] > 0 for _, _, split in segments)
+    ]
+    silent = [p for p in curves.parties if p not in drawn]
+    label_of = {p: (names or {}).get(p, p) for p in curves.parties}
+    money = FuncFormatter(lambda v, _pos: format_money(v) if v else "$0")
+
+    handles = []
+    for p in drawn:
+        colour, hatch = _party_colour(index[p])
+        text = label_of[p]
+        if marks and len(marks) <= 3:
+            at_marks = [
+                f"{format_money(curves.evaluate(np.array([m]))[p][0])} at {format_money(m)}"
+                for m in marks
+            ]
+            text += ": " + "; ".join(at_marks)
+        handles.append(
+            Patch(facecolor=colour, hatch=hatch, alpha=0.85, label=textwrap.fill(text, 100))
+        )
+    for p in silent:
+        span = f"{format_money(lo) if lo else '$0'} to {format_money(hi)}"
+        text = f"{label_of[p]}: paid nothing from {span}"
+        handles.append(
+            Patch(facecolor="none", edgecolor="0.5", linestyle="--", label=textwrap.fill(text, 100))
+        )
+    ncols = 1 if marks else 2
+    legend_rows = -(-len(handles) // ncols) + sum(str(h.get_label()).count("\n") for h in handles)
+    # The plots keep their height whatever the legend needs: the figure grows with it.
+    height = 6.3 + 0.24 * legend_rows
+    with plt.rc_context({"text.parse_math": False, "hatch.linewidth": 0.6}):
+        fig = plt.figure(figsize=(9, height), layout="constrained")
+        top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=(3, 2))
+        lower = np.zeros_like(amounts)
+        for p in drawn:
+            colour, hatch = _party_colour(index[p])
+            upper = lower + pays[p]
+            top.fill_between(amounts, lower, upper, color=colour, alpha=0.85, hatch=hatch, lw=0)
+            lower = upper
+        top.set_ylim(bottom=0)
+        top.set_ylabel("cumulative payout to each party")
+        top.yaxis.set_major_formatter(money)
+        top.set_title(textwrap.fill(title or "payouts by amount distributed", 90), fontsize=11)
+
+        edges = [a for a, _, _ in segments] + [segments[-1][1]]
+        base = np.zeros(len(edges))
+        for p in drawn:
+            colour, hatch = _party_colour(index[p])
+            share = np.array([float(split[index[p]]) for _, _, split in segments], dtype=np.float64)
+            share = np.append(share, share[-1])
+            bottom.fill_between(
+                edges, base, base + share, step="post", color=colour, alpha=0.85, hatch=hatch, lw=0
+            )
+            base = base + share
+        bottom.set_ylim(0, 1)
+        bottom.set_ylabel("share of the next dollar")
+        bottom.yaxis.set_major_formatter(PercentFormatter(1.0))
+        bottom.set_xlabel("amount distributed")
+        bottom.xaxis.set_major_formatter(money)
+        bottom.set_xlim(lo, hi)
+
+        for b in inside:
+            for axis in (top, bottom):
+                axis.axvline(b, color="0.35", linestyle=":", linewidth=0.9)
+        for m in marks:
+            for axis in (top, bottom):
+                axis.axvline(m, color="black", linestyle="-", linewidth=1.2)
+            at = curves.evaluate(np.array([m]))
+            stacked = np.cumsum([at[p][0] for p in drawn])
+            top.plot([m] * len(stacked), stacked, "o", color="black", markersize=3.5, zorder=3)
+
+        fig.legend(
+            handles=handles,
+            loc="outside lower center",
+            ncols=ncols,
+            fontsize=9,
+            frameon=False,
+        )
+
+        axis_top = top.secondary_xaxis("top")
+        ticks = [(m, True) for m in marks] + [(b, False) for b in inside if b not in marks]
+        axis_top.set_xticks([x for x, _ in ticks], [format_money(x) for x, _ in ticks])
+        axis_top.tick_params(labelsize=9, colors="0.3")
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+        kept = {id(t) for t in _thin_labels(axis_top.get_xticklabels(), renderer)}
+        chosen = [
+            (x, asked)
+            for (x, asked), t in zip(ticks, axis_top.get_xticklabels(), strict=True)
+            if id(t) in kept
+        ]
+        axis_top.set_xticks([x for x, _ in chosen], [format_money(x) for x, _ in chosen])
+        for (_, asked), t in zip(chosen, axis_top.get_xticklabels(), strict=True):
+            if asked:
+                t.set_fontweight("bold")
+                t.set_color("black")
+        count = f"{len(inside)} breakpoints (dotted): where the split of the next dollar changes"
+        if len(chosen) - len(marks) < len(inside):
+            count += f" ({len(chosen) - len(marks)} labelled where they fit)"
+        if marks:
+            count += "; asked amounts solid, in bold"
+        axis_top.set_xlabel(textwrap.fill(count, 110), fontsize=9, color="0.3")
+        _label_bands(bottom, segments, drawn, index, renderer)
+    return fig
+
+
+def _segments(
+    curves: Curves, lo: float, hi: float
+) -> list[tuple[float, float, tuple[Fraction, ...]]]:
+    """(from, to, marginal split) for each piece of the curves that meets [lo, hi], clipped."""
+    out = []
+    starts = [float(s) for s in curves.starts]
+    for k, s in enumerate(starts):
+        end = starts[k + 1] if k + 1 < len(starts) else float("inf")
+        a, b = max(s, lo), min(end, hi)
+        if b > a:
+            out.append((a, b, curves.slopes[k]))
+    return out
+
+
+def _label_bands(
+    axis: Any,
+    segments: Sequence[tuple[float, float, tuple[Fraction, ...]]],
+    drawn: Sequence[str],
+    index: dict[str, int],
+    renderer: Any,
+) -> None:
+    """Write each band's percentage inside it, only where the text fits with a margin (a 2%
+    sliver stays unlabelled: its colour and the legend name it)."""
+    for a, b, split in segments:
+        base = 0.0
+        for p in drawn:
+            share = float(split[index[p]])
+            if share > 0:
+                text = axis.text(
+                    (a + b) / 2,
+                    base + share / 2,
+                    f"{share * 100:.1f}".rstrip("0").rstrip(".") + "%",
+                    ha="center",
+                    va="center",
+                    fontsize=9,
+                    color="black",
+                    bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.75},
+                )
+                box = text.get_window_extent(renderer)
+                x0, y0 = axis.transData.transform((a, base))
+                x1, y1 = axis.transData.transform((b, base + share))
+                if box.width + 8 > x1 - x0 or box.height + 2 > y1 - y0:
+                    text.remove()
+            base += share
+
+
 def write_chart(
     curves: Curves,
     path: str | Path,
@@ -234,54 +471,17 @@ def write_chart(
     steps: int = 2001,
     title: str | None = None,
     names: dict[str, str] | None = None,
+    marks: Sequence[float] = (),
 ) -> Path:
-    """Stacked payouts and marginal shares against the amount, breakpoints marked (PNG or SVG)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
+    """:func:`waterfall_figure` as PNG or SVG (by the suffix), its folder made if needed."""
     import matplotlib.pyplot as plt
-    from matplotlib.ticker import FuncFormatter, PercentFormatter
 
     out = Path(path)
-    lo, hi = default_range(curves)
-    lo = lo if start is None else start
-    hi = hi if stop is None else stop
-    grid = np.linspace(lo, hi, max(steps, 2))
-    inside = [float(b) for b in curves.breakpoints if lo <= float(b) <= hi]
-    amounts = np.unique(np.concatenate([grid, np.array(inside, dtype=np.float64)]))
-    pays = curves.evaluate(amounts)
-    shares = curves.shares(amounts)
-    labels = [(names or {}).get(p, p) for p in curves.parties]
-    money = FuncFormatter(lambda v, _pos: format_money(v) if v else "$0")
-
-    fig, (top, bottom) = plt.subplots(2, 1, figsize=(12, 8), sharex=True, height_ratios=(3, 2))
-    top.stackplot(amounts, *[pays[p] for p in curves.parties], labels=labels, alpha=0.85)
-    top.set_ylabel("cumulative payout")
-    top.yaxis.set_major_formatter(money)
-    top.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small")
-    top.set_title(title or "payouts by amount distributed")
-    for p, label in zip(curves.parties, labels, strict=True):
-        bottom.step(amounts, shares[p], where="post", label=label)
-    bottom.set_ylabel("share of the next dollar")
-    bottom.yaxis.set_major_formatter(PercentFormatter(1.0))
-    bottom.set_ylim(-0.03, 1.05)
-    bottom.set_xlabel("amount distributed")
-    bottom.xaxis.set_major_formatter(money)
-    for b in inside:
-        for axis in (top, bottom):
-            axis.axvline(b, color="grey", linestyle=":", linewidth=0.8)
-        top.annotate(
-            format_money(b),
-            xy=(b, 1.0),
-            xycoords=("data", "axes fraction"),
-            rotation=90,
-            va="top",
-            ha="right",
-            fontsize="x-small",
-            color="grey",
-        )
-    fig.tight_layout()
-    fig.savefig(out, format=out.suffix.lstrip(".").lower() or "png")
+    fig = waterfall_figure(
+        curves, start=start, stop=stop, steps=steps, title=title, names=names, marks=marks
+    )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(out, format=out.suffix.lstrip(".").lower() or "png", dpi=150)
     plt.close(fig)
     return out
 
