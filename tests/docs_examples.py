@@ -9,7 +9,8 @@ the documented outputs from the real ones (review the diff like any other change
     .venv/bin/python tests/docs_examples.py               # check only; exit 1 on a difference
 
 **The convention.** A fenced block whose info string is ``console`` holds commands (lines that
-start with ``$ ``; a line ending in ``\\`` continues on the next) each followed by its output
+start with ``$ ``; a line ending in ``\\`` continues on the next, and so does a next line that
+starts with ``> ``, as bash's own prompt shows it) each followed by its output
 (stdout and stderr together, as a terminal shows them). An HTML comment on the line just above
 the block (invisible when rendered) may set the environment and prepare files::
 
@@ -197,9 +198,9 @@ def parse_commands(block: Block, lines: Sequence[str], start: int, stop: int) ->
             continue
         text = [lines[i][2:]]
         line = i + 1
-        while text[-1].endswith("\\") and i + 1 < stop:
+        while i + 1 < stop and (text[-1].endswith("\\") or lines[i + 1].startswith("> ")):
             i += 1
-            text.append(lines[i])
+            text.append(lines[i][2:] if lines[i].startswith("> ") else lines[i])
         i += 1
         output_start = i
         while i < stop and not lines[i].startswith("$ "):
