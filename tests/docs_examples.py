@@ -56,7 +56,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DOCS = ("docs/cli.md", "docs/formats.md", "README.md")
+# Every Markdown file of docs/ (not docs/examples/, the files the examples read) and the README.
+DOCS = (*sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "docs").glob("*.md")), "README.md")
 TIMEOUT = 120  # seconds per command
 
 FENCE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
@@ -362,12 +363,10 @@ def mask(line: str) -> str:
     return line
 
 
-def line_matches(expected: str, actual: str) -> bool:
-    expected, actual = mask(expected.rstrip()), mask(actual)
-    if "..." not in expected:
-        return expected == actual
-    parts = [re.escape(p) for p in expected.split("...")]
-    return re.fullmatch(".*".join(parts), actual, flags=re.DOTALL) is not None
+def matcher(expected: str) -> re.Pattern[str]:
+    """A documented line as a pattern: masked, with ``...`` standing for any text."""
+    parts = [re.escape(p) for p in mask(expected.rstrip()).split("...")]
+    return re.compile(".*".join(parts), flags=re.DOTALL)
 
 
 def merge(expected: Sequence[str], actual: Sequence[str]) -> list[str]:
@@ -383,6 +382,8 @@ def merge(expected: Sequence[str], actual: Sequence[str]) -> list[str]:
         expected.pop()
     n, m = len(expected), len(actual)
     wild = [bool(WILDCARD_LINE.match(e)) for e in expected]
+    patterns = [matcher(e) for e in expected]
+    masked = [mask(a) for a in actual]
     inf = float("inf")
     cost = [[inf] * (m + 1) for _ in range(n + 1)]
     step: list[list[str]] = [[""] * (m + 1) for _ in range(n + 1)]
@@ -399,7 +400,7 @@ def merge(expected: Sequence[str], actual: Sequence[str]) -> list[str]:
                     best, how = cost[i][j + 1], "absorb"
             else:
                 if i < n and j < m:
-                    if line_matches(expected[i], actual[j]):
+                    if patterns[i].fullmatch(masked[j]) is not None:
                         if cost[i + 1][j + 1] < best:
                             best, how = cost[i + 1][j + 1], "keep"
                     elif cost[i + 1][j + 1] + 2 < best:
