@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test serve lint typecheck pytest bench clean
+.PHONY: demo test serve lint typecheck pytest bench clean docs-update
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,11 @@ pytest: $(STAMP) $(CHROMIUM)
 
 serve: $(STAMP)
 	$(BIN)/charter serve --demo
+
+# Rewrites the outputs shown in docs/*.md and README.md from the real ones (tests/docs_examples.py);
+# review the diff before committing it.
+docs-update: $(STAMP)
+	$(BIN)/python tests/docs_examples.py --update
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
