@@ -440,7 +440,9 @@ def update(results: Iterable[BlockResult], root: Path = ROOT) -> list[str]:
     """Rewrite the outputs of the commands that differ, in place; returns the docs changed."""
     by_doc: dict[str, list[Outcome]] = {}
     for r in results:
-        if r.error is None and not r.block.run_only:
+        # Only console blocks are the program's output; an unmarked block is reported by
+        # check_marked and left as written until someone decides what it is.
+        if r.error is None and not r.block.run_only and r.block.info == "console":
             by_doc.setdefault(r.block.doc, []).extend(o for o in r.outcomes if not o.ok)
     changed = []
     for doc, outcomes in by_doc.items():
