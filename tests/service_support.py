@@ -4,6 +4,7 @@ HTTP client per account (each with its own API token)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import socketserver
 import threading
 from dataclasses import dataclass, field
@@ -170,6 +171,20 @@ def make_portal(
     portal.add("gil", globex, "director", "ana")
     portal.add("gsec", globex, "secretary")
     return portal
+
+
+def form_login(
+    client: TestClient, username: str, password: str, totp: str | None = None
+) -> Any:
+    """Log in through the HTML form as a browser does: the page first (its log-in token, in a
+    hidden field and a cookie), then the POST; the 303 is not followed."""
+    page = client.get("/")
+    token = re.search(r'name="login_csrf" value="([^"]+)"', page.text)
+    assert token is not None, "the log-in page carries no log-in token"
+    data = {"username": username, "password": password, "login_csrf": token.group(1)}
+    if totp is not None:
+        data["totp"] = totp
+    return client.post("/login", data=data, follow_redirects=False)
 
 
 class SmtpSink:

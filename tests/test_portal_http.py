@@ -17,7 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from charter.store.verify import verify_log
-from service_support import DIRECTORS, Portal, make_portal
+from service_support import DIRECTORS, Portal, form_login, make_portal
 
 PORTAL = "/orgs/acme/portal"
 AUDIT = "/orgs/acme/audit"
@@ -33,11 +33,7 @@ class Person:
 
     def __init__(self, portal: Portal, username: str) -> None:
         self.client = TestClient(portal.app)
-        login = self.client.post(
-            "/login",
-            data={"username": username, "password": portal.passwords[username]},
-            follow_redirects=False,
-        )
+        login = form_login(self.client, username, portal.passwords[username])
         assert login.status_code == 303
         self.csrf = self.client.get("/api/me").json()["csrf_token"]
 
@@ -462,7 +458,7 @@ def test_account_page__tokens_made_shown_once_and_revoked(portal: Portal) -> Non
 
 def test_account_page__two_factor_set_up_and_required(portal: Portal) -> None:
     ben = Person(portal, "ben")
-    started = ben.post("/account/totp")
+    started = ben.post("/account/totp", password=portal.passwords["ben"])
     secret = re.search(r'id="totp-secret">([^<]+)<', started.text)
     assert secret is not None
     wrong = "000000" if pyotp.TOTP(secret.group(1)).now() != "000000" else "111111"
@@ -485,13 +481,7 @@ def test_account_page__password_changed_logs_every_session_out(portal: Portal) -
     assert changed.status_code == 200
     assert "Every session was logged out" in text(changed)
     assert cleo.client.get("/account", follow_redirects=False).status_code == 303
-    relogin = TestClient(portal.app).post(
-        "/login",
-        data={"username": "cleo", "password": " spaced pass 12 "},  # spaces kept as typed
-        follow_redirects=False,
-    )
+    relogin = form_login(TestClient(portal.app), "cleo", " spaced pass 12 ")  # spaces kept
     assert relogin.status_code == 303
-    stripped = TestClient(portal.app).post(
-        "/login", data={"username": "cleo", "password": "spaced pass 12"}, follow_redirects=False
-    )
+    stripped = form_login(TestClient(portal.app), "cleo", "spaced pass 12")
     assert stripped.status_code == 401

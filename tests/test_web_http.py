@@ -345,13 +345,13 @@ def test_directory_source__reloads_an_edited_case_and_shows_load_errors(tmp_path
     [("100B", Fraction(10**11)), ("$2.5M", Fraction(2_500_000)), ("1,000", Fraction(1000))],
 )
 def test_amount__suffixes_and_separators_parse(typed: str, value: Fraction) -> None:
-    from charter.web.routes import _amount
+    from charter.waterfall.money import parse_amount
 
-    assert _amount(typed) == value
+    assert parse_amount(typed) == (value, None)
 
 
 @pytest.mark.parametrize("typed", ["lots", "-5B", ""])
 def test_amount__nonsense_is_refused(typed: str) -> None:
-    from charter.web.routes import _amount
+    from charter.waterfall.money import parse_amount
 
-    assert _amount(typed) is None
+    assert parse_amount(typed)[0] is None

@@ -11,10 +11,13 @@ their SHA-256 is stored, so a copy of the database does not log anyone in.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
+import hmac
+import os
 import secrets
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -45,6 +48,8 @@ accounts = sa.Table(
     sa.Column("totp_secret", sa.String(64)),
     sa.Column("totp_pending", sa.String(64)),
     sa.Column("created_at", sa.String(32), nullable=False),
+    sa.Column("totp_last_step", sa.BigInteger),
+    sa.Column("disabled_at", sa.String(32)),
 )
 memberships = sa.Table(
     "service_memberships",
@@ -116,6 +121,7 @@ class Account:
     email: str | None
     totp_enabled: bool
     memberships: tuple[Membership, ...]
+    disabled: bool = False
 
     def roles(self, org: str) -> set[str]:
         return {m.role for m in self.memberships if m.org == org}
@@ -131,12 +137,37 @@ class Account:
             "username": self.username,
             "email": self.email,
             "totp_enabled": self.totp_enabled,
+            "disabled": self.disabled,
             "memberships": [m.to_json() for m in self.memberships],
         }
 
 
 class AccountError(ValueError):
     """A request about accounts that cannot be honoured (duplicate username, bad role...)."""
+
+
+class HashingBusy(RuntimeError):
+    """Every password-hashing slot stayed taken for :data:`HASH_WAIT_S`: the request is answered
+    503 (try again) instead of queueing without bound."""
+
+
+MAX_HASHING = max(2, os.cpu_count() or 2)
+"""Password hashes computed at once.  argon2id takes 64 MiB and tens of milliseconds each: 80
+log-ins at once took the server from 115 to 897 MiB; beyond the cores, more at once only queue."""
+HASH_WAIT_S = 5.0
+
+
+def totp_step(secret: str, code: str | None, now: float | None = None) -> int | None:
+    """The time step (30 s) whose code ``code`` is, within one step of ``now``; None if none.
+    The step, not just "valid", so that a code accepted once is refused after (RFC 6238 §5.2)."""
+    if not code or not code.isdigit():
+        return None
+    totp = pyotp.TOTP(secret)
+    current = int((time.time() if now is None else now) // totp.interval)
+    for step in (current - 1, current, current + 1):
+        if hmac.compare_digest(totp.generate_otp(step), code):
+            return step
+    return None
 
 
 class PersonTaken(AccountError):
@@ -147,10 +178,41 @@ class PersonTaken(AccountError):
 class Accounts:
     """The service's account tables; thread-safe (a connection per call)."""
 
-    def __init__(self, engine: Engine, hasher: PasswordHasher | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        hasher: PasswordHasher | None = None,
+        *,
+        max_hashing: int = MAX_HASHING,
+    ) -> None:
         self.engine = engine
         self.hasher = hasher or _HASHER
+        self._hashing = threading.BoundedSemaphore(max_hashing)
         self._dummy = self.hasher.hash("charter: equalise the time of unknown usernames")
+
+    # -- hashing: bounded, and never while a pooled connection is held ---------------------------
+
+    def _slot(self) -> threading.BoundedSemaphore:
+        if not self._hashing.acquire(timeout=HASH_WAIT_S):
+            raise HashingBusy("the server is busy checking passwords: try again in a few seconds")
+        return self._hashing
+
+    def _verify(self, hashed: str, password: str) -> bool:
+        slot = self._slot()
+        try:
+            self.hasher.verify(hashed, password)
+            return True
+        except (VerificationError, InvalidHashError):
+            return False
+        finally:
+            slot.release()
+
+    def _hash(self, password: str) -> str:
+        slot = self._slot()
+        try:
+            return self.hasher.hash(password)
+        finally:
+            slot.release()
 
     def _read(self) -> sa.Connection:
         # The store's SQLite engine takes the write lock at BEGIN unless told a read is a read.
@@ -176,12 +238,13 @@ class Accounts:
         if email is not None and (problem := address_problem(email)) is not None:
             raise AccountError(f"email {email!r}: {problem}")
         password = password or new_password()
+        hashed = self._hash(password)
         try:
             with self.engine.begin() as connection:
                 connection.execute(
                     accounts.insert().values(
                         username=username,
-                        password_hash=self.hasher.hash(password),
+                        password_hash=hashed,
                         email=email,
                         created_at=_now().isoformat(),
                     )
@@ -293,6 +356,7 @@ class Accounts:
             email=row.email,
             totp_enabled=row.totp_secret is not None,
             memberships=tuple(Membership(org=m.org, role=m.role, person=m.person) for m in rows),
+            disabled=row.disabled_at is not None,
         )
 
     def by_username(self, username: str) -> Account | None:
@@ -323,47 +387,74 @@ class Accounts:
             )
             return str(value) if value else None
 
-    def authenticate(self, username: str, password: str, code: str | None) -> Account | None:
-        """The account if the password (and, when enabled, the TOTP code) are right."""
+    def _secrets(self, **where: Any) -> Any:
+        """The row's credentials, read on a connection that is closed before any hashing."""
+        column = getattr(accounts.c, next(iter(where)))
         with self._read() as connection:
-            row = connection.execute(
-                sa.select(accounts).where(accounts.c.username == username)
+            return connection.execute(
+                sa.select(
+                    accounts.c.id,
+                    accounts.c.password_hash,
+                    accounts.c.totp_secret,
+                    accounts.c.totp_last_step,
+                    accounts.c.disabled_at,
+                ).where(column == next(iter(where.values())))
             ).one_or_none()
-            if row is None:
-                with contextlib.suppress(VerificationError):  # take as long as for a real one
-                    self.hasher.verify(self._dummy, password)
-                return None
-            try:
-                self.hasher.verify(row.password_hash, password)
-            except (VerificationError, InvalidHashError):
-                return None
-            if row.totp_secret is not None and not (
-                code and pyotp.TOTP(row.totp_secret).verify(code, valid_window=1)
-            ):
-                return None
-            return self._load(connection, row)
 
-    def needs_totp(self, username: str) -> bool:
-        with self._read() as connection:
-            secret = connection.scalar(
-                sa.select(accounts.c.totp_secret).where(accounts.c.username == username)
+    def _second_factor(self, row: Any, code: str | None) -> bool:
+        """True if the account has no second factor, or ``code`` is a code it has not used yet
+        (the step is recorded in the same statement that checks it: two log-ins racing with one
+        code cannot both win)."""
+        if row.totp_secret is None:
+            return True
+        step = totp_step(row.totp_secret, code)
+        if step is None or (row.totp_last_step is not None and step <= row.totp_last_step):
+            return False
+        with self.engine.begin() as connection:
+            used = connection.execute(
+                accounts.update()
+                .where(
+                    accounts.c.id == row.id,
+                    sa.or_(accounts.c.totp_last_step.is_(None), accounts.c.totp_last_step < step),
+                )
+                .values(totp_last_step=step)
             )
-            return secret is not None
+            return bool(used.rowcount)
+
+    def authenticate(self, username: str, password: str, code: str | None) -> Account | None:
+        """The account if the password (and, when enabled, an unused TOTP code) are right and
+        the account is not disabled; None for every failure alike."""
+        row = self._secrets(username=username)
+        if row is None:
+            self._verify(self._dummy, password)  # take as long as for a real one
+            return None
+        if not self._verify(row.password_hash, password) or row.disabled_at is not None:
+            return None
+        if not self._second_factor(row, code):
+            return None
+        return self.by_id(int(row.id))
+
+    def reauthenticate(self, account_id: int, password: str, code: str | None) -> bool:
+        """The password again, and the current code where two-factor log-in is on: asked before
+        the second factor is changed, so a stolen session alone cannot replace it."""
+        row = self._secrets(id=account_id)
+        if row is None or not self._verify(row.password_hash, password):
+            return False
+        return self._second_factor(row, code)
 
     def set_password(self, account_id: int, old: str, new: str) -> bool:
+        row = self._secrets(id=account_id)
+        if row is None or not self._verify(row.password_hash, old):
+            return False
+        hashed = self._hash(new)
         with self.engine.begin() as connection:
-            current = connection.scalar(
-                sa.select(accounts.c.password_hash).where(accounts.c.id == account_id)
-            )
-            try:
-                self.hasher.verify(current or "", old)
-            except (VerificationError, InvalidHashError):
-                return False
-            connection.execute(
+            changed = connection.execute(
                 accounts.update()
-                .where(accounts.c.id == account_id)
-                .values(password_hash=self.hasher.hash(new))
+                .where(accounts.c.id == account_id, accounts.c.password_hash == row.password_hash)
+                .values(password_hash=hashed)
             )
+            if not changed.rowcount:  # changed meanwhile by another request: that one won
+                return False
             connection.execute(sessions.delete().where(sessions.c.account_id == account_id))
         return True
 
@@ -385,12 +476,13 @@ class Accounts:
             pending = connection.scalar(
                 sa.select(accounts.c.totp_pending).where(accounts.c.id == account_id)
             )
-            if pending is None or not pyotp.TOTP(pending).verify(code, valid_window=1):
+            step = None if pending is None else totp_step(pending, code)
+            if pending is None or step is None:
                 return False
             connection.execute(
                 accounts.update()
                 .where(accounts.c.id == account_id)
-                .values(totp_secret=pending, totp_pending=None)
+                .values(totp_secret=pending, totp_pending=None, totp_last_step=step)
             )
         return True
 
@@ -419,7 +511,7 @@ class Accounts:
         if row is None or dt.datetime.fromisoformat(row.expires_at) < _now():
             return None
         account = self.by_id(int(row.account_id))
-        return None if account is None else (account, row.csrf)
+        return None if account is None or account.disabled else (account, row.csrf)
 
     def close_session(self, token: str) -> None:
         with self.engine.begin() as connection:
@@ -467,6 +559,28 @@ class Accounts:
             )
             return bool(deleted.rowcount)
 
+    # -- what admins do to accounts ---------------------------------------------------------------
+
+    def set_disabled(self, account_id: int, disabled: bool) -> None:
+        """Disable (or enable again) an account: it cannot log in, its sessions end, its API
+        tokens stop resolving (the update bumps the auth version: every server's cache too)."""
+        with self.engine.begin() as connection:
+            connection.execute(
+                accounts.update()
+                .where(accounts.c.id == account_id)
+                .values(disabled_at=_now().isoformat() if disabled else None)
+            )
+            if disabled:
+                connection.execute(sessions.delete().where(sessions.c.account_id == account_id))
+
+    def remove_membership(self, account_id: int, org: str, role: str | None = None) -> int:
+        """Remove the account's roles in ``org`` (one role, or all); the number removed."""
+        with self.engine.begin() as connection:
+            where = [memberships.c.account_id == account_id, memberships.c.org == org]
+            if role is not None:
+                where.append(memberships.c.role == role)
+            return int(connection.execute(memberships.delete().where(*where)).rowcount)
+
     def auth_version(self) -> int:
         """The stamp the database bumps on any change to accounts, roles or tokens (triggers,
         migration s0002): while it is unchanged, a token resolved earlier still resolves the
@@ -480,6 +594,6 @@ class Accounts:
             row = connection.execute(
                 sa.select(accounts)
                 .join(tokens, tokens.c.account_id == accounts.c.id)
-                .where(tokens.c.token_hash == _digest(token))
+                .where(tokens.c.token_hash == _digest(token), accounts.c.disabled_at.is_(None))
             ).one_or_none()
             return None if row is None else self._load(connection, row)

@@ -11,9 +11,11 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
+import hmac
+import secrets
 import threading
 import time
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,15 +30,18 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
+from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from charter.model.kinds import ActKind, View
 from charter.service import schemas
 from charter.service.accounts import (
+    MAX_HASHING,
     TOKEN_ID_LENGTH,
     Account,
     AccountError,
     Accounts,
+    HashingBusy,
     PersonTaken,
     token_id,
 )
@@ -70,6 +75,16 @@ def _not_yours(token: str) -> Refused:
     return Refused(404, "not-found", f"you have no API token '{token}' (see GET /api/tokens)")
 
 
+LOGIN_COOKIE = "charter_login"
+"""The log-in form's CSRF token (double submit: the cookie and the form field must agree)."""
+
+
+def client_host(request: Request) -> str:
+    """The client's address as uvicorn reports it: the peer's, or a trusted proxy's
+    X-Forwarded-For only where ``--forwarded-allow-ips`` names that proxy."""
+    return request.client.host if request.client else "?"
+
+
 def _utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -84,7 +99,13 @@ class ServiceConfig:
     secure_cookies: bool = False
     session_ttl: dt.timedelta = dt.timedelta(hours=12)
     login_attempts: int = 5
+    """Failed log-ins allowed per username (existing or not) in a window."""
+    login_attempts_per_address: int = 20
+    """Failed log-ins allowed per client address in a window (the address uvicorn reports:
+    a proxy's X-Forwarded-For counts only from ``charter serve --forwarded-allow-ips``)."""
     login_window_s: float = 60.0
+    max_hashing: int | None = None
+    """Password hashes computed at once (default: one per core, at least two)."""
     max_body_bytes: int = 64 * 1024
     title: str = "Charter board service"
     demo_notes: tuple[str, ...] = field(default=())
@@ -107,17 +128,25 @@ class ServiceConfig:
 
 
 class RateLimiter:
-    """At most ``limit`` failed log-ins per key in a sliding window of ``window`` seconds."""
+    """At most ``limit`` failed log-ins per key in a sliding window of ``window`` seconds.
 
-    def __init__(self, limit: int, window: float) -> None:
-        self.limit, self.window = limit, window
-        self._hits: dict[str, deque[float]] = {}
+    Keys are kept for one window after their last failure and at most ``max_keys`` of them (the
+    oldest go first): a flood of made-up usernames costs memory in proportion to this bound,
+    not to the flood."""
+
+    def __init__(self, limit: int, window: float, max_keys: int = 100_000) -> None:
+        self.limit, self.window, self.max_keys = limit, window, max_keys
+        self._hits: OrderedDict[str, deque[float]] = OrderedDict()
         self._lock = threading.Lock()
 
     def _recent(self, key: str, now: float) -> deque[float]:
-        hits = self._hits.setdefault(key, deque())
+        hits = self._hits.get(key)
+        if hits is None:
+            return deque()
         while hits and hits[0] <= now - self.window:
             hits.popleft()
+        if not hits:
+            del self._hits[key]
         return hits
 
     def retry_after(self, key: str) -> float | None:
@@ -130,8 +159,14 @@ class RateLimiter:
         return None
 
     def failed(self, key: str) -> None:
+        now = time.monotonic()
         with self._lock:
-            self._recent(key, time.monotonic()).append(time.monotonic())
+            hits = self._recent(key, now)
+            self._hits[key] = hits
+            self._hits.move_to_end(key)
+            hits.append(now)
+            while len(self._hits) > self.max_keys:
+                self._hits.popitem(last=False)
 
 
 class CompactJSONResponse(JSONResponse):
@@ -213,11 +248,14 @@ class BodyLimit:
 def create_app(config: ServiceConfig, *, store: EventStore | None = None) -> FastAPI:
     """The service over the store at ``config.db`` (opened and migrated here unless given)."""
     store = store or EventStore.open(config.db)
-    accounts = Accounts(store.engine, config.password_hasher)
+    accounts = Accounts(
+        store.engine, config.password_hasher, max_hashing=config.max_hashing or MAX_HASHING
+    )
     accounts.migrate()
     mailer = Mailer(config.smtp, accounts.email_of)
     board = Board(store, clock=config.clock, mailer=mailer, linger_s=config.lock_linger_s)
-    limiter = RateLimiter(config.login_attempts, config.login_window_s)
+    name_limiter = RateLimiter(config.login_attempts, config.login_window_s)
+    address_limiter = RateLimiter(config.login_attempts_per_address, config.login_window_s)
     templates = Jinja2Templates(directory=str(TEMPLATES))
 
     tokens = TokenCache(config.token_cache_s)
@@ -244,6 +282,12 @@ def create_app(config: ServiceConfig, *, store: EventStore | None = None) -> Fas
     app.state.store, app.state.accounts, app.state.board = store, accounts, board
     app.state.tokens = tokens
     app.add_middleware(BodyLimit, limit=config.max_body_bytes)
+
+    @app.exception_handler(HashingBusy)
+    async def busy(_request: Request, exc: HashingBusy) -> JSONResponse:
+        answer = _error(503, "busy", str(exc))
+        answer.headers["Retry-After"] = "5"
+        return answer
 
     @app.exception_handler(Refused)
     async def refused(_request: Request, exc: Refused) -> JSONResponse:
@@ -279,28 +323,27 @@ def create_app(config: ServiceConfig, *, store: EventStore | None = None) -> Fas
             raise Refused(403, "read-only", f"observers of '{org}' have read-only access")
         return who.account
 
-    def login_key(request: Request, username: str) -> str:
-        host = request.client.host if request.client else "?"
-        return f"{username}|{host}"
-
     def do_login(request: Request, body: schemas.Login) -> tuple[Account, str, str]:
-        key = login_key(request, body.username)
-        wait = limiter.retry_after(key)
-        if wait is not None:
+        """Rate limits first (by username, whether or not it exists, and by address), then the
+        password; every failure gets the same answer, so none tells which accounts exist or
+        which have a second factor."""
+        name_key, address_key = f"name|{body.username}", f"address|{client_host(request)}"
+        wait = max(
+            name_limiter.retry_after(name_key) or 0.0,
+            address_limiter.retry_after(address_key) or 0.0,
+        )
+        if wait:
             raise Refused(
-                429,
-                "rate-limited",
-                f"too many failed log-ins for '{body.username}': try again in {wait:.0f} s",
+                429, "rate-limited", f"too many failed log-ins: try again in {wait:.0f} s"
             )
-        account = accounts.authenticate(body.username, body.password, body.totp)
+        try:
+            account = accounts.authenticate(body.username, body.password, body.totp)
+        except HashingBusy as error:
+            raise Refused(503, "busy", str(error)) from error
         if account is None:
-            limiter.failed(key)
-            needs = body.totp is None and accounts.needs_totp(body.username)
-            raise Refused(
-                401,
-                "bad-credentials",
-                "a two-factor code (totp) is required" if needs else "wrong username or password",
-            )
+            name_limiter.failed(name_key)
+            address_limiter.failed(address_key)
+            raise Refused(401, "bad-credentials", "wrong username, password or two-factor code")
         token, csrf = accounts.open_session(account.id, config.session_ttl)
         return account, token, csrf
 
@@ -362,8 +405,15 @@ def create_app(config: ServiceConfig, *, store: EventStore | None = None) -> Fas
         return {"changed": True, "note": "every session was logged out"}
 
     @app.post("/api/me/totp", tags=["auth"])
-    def start_totp(who: Auth) -> dict[str, Any]:
-        """Start two-factor set-up: add the secret to an authenticator, then confirm a code."""
+    def start_totp(who: Auth, body: schemas.Reauth) -> dict[str, Any]:
+        """Start two-factor set-up (or replace the second factor): the password again, and the
+        current code if one is set; then add the secret to an authenticator and confirm a code."""
+        try:
+            again = accounts.reauthenticate(who.account.id, body.password, body.totp)
+        except HashingBusy as error:
+            raise Refused(503, "busy", str(error)) from error
+        if not again:
+            raise Refused(403, "bad-credentials", "wrong password or two-factor code")
         secret = accounts.start_totp(who.account.id)
         return {"secret": secret, "otpauth_uri": accounts.totp_uri(who.account.username, secret)}
 
@@ -604,19 +654,44 @@ def create_app(config: ServiceConfig, *, store: EventStore | None = None) -> Fas
     key_file = Path(config.key_file) if config.key_file else None
     app.include_router(create_portal_router(board, accounts, templates, key_file=key_file))
 
+    def login_page(request: Request, status: int = 200, error: str | None = None) -> Response:
+        """The log-in form with a fresh token, also set as a cookie: the POST must carry both
+        (log-in CSRF: another site cannot log a browser into an account of its choosing)."""
+        token = secrets.token_urlsafe(32)
+        context: dict[str, Any] = {
+            "title": config.title,
+            "account": None,
+            "orgs": [],
+            "login_csrf": token,
+        }
+        if error is not None:
+            context["error"] = error
+        response = templates.TemplateResponse(request, "index.html", context, status_code=status)
+        response.set_cookie(
+            LOGIN_COOKIE,
+            token,
+            max_age=3600,
+            httponly=True,
+            samesite="strict",
+            secure=config.secure_cookies,
+            path="/login",
+        )
+        return response
+
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def index(request: Request) -> HTMLResponse:
+    def index(request: Request) -> Response:
         cookie = request.cookies.get(COOKIE)
         found = accounts.session(cookie) if cookie else None
-        context: dict[str, Any] = {"title": config.title, "account": None, "orgs": []}
-        if found is not None:
-            account, csrf = found
-            mine = {m.org for m in account.memberships}
-            context |= {
-                "account": account,
-                "csrf": csrf,
-                "orgs": [o for o in board.orgs() if o in mine],
-            }
+        if found is None:
+            return login_page(request)
+        account, csrf = found
+        mine = {m.org for m in account.memberships}
+        context: dict[str, Any] = {
+            "title": config.title,
+            "account": account,
+            "csrf": csrf,
+            "orgs": [o for o in board.orgs() if o in mine],
+        }
         return templates.TemplateResponse(request, "index.html", context)
 
     @app.post("/login", include_in_schema=False)
@@ -625,22 +700,23 @@ def create_app(config: ServiceConfig, *, store: EventStore | None = None) -> Fas
         username: Annotated[str, Form(max_length=100)],
         password: Annotated[str, Form(max_length=1000)],
         totp: Annotated[str | None, Form(max_length=10)] = None,
+        login_csrf: Annotated[str, Form(max_length=100)] = "",
     ) -> Response:
+        expected = request.cookies.get(LOGIN_COOKIE, "")
+        if not expected or not hmac.compare_digest(login_csrf, expected):
+            return login_page(
+                request, 403, "The log-in form expired: enter your username and password again."
+            )
         try:
             _, token, _ = do_login(
                 request, schemas.Login(username=username, password=password, totp=totp or None)
             )
         except Refused as error:
-            context: dict[str, Any] = {
-                "title": config.title,
-                "account": None,
-                "orgs": [],
-                "error": error.message,
-            }
-            return templates.TemplateResponse(
-                request, "index.html", context, status_code=error.status
-            )
+            return login_page(request, error.status, error.message)
+        except ValidationError:
+            return login_page(request, 422, "wrong username, password or two-factor code")
         response = RedirectResponse("/", status_code=303)
+        response.delete_cookie(LOGIN_COOKIE, path="/login")
         set_cookie(response, token)
         return response
 

@@ -635,7 +635,11 @@ def create_portal_router(
 
     @router.post("/account/totp", name="account_totp")
     async def start_totp(request: Request) -> Response:
-        def answer(who: _Who, _form: FormData) -> Response:
+        def answer(who: _Who, form: FormData) -> Response:
+            password, code = _secret(form, "password"), _text(form, "totp")
+            if not accounts.reauthenticate(who.account.id, password, code):
+                error = "Wrong password or two-factor code: the second factor is unchanged."
+                return account_page(request, who, 403, error=error)
             secret = accounts.start_totp(who.account.id)
             uri = accounts.totp_uri(who.account.username, secret)
             return account_page(request, who, totp_secret=secret, totp_uri=uri)

@@ -68,6 +68,13 @@ class PasswordChange(Body):
     new: Annotated[str, StringConstraints(min_length=12, max_length=1000)]
 
 
+class Reauth(Body):
+    """The password again (and the current code, where two-factor log-in is on)."""
+
+    password: Annotated[str, StringConstraints(min_length=1, max_length=1000)]
+    totp: Annotated[str, StringConstraints(max_length=10)] | None = None
+
+
 class TotpCode(Body):
     code: Annotated[str, StringConstraints(min_length=6, max_length=10)]
 

@@ -17,13 +17,39 @@ AMOUNT_EXPECTED = "an amount such as 250000, 2.5e9, 750K, 1.5M, 13B or 2T"
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
 
+MAX_DIGITS = 40
+"""Significant digits a number may carry (a cent on a quadrillion needs 18)."""
+MAX_EXPONENT = 30
+"""Numbers lie between 1e-30 and 1e30 in size: far past any real amount, far below what would
+make the exact conversion slow (``Fraction(Decimal('1e10000000'))`` builds a ten-million-digit
+integer and froze the service for seconds)."""
+BOUNDS = f"at most {MAX_DIGITS} digits and a size between 1e-{MAX_EXPONENT} and 1e{MAX_EXPONENT}"
+
+
 def _number(text: str) -> Fraction | None:
-    if not _NUMBER.match(text):
-        return None
+    parsed, _ = _bounded_number(text)
+    return parsed
+
+
+def _bounded_number(text: str) -> tuple[Fraction | None, str | None]:
+    """``text`` as an exact Fraction, or why not: the size is checked on the Decimal (which reads
+    any exponent in constant time) before the conversion that would expand it."""
+    if len(text) > 4 * MAX_DIGITS or not _NUMBER.match(text):
+        return None, None
     try:
-        return Fraction(Decimal(text))
+        decimal = Decimal(text)
     except (InvalidOperation, ValueError):
-        return None
+        return None, None
+    digits = len(decimal.as_tuple().digits)
+    if decimal and (digits > MAX_DIGITS or abs(decimal.adjusted()) > MAX_EXPONENT):
+        return None, f"numbers have {BOUNDS}, found '{_shown(text)}'"
+    if not decimal:
+        return Fraction(0), None
+    return Fraction(decimal), None
+
+
+def _shown(text: str) -> str:
+    return text if len(text) <= 24 else text[:21] + "..."
 
 
 def _scalar_text(value: object) -> str | None:
@@ -48,9 +74,9 @@ def parse_amount(value: object) -> tuple[Fraction | None, str | None]:
         if cleaned and cleaned[-1].upper() in SUFFIXES:
             scale = SUFFIXES[cleaned[-1].upper()]
             cleaned = cleaned[:-1].strip()
-        parsed = _number(cleaned)
+        parsed, reason = _bounded_number(cleaned)
         if parsed is None:
-            return None, f"expected {AMOUNT_EXPECTED}, found '{text}'"
+            return None, reason or f"expected {AMOUNT_EXPECTED}, found '{_shown(text)}'"
         number = parsed * scale
     if number < 0:
         return None, f"an amount cannot be negative, found '{value}'"
@@ -62,9 +88,9 @@ def parse_percent(value: object) -> tuple[Fraction | None, str | None]:
     text = _scalar_text(value)
     if text is None or not text:
         return None, f"expected a percentage such as 75 or '12.5%', found {value!r}"
-    parsed = _number(text.removesuffix("%").strip())
+    parsed, reason = _bounded_number(text.removesuffix("%").strip())
     if parsed is None:
-        return None, f"expected a percentage such as 75 or '12.5%', found '{text}'"
+        return None, reason or f"expected a percentage such as 75 or '12.5%', found '{_shown(text)}'"
     if not 0 <= parsed <= 100:
         return None, f"a percentage must be between 0 and 100, found '{text}'"
     return parsed / 100, None
@@ -75,9 +101,9 @@ def parse_multiple(value: object) -> tuple[Fraction | None, str | None]:
     text = _scalar_text(value)
     if text is None or not text:
         return None, f"expected a multiple such as 1, 1.5 or '2x', found {value!r}"
-    parsed = _number(text.removesuffix("x").removesuffix("X").strip())
+    parsed, reason = _bounded_number(text.removesuffix("x").removesuffix("X").strip())
     if parsed is None:
-        return None, f"expected a multiple such as 1, 1.5 or '2x', found '{text}'"
+        return None, reason or f"expected a multiple such as 1, 1.5 or '2x', found '{_shown(text)}'"
     if parsed < 0:
         return None, f"a multiple cannot be negative, found '{text}'"
     return parsed, None
@@ -86,9 +112,9 @@ def parse_multiple(value: object) -> tuple[Fraction | None, str | None]:
 def parse_number(value: object, what: str) -> tuple[Fraction | None, str | None]:
     """A plain non-negative number (years, share counts)."""
     text = _scalar_text(value)
-    parsed = _number(text) if text else None
+    parsed, reason = _bounded_number(text) if text else (None, None)
     if parsed is None:
-        return None, f"expected {what}, found {value!r}"
+        return None, reason or f"expected {what}, found {value!r}"
     if parsed < 0:
         return None, f"{what} cannot be negative, found '{text}'"
     return parsed, None

@@ -414,18 +414,14 @@ def _unknown_profile(name: str, offered: Sequence[str]) -> str:
     return f"unknown bylaws profile '{shown}': {hint}choose one of {', '.join(offered)}"
 
 
-def _amount(text: str) -> Fraction | None:
-    """An amount as typed (``13B``, ``$2.5M``, ``2.5e9``), by the waterfall's own parser."""
-    parsed, _ = parse_amount(text)
-    return parsed
-
-
 def _chosen_amount(typed: str | None, errors: list[str], examples: str) -> Fraction:
-    """The amount asked for, or the default with the reason added to ``errors``."""
+    """The amount asked for, or the default with the reason added to ``errors`` (the waterfall's
+    own parser, which bounds digits and size before expanding; the typed text is shown cut)."""
     if not typed:
         return money_page.DEFAULT_AMOUNT
-    parsed = _amount(typed)
+    parsed, reason = parse_amount(typed)
     if parsed is None:
-        errors.append(f"'{typed}' is not an amount: use e.g. {examples}")
+        shown = typed if len(typed) <= 24 else typed[:21] + "..."
+        errors.append(f"'{shown}' is not an amount ({reason}): use e.g. {examples}")
         return money_page.DEFAULT_AMOUNT
     return parsed
