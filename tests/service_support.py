@@ -173,9 +173,7 @@ def make_portal(
     return portal
 
 
-def form_login(
-    client: TestClient, username: str, password: str, totp: str | None = None
-) -> Any:
+def form_login(client: TestClient, username: str, password: str, totp: str | None = None) -> Any:
     """Log in through the HTML form as a browser does: the page first (its log-in token, in a
     hidden field and a cookie), then the POST; the 303 is not followed."""
     page = client.get("/")
@@ -262,7 +260,7 @@ def board_of(n: int) -> tuple[str, list[str]]:
 class ThreadedServer:
     """A real uvicorn server on a free loopback port, in a thread of this process."""
 
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: Any, **options: Any) -> None:
         import socket
 
         import uvicorn
@@ -270,7 +268,9 @@ class ThreadedServer:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
-        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")
+        config = uvicorn.Config(
+            app, host="127.0.0.1", port=self.port, log_level="warning", **options
+        )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()

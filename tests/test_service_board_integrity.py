@@ -22,7 +22,14 @@ from charter.service import schemas
 from charter.service.accounts import memberships
 from charter.service.board import Board
 from charter.service.errors import Refused
-from service_support import DIRECTORS, Portal, ThreadedServer, board_of, make_portal
+from service_support import (
+    DIRECTORS,
+    Portal,
+    ThreadedServer,
+    board_of,
+    form_login,
+    make_portal,
+)
 
 API = "/api/orgs/acme"
 PORTAL = "/orgs/acme/portal"
@@ -46,11 +53,7 @@ class Browser:
 
     def __init__(self, portal: Portal, username: str) -> None:
         self.client = TestClient(portal.app)
-        login = self.client.post(
-            "/login",
-            data={"username": username, "password": portal.passwords[username]},
-            follow_redirects=False,
-        )
+        login = form_login(self.client, username, portal.passwords[username])
         assert login.status_code == 303
         self.csrf = self.client.get("/api/me").json()["csrf_token"]
 

@@ -97,6 +97,15 @@ def register(app: typer.Typer) -> None:
     register_serve(app)
 
 
+def proxy_options(forwarded_allow_ips: str | None) -> dict[str, object]:
+    """uvicorn's proxy settings: its default trusts X-Forwarded-For from 127.0.0.1, so that a
+    client on the same machine (or anything behind a local proxy that passes the header on)
+    could choose the address the log-in rate limit counts.  Trust only what is configured."""
+    if not forwarded_allow_ips:
+        return {"proxy_headers": False, "forwarded_allow_ips": ""}
+    return {"proxy_headers": True, "forwarded_allow_ips": forwarded_allow_ips}
+
+
 def register_serve(app: typer.Typer) -> None:
     @app.command()
     def serve(
@@ -138,6 +147,15 @@ def register_serve(app: typer.Typer) -> None:
                 "--key",
                 help="The deployment's ed25519 signing key for checkpoints "
                 "(created 0600 if absent; default: beside the SQLite database).",
+            ),
+        ] = None,
+        forwarded_allow_ips: Annotated[
+            str | None,
+            typer.Option(
+                "--forwarded-allow-ips",
+                help="Comma-separated addresses of reverse proxies whose X-Forwarded-For and "
+                "X-Forwarded-Proto are trusted (the client's address for log-in rate limits). "
+                "Default: none; no header is trusted.",
             ),
         ] = None,
         telemetry: Annotated[
@@ -218,4 +236,5 @@ def register_serve(app: typer.Typer) -> None:
             access_log=False,
             http="auto",
             loop="auto",
+            **proxy_options(forwarded_allow_ips),
         )

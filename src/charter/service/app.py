@@ -55,6 +55,7 @@ from charter.store.db import EventStore
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 OrgName = Annotated[str, PathParam(min_length=1, max_length=200)]
+Username = Annotated[str, PathParam(min_length=1, max_length=100)]
 Ident = Annotated[
     str,
     PathParam(min_length=1, max_length=schemas.IDENT_MAX, pattern=schemas.IDENT_PATTERN),
@@ -463,6 +464,64 @@ def create_app(config: ServiceConfig, *, store: EventStore | None = None) -> Fas
         finally:
             tokens.clear()
         return {"account": account.to_json(), "one_time_password": password}
+
+    def managed(org: str, who: Principal, username: str, what: str) -> Account:
+        """The account an admin of ``org`` acts on: it has a role there (else 404, so that an
+        admin learns nothing of accounts elsewhere)."""
+        if "admin" not in member(who, org, write=True).roles(org):
+            raise Refused(403, "forbidden", f"only an admin of '{org}' {what}")
+        target = accounts.by_username(username)
+        if target is None or not target.roles(org):
+            raise Refused(404, "not-found", f"no account '{username[:100]}' in '{org}'")
+        return target
+
+    @app.post("/api/orgs/{org}/accounts/{username}/disable", tags=["admin"])
+    def disable_account(org: OrgName, username: Username, who: Auth) -> dict[str, Any]:
+        """Admins disable an account: it cannot log in, its sessions end and its API tokens
+        stop working.  Only for an account whose every role is in organisations the admin
+        manages; elsewhere, remove its roles here instead."""
+        target = managed(org, who, username, "disables accounts")
+        if target.id == who.account.id:
+            raise Refused(409, "self", "you cannot disable your own account")
+        elsewhere = sorted({m.org for m in target.memberships} - {o for o in target_orgs(who) if o})
+        if elsewhere:
+            raise Refused(
+                403,
+                "other-organisations",
+                f"'{username}' also has roles in organisations you do not manage: remove its "
+                f"roles in '{org}' instead (DELETE /api/orgs/{org}/accounts/{username})",
+            )
+        accounts.set_disabled(target.id, True)
+        tokens.clear()
+        return {"username": target.username, "disabled": True}
+
+    @app.post("/api/orgs/{org}/accounts/{username}/enable", tags=["admin"])
+    def enable_account(org: OrgName, username: Username, who: Auth) -> dict[str, Any]:
+        target = managed(org, who, username, "enables accounts")
+        accounts.set_disabled(target.id, False)
+        tokens.clear()
+        return {"username": target.username, "disabled": False}
+
+    @app.delete("/api/orgs/{org}/accounts/{username}", tags=["admin"])
+    def remove_roles(
+        org: OrgName,
+        username: Username,
+        who: Auth,
+        role: Annotated[str | None, Query(max_length=20)] = None,
+    ) -> dict[str, Any]:
+        """Admins remove an account's role (``?role=``) or all its roles in the organisation;
+        the account itself stays, with its roles elsewhere."""
+        target = managed(org, who, username, "removes roles")
+        if role is not None and role not in target.roles(org):
+            raise Refused(404, "not-found", f"'{username}' has no role '{role[:20]}' in '{org}'")
+        if target.id == who.account.id and (role is None or role == "admin"):
+            raise Refused(409, "self", "you cannot remove your own admin role")
+        removed = accounts.remove_membership(target.id, org, role)
+        tokens.clear()
+        return {"username": target.username, "org": org, "removed": removed}
+
+    def target_orgs(who: Principal) -> set[str]:
+        return {m.org for m in who.account.memberships if m.role == "admin"}
 
     @app.post("/api/orgs/{org}/people/{person}/transfer", tags=["admin"], status_code=201)
     def transfer(

@@ -90,7 +90,8 @@ def parse_percent(value: object) -> tuple[Fraction | None, str | None]:
         return None, f"expected a percentage such as 75 or '12.5%', found {value!r}"
     parsed, reason = _bounded_number(text.removesuffix("%").strip())
     if parsed is None:
-        return None, reason or f"expected a percentage such as 75 or '12.5%', found '{_shown(text)}'"
+        expected = "a percentage such as 75 or '12.5%'"
+        return None, reason or f"expected {expected}, found '{_shown(text)}'"
     if not 0 <= parsed <= 100:
         return None, f"a percentage must be between 0 and 100, found '{text}'"
     return parsed / 100, None
@@ -103,7 +104,8 @@ def parse_multiple(value: object) -> tuple[Fraction | None, str | None]:
         return None, f"expected a multiple such as 1, 1.5 or '2x', found {value!r}"
     parsed, reason = _bounded_number(text.removesuffix("x").removesuffix("X").strip())
     if parsed is None:
-        return None, reason or f"expected a multiple such as 1, 1.5 or '2x', found '{_shown(text)}'"
+        expected = "a multiple such as 1, 1.5 or '2x'"
+        return None, reason or f"expected {expected}, found '{_shown(text)}'"
     if parsed < 0:
         return None, f"a multiple cannot be negative, found '{text}'"
     return parsed, None
