@@ -52,6 +52,7 @@ from charter.service.hot_route import HotRoute, hot_handler, serve_hot
 from charter.service.mail import Mailer, SmtpConfig
 from charter.service.token_cache import TokenCache, keep_vouching
 from charter.store.db import EventStore
+from charter.web.headers import SecurityHeaders
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 OrgName = Annotated[str, PathParam(min_length=1, max_length=200)]
@@ -283,6 +284,7 @@ def create_app(config: ServiceConfig, *, store: EventStore | None = None) -> Fas
     app.state.store, app.state.accounts, app.state.board = store, accounts, board
     app.state.tokens = tokens
     app.add_middleware(BodyLimit, limit=config.max_body_bytes)
+    app.add_middleware(SecurityHeaders)
 
     @app.exception_handler(HashingBusy)
     async def busy(_request: Request, exc: HashingBusy) -> JSONResponse:

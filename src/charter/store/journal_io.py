@@ -20,6 +20,7 @@ same records and call the same :func:`charter.replay.replay`.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -222,6 +223,22 @@ class UnreadableFile(ValueError):
     """A file the case names cannot be read (e.g. it is the store's own database)."""
 
 
+ORG_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}")
+"""An organisation's name is a segment of every URL the service serves it under (and a file
+name in exports): 1-80 letters, digits, ``.``, ``_``, ``-``, the rule of the API's ids."""
+
+
+def org_name_problem(name: str) -> str | None:
+    """Why ``name`` cannot name an organisation, or None."""
+    if ORG_NAME.fullmatch(name):
+        return None
+    shown = name if len(name) <= 40 else name[:37] + "..."
+    return (
+        f"organisation name {shown!r} is not 1-80 letters, digits, '.', '_', '-' starting with "
+        "a letter or digit (it is part of every URL the service serves it under)"
+    )
+
+
 def import_case(
     store: EventStore, case: Case, org: str | None = None, *, allow_outside: bool = False
 ) -> tuple[str, int]:
@@ -235,6 +252,8 @@ def import_case(
     directory and ``allow_outside`` is false: the log is permanent, so whatever file a case
     names would stay in it for good (charter.load.confine)."""
     name = org or case.name
+    if (problem := org_name_problem(name)) is not None:
+        raise ValueError(problem)
     if case.charter.waterfall is not None and not allow_outside:
         reason = outside_reason(case.root, case.charter.waterfall)
         if reason is not None:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from charter.web.headers import SecurityHeaders
 from charter.web.routes import NavLink, create_router
 from charter.web.source import CaseSource
 
@@ -15,6 +16,7 @@ from charter.web.source import CaseSource
 def create_app(source: CaseSource, *, extra_nav: Sequence[NavLink] = ()) -> FastAPI:
     app = FastAPI(title="Charter", docs_url=None, redoc_url=None, openapi_url=None)
     app.include_router(create_router(source, extra_nav=extra_nav))
+    app.add_middleware(SecurityHeaders)
 
     @app.get("/", include_in_schema=False)
     def home(request: Request) -> RedirectResponse:

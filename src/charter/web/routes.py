@@ -232,7 +232,7 @@ def create_router(
                 else "as the charter states it, before the journal"
             ),
             "view": chosen_view.value,
-            "error": error,
+            "errors": [error] if error else [],
         }
         return render(
             request,

@@ -67,10 +67,17 @@ def parse_at(text: str | None, tz: dt.tzinfo) -> tuple[dt.datetime | None, str |
         else:
             value = dt.datetime.combine(dt.date.fromisoformat(raw), dt.time(23, 59))
     except ValueError:
-        return None, f"'{raw}' is not a date or time: use 2023-11-17 or 2023-11-17T12:30"
+        return None, f"'{raw[:40]}' is not a date or time: use 2023-11-17 or 2023-11-17T12:30"
+    if not YEARS[0] <= value.year <= YEARS[1]:
+        # a week before year 1 or after 9999 does not exist, and the power page looks a week back
+        return None, f"'{raw[:40]}' is out of range: a time between {YEARS[0]} and {YEARS[1]}"
     if value.tzinfo is None:
         value = value.replace(tzinfo=tz)
     return value, None
+
+
+YEARS = (1900, 2999)
+"""The times a page may be asked about (the API's bound too)."""
 
 
 def local_input(value: dt.datetime, tz: dt.tzinfo) -> str:
