@@ -312,3 +312,24 @@ def test_flood__failed_log_ins_never_500_and_reads_go_on(portal: Portal) -> None
     assert set(codes) <= {401, 429, 503}, codes
     assert codes.count(429) >= 55  # 20 per address a minute: the rest are refused unhashed
     assert len(read_times) == 10
+
+
+@pytest.mark.parametrize("code", ["١٢٣٤٥٦", "12345\u0663", "\x80" * 6, "12 345"])
+def test_totp__non_ascii_or_odd_codes_are_a_failed_log_in_not_a_500(
+    portal: Portal, code: str
+) -> None:
+    _enable_totp(portal, "dan")
+    r = _login(TestClient(portal.app), "dan", portal.passwords["dan"], totp=code)
+    assert r.status_code == 401
+
+
+@pytest.mark.parametrize("token", ["\x80", "é" * 40, "\u202e"])
+def test_csrf__a_non_ascii_token_is_refused_not_a_500(portal: Portal, token: str) -> None:
+    client = TestClient(portal.app)
+    assert form_login(client, "sec", portal.passwords["sec"]).status_code == 303
+    form = client.post("/account/tokens", data={"csrf": token, "label": "x"})
+    assert form.status_code == 403
+    api = client.post("/api/tokens", json={"label": "x"}, headers={"X-CSRF-Token": "é".encode()})
+    assert api.status_code == 403
+    login = client.post("/login", data={"username": "a", "password": "b", "login_csrf": token})
+    assert login.status_code == 403

@@ -157,15 +157,23 @@ log-ins at once took the server from 115 to 897 MiB; beyond the cores, more at o
 HASH_WAIT_S = 5.0
 
 
+def same_secret(given: str, expected: str) -> bool:
+    """A constant-time comparison of tokens as typed: ``hmac.compare_digest`` on two ``str``
+    raises on any non-ASCII character (a 500 from one hostile form field), so compare bytes."""
+    return hmac.compare_digest(
+        given.encode("utf-8", "surrogatepass"), expected.encode("utf-8", "surrogatepass")
+    )
+
+
 def totp_step(secret: str, code: str | None, now: float | None = None) -> int | None:
     """The time step (30 s) whose code ``code`` is, within one step of ``now``; None if none.
     The step, not just "valid", so that a code accepted once is refused after (RFC 6238 §5.2)."""
-    if not code or not code.isdigit():
+    if not code or not (code.isascii() and code.isdigit()):  # '١٢٣' is a str.isdigit too
         return None
     totp = pyotp.TOTP(secret)
     current = int((time.time() if now is None else now) // totp.interval)
     for step in (current - 1, current, current + 1):
-        if hmac.compare_digest(totp.generate_otp(step), code):
+        if hmac.compare_digest(totp.generate_otp(step).encode(), code.encode()):
             return step
     return None
 

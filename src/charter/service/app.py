@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
-import hmac
 import secrets
 import threading
 import time
@@ -43,6 +42,7 @@ from charter.service.accounts import (
     Accounts,
     HashingBusy,
     PersonTaken,
+    same_secret,
     token_id,
 )
 from charter.service.board import Board
@@ -764,7 +764,7 @@ def create_app(config: ServiceConfig, *, store: EventStore | None = None) -> Fas
         login_csrf: Annotated[str, Form(max_length=100)] = "",
     ) -> Response:
         expected = request.cookies.get(LOGIN_COOKIE, "")
-        if not expected or not hmac.compare_digest(login_csrf, expected):
+        if not expected or not same_secret(login_csrf, expected):
             return login_page(
                 request, 403, "The log-in form expired: enter your username and password again."
             )

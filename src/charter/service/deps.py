@@ -15,7 +15,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from starlette.concurrency import run_in_threadpool
 
-from charter.service.accounts import Account, Accounts
+from charter.service.accounts import Account, Accounts, same_secret
 from charter.service.board import Refused
 from charter.service.token_cache import TokenCache
 
@@ -61,7 +61,9 @@ def principal(request: Request) -> Principal:
     if found is None:
         raise Refused(401, "unauthenticated", "log in first (POST /api/login) or send a token")
     account, csrf = found
-    if request.method not in SAFE_METHODS and request.headers.get(CSRF_HEADER) != csrf:
+    if request.method not in SAFE_METHODS and not same_secret(
+        request.headers.get(CSRF_HEADER, ""), csrf
+    ):
         raise Refused(
             403, "csrf", f"missing or wrong {CSRF_HEADER} header (from the log-in response)"
         )

@@ -19,7 +19,6 @@ deployment key, as ``charter checkpoint`` does (refused while the log fails veri
 from __future__ import annotations
 
 import datetime as dt
-import hmac
 import secrets
 import threading
 from collections import OrderedDict
@@ -39,7 +38,7 @@ from starlette.datastructures import FormData
 
 from charter.model.kinds import BOARD_ACTS, ActKind
 from charter.service import schemas
-from charter.service.accounts import Account, Accounts
+from charter.service.accounts import Account, Accounts, same_secret
 from charter.service.board import WRITERS, Board
 from charter.service.errors import NeedsConfirmation, Refused
 from charter.store.checkpoint import KeyFileError, load_or_create_key, load_public_key
@@ -271,7 +270,7 @@ def create_portal_router(
                 request, None, 401, "Log in first", "Your session has ended: log in again."
             )
         form = await request.form()
-        if not hmac.compare_digest(str(form.get("csrf", "")), who.csrf):
+        if not same_secret(str(form.get("csrf", "")), who.csrf):
             return message_page(
                 request,
                 org,
