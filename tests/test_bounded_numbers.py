@@ -83,3 +83,46 @@ def test_pages__a_hostile_amount_is_an_error_on_the_page_not_a_freeze(
     assert "is not an amount" in r.text
     assert amount[:30] not in r.text or len(amount) <= 24
     assert elapsed < 5, f"{page}?amount={amount[:20]} took {elapsed:.1f}s"
+
+
+def test_service__a_slow_page_does_not_stall_the_others(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pages are built in the thread pool (sync endpoints), never on the event loop: while one
+    request spends 1.5 s building a Structure page, another is answered at once."""
+    import threading
+
+    import httpx
+
+    from charter.web import structure as structure_page
+    from service_support import ThreadedServer, make_portal
+
+    portal = make_portal(tmp_path)
+    real = structure_page.structure_svg
+
+    def slow(*args: object, **kwargs: object) -> object:
+        time.sleep(1.5)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(structure_page, "structure_svg", slow)
+    server = ThreadedServer(portal.app)
+    headers = {"Authorization": f"Bearer {portal.tokens['sec']}"}
+    try:
+        slow_done = threading.Event()
+
+        def fetch_slow() -> None:
+            httpx.get(f"{server.url}/orgs/acme/structure", headers=headers, timeout=30)
+            slow_done.set()
+
+        thread = threading.Thread(target=fetch_slow)
+        thread.start()
+        time.sleep(0.2)  # the slow one is in flight
+        started = time.perf_counter()
+        quick = httpx.get(f"{server.url}/api/me", headers=headers, timeout=30)
+        elapsed = time.perf_counter() - started
+        assert quick.status_code == 200
+        assert not slow_done.is_set(), "the slow page was not slow: the test proves nothing"
+        assert elapsed < 1.0
+        thread.join()
+    finally:
+        server.close()

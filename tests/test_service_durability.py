@@ -149,3 +149,85 @@ def test_sigkill_under_write_load__keeps_every_acknowledged_event(
     finally:
         again.terminate()
         again.wait(timeout=10)
+
+
+@pytest.mark.slow
+def test_voters_while_another_process_verifies_and_imports__then_sigkill(
+    tmp_path: Path, db_url: str
+) -> None:
+    """Issue 11's sequence: 50 directors vote over HTTP while another process runs `charter
+    verify` and `charter import` against the same database; the server is killed with SIGKILL;
+    after a restart every acknowledged vote is in the log and the log verifies."""
+    charter, directors = board_of(50)
+    portal = make_portal(tmp_path, db=db_url, charter=charter, extra_directors=tuple(directors[1:]))
+    portal.meeting(present=tuple(directors))
+    motions = [portal.motion(ident=f"mo{i}") for i in range(1, 7)]
+    tokens = {p: portal.tokens[p] for p in directors}
+    portal.store.close()
+    port = _free_port()
+    server = _start(db_url, port, tmp_path)
+    acknowledged: list[tuple[str, str]] = []
+    lock = threading.Lock()
+    stop = threading.Event()
+    side_runs: list[int] = []
+
+    def voter(person: str) -> None:
+        headers = {"Authorization": f"Bearer {tokens[person]}"}
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers=headers, timeout=10) as c:
+            for motion in motions:
+                try:
+                    r = c.post(f"/api/orgs/acme/motions/{motion}/votes", json={"vote": "for"})
+                except httpx.TransportError:
+                    return
+                if r.status_code == 201:
+                    with lock:
+                        acknowledged.append((person, motion))
+
+    def other_process() -> None:
+        k = 0
+        while not stop.is_set():
+            for args in (
+                ["verify", "--db", db_url, "--org", "acme"],
+                ["import", str(tmp_path / "acme"), "--db", db_url, "--org", f"other{k}"],
+            ):
+                done = subprocess.run(
+                    [str(CHARTER_BIN), *args], cwd=tmp_path, capture_output=True, check=False
+                )
+                side_runs.append(done.returncode)
+            k += 1
+
+    side = threading.Thread(target=other_process)
+    side.start()
+    voters = [threading.Thread(target=voter, args=(p,)) for p in directors]
+    for t in voters:
+        t.start()
+    time.sleep(3.0)
+    os.kill(server.pid, signal.SIGKILL)
+    server.wait()
+    for t in voters:
+        t.join()
+    stop.set()
+    side.join()
+    assert len(acknowledged) > 20, "the votes never got going"
+    assert side_runs, "the other process never ran"
+    again = _start(db_url, port, tmp_path)  # a restart: what it serves is what survived
+    try:
+        pending = httpx.get(
+            f"http://127.0.0.1:{port}/api/orgs/acme/pending",
+            headers={"Authorization": f"Bearer {portal.tokens['obs']}"},
+            timeout=30,
+        ).json()
+    finally:
+        again.terminate()
+        again.wait(timeout=10)
+    recorded = {(person, m["id"]) for m in pending["motions"] for person in m["votes"]}
+    missing = [a for a in acknowledged if a not in recorded]
+    assert not missing, f"{len(missing)} acknowledged votes lost, e.g. {missing[:3]}"
+    verify = subprocess.run(
+        [str(CHARTER_BIN), "verify", "--db", db_url],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert verify.returncode == 0, verify.stdout + verify.stderr

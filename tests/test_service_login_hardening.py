@@ -292,7 +292,7 @@ def test_flood__failed_log_ins_never_500_and_reads_go_on(portal: Portal) -> None
         with httpx.Client(base_url=server.url, timeout=30) as client:
 
             def attempt(i: int) -> int:
-                return _login(client, f"user-{i % 7}", "wrong").status_code
+                return _login(client, f"user-{i}", "wrong").status_code
 
             def read() -> None:
                 for _ in range(10):
@@ -310,7 +310,8 @@ def test_flood__failed_log_ins_never_500_and_reads_go_on(portal: Portal) -> None
         server.close()
     assert 500 not in codes, codes
     assert set(codes) <= {401, 429, 503}, codes
-    assert codes.count(429) >= 55  # 20 per address a minute: the rest are refused unhashed
+    # 20 per address a minute, counted before hashing: 40 in flight cannot all slip through
+    assert codes.count(401) <= 20, codes
     assert len(read_times) == 10
 
 

@@ -15,7 +15,7 @@ import secrets
 import threading
 import time
 from collections import OrderedDict, deque
-from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
@@ -160,15 +160,42 @@ class RateLimiter:
                 return max(0.0, hits[0] + self.window - now)
         return None
 
-    def failed(self, key: str) -> None:
+    def reserve(self, keys: Sequence[str]) -> float | None:
+        """Count an attempt against every key at once, before the password is checked, or say
+        how long to wait if any key is spent.  Checking first and counting after the hash
+        would let 40 attempts in flight all pass a limit of 20."""
         now = time.monotonic()
         with self._lock:
-            hits = self._recent(key, now)
-            self._hits[key] = hits
-            self._hits.move_to_end(key)
-            hits.append(now)
-            while len(self._hits) > self.max_keys:
-                self._hits.popitem(last=False)
+            waits = []
+            for key in keys:
+                hits = self._recent(key, now)
+                if len(hits) >= self.limit:
+                    waits.append(max(0.0, hits[0] + self.window - now))
+            if waits:
+                return max(waits)
+            for key in keys:
+                self._add(key, now)
+        return None
+
+    def release(self, keys: Sequence[str]) -> None:
+        """Give back the attempts :meth:`reserve` counted (a log-in that succeeded)."""
+        with self._lock:
+            for key in keys:
+                hits = self._hits.get(key)
+                if hits:
+                    hits.pop()
+
+    def failed(self, key: str) -> None:
+        with self._lock:
+            self._add(key, time.monotonic())
+
+    def _add(self, key: str, now: float) -> None:
+        hits = self._recent(key, now)
+        self._hits[key] = hits
+        self._hits.move_to_end(key)
+        hits.append(now)
+        while len(self._hits) > self.max_keys:
+            self._hits.popitem(last=False)
 
 
 class CompactJSONResponse(JSONResponse):
@@ -331,22 +358,25 @@ def create_app(config: ServiceConfig, *, store: EventStore | None = None) -> Fas
         password; every failure gets the same answer, so none tells which accounts exist or
         which have a second factor."""
         name_key, address_key = f"name|{body.username}", f"address|{client_host(request)}"
-        wait = max(
-            name_limiter.retry_after(name_key) or 0.0,
-            address_limiter.retry_after(address_key) or 0.0,
-        )
-        if wait:
+        wait = name_limiter.reserve([name_key])
+        if wait is None:
+            wait = address_limiter.reserve([address_key])
+            if wait is not None:
+                name_limiter.release([name_key])
+        if wait is not None:
             raise Refused(
                 429, "rate-limited", f"too many failed log-ins: try again in {wait:.0f} s"
             )
         try:
             account = accounts.authenticate(body.username, body.password, body.totp)
         except HashingBusy as error:
+            name_limiter.release([name_key])
+            address_limiter.release([address_key])
             raise Refused(503, "busy", str(error)) from error
         if account is None:
-            name_limiter.failed(name_key)
-            address_limiter.failed(address_key)
             raise Refused(401, "bad-credentials", "wrong username, password or two-factor code")
+        name_limiter.release([name_key])
+        address_limiter.release([address_key])
         token, csrf = accounts.open_session(account.id, config.session_ttl)
         return account, token, csrf
 
