@@ -130,9 +130,10 @@ def test_verify_reports_tampering_with_exit_1(store_url: str, tmp_path: Path) ->
         ],
     )
     assert result.exit_code == 1
-    assert result.stderr.splitlines()[-1] == (
-        "error: refusing to sign acme's log: it fails verification"
-    )
+    assert result.stderr.splitlines()[-2:] == [
+        "error: refusing to sign acme's log: it fails verification",
+        "1 error found",
+    ]
     assert not (tmp_path / "x.json").exists()
 
 
@@ -146,7 +147,7 @@ def test_verify_input_errors(sqlite_url: str, tmp_path: Path) -> None:
     _fill(sqlite_url)
     missing = tmp_path / "none.db"
     result = runner.invoke(app, ["verify", "--db", str(missing)])
-    assert (result.exit_code, result.stderr) == (1, f"error: no database at {missing}\n")
+    assert (result.exit_code, result.stderr) == (1, f"error: no database at {missing}\n1 error found\n")
     result = runner.invoke(app, ["verify", "--db", sqlite_url, "--org", "acmee"])
     assert (result.exit_code, result.stderr) == (
         1,
@@ -175,7 +176,7 @@ def test_a_key_readable_by_others_is_refused_by_the_cli(sqlite_url: str, tmp_pat
     assert result.exit_code == 1
     assert result.stderr == (
         f"error: {key}: the signing key is accessible by group or others (mode 0640); "
-        f"run: chmod 600 {key}\n"
+        f"run: chmod 600 {key}\n1 error found\n"
     )
 
 

@@ -562,9 +562,30 @@ def validate(
         where = root if positions is None else positions
         return None, [
             _diagnostic(model, where, path, err)
-            for err in exc.errors()
+            for err in _one_per_value(exc.errors())
             if not any(tuple(err["loc"][: len(p)]) == p for p in skip)
         ]
+
+
+_WHEN_MEMBERS = frozenset({"datetime", "date"})
+
+
+def _one_per_value(errors: list[Any]) -> list[Any]:
+    """A field that takes a date *or* a time fails once per union member, and pydantic reports
+    each (``at.datetime: ...``, ``at.date: ...``): two errors, in pydantic's words, for one
+    wrong value.  Merge such twins into one error at the field, counted once."""
+    out: list[Any] = []
+    merged: dict[tuple[Any, ...], Any] = {}
+    for err in errors:
+        loc = tuple(err["loc"])
+        if loc and loc[-1] in _WHEN_MEMBERS and ("date" in err["type"] or "time" in err["type"]):
+            field = loc[:-1]
+            if field not in merged:
+                merged[field] = {"loc": field, "type": "date_or_time", "input": err.get("input")}
+                out.append(merged[field])
+            continue
+        out.append(err)
+    return out
 
 
 def _diagnostic(model: type[BaseModel], root: Any, path: str, err: Any) -> Diagnostic:
@@ -590,7 +611,16 @@ def _diagnostic(model: type[BaseModel], root: Any, path: str, err: Any) -> Diagn
             message=f"missing required key '{loc[-1]}'",
             hint=f"add '{loc[-1]}:' here",
         )
-    msg = str(err["msg"])
+    if kind == "date_or_time":
+        given = err.get("input")
+        shown = f"'{given}'" if isinstance(given, str) else repr(given)
+        return Diagnostic(
+            source=source,
+            message=f"{where}: {shown} is not a date or time",
+            hint="write a time such as 2023-11-17T12:00 (in the case's timezone unless it ends "
+            "with an offset such as -08:00) or a date such as 2023-11-17",
+        )
+    msg = str(err.get("msg", ""))
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, ") :]
     hint = None

@@ -9,9 +9,9 @@ from collections.abc import Sequence
 from typing import Annotated, Any, NoReturn
 
 import typer
-from rich.console import Console
 
 from charter.model.source import Diagnostic
+from charter.report.terminal import FittingConsole, terminal_width
 
 EXIT_OK = 0
 EXIT_INPUT = 1  # the input has errors, or a check found a problem
@@ -26,8 +26,8 @@ AllowOutsideOpt = Annotated[
     ),
 ]
 
-console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
-err_console = Console(stderr=True, highlight=False)
+console = FittingConsole(highlight=False, width=terminal_width(sys.stdout))
+err_console = FittingConsole(stderr=True, highlight=False, width=terminal_width(sys.stderr))
 
 
 def print_diagnostics(diagnostics: Sequence[Diagnostic]) -> None:
@@ -35,6 +35,15 @@ def print_diagnostics(diagnostics: Sequence[Diagnostic]) -> None:
         err_console.print(d.render(), markup=False, soft_wrap=True)
     n = len(diagnostics)
     err_console.print(f"{n} error{'s' if n != 1 else ''} found", style="bold red")
+
+
+def error_found(message: str, hint: str | None = None) -> None:
+    """One error that is not located in a file (a database, a key, a game), said as every
+    failing command says it: the error, its hint, then "1 error found"."""
+    err_console.print(f"error: {message}", style="red", markup=False, soft_wrap=True)
+    if hint:
+        err_console.print(f"    hint: {hint}", markup=False, soft_wrap=True)
+    err_console.print("1 error found", style="bold red")
 
 
 def fail(diagnostics: Sequence[Diagnostic]) -> NoReturn:

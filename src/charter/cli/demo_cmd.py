@@ -12,7 +12,7 @@ import typer
 from rich.rule import Rule
 from rich.table import Table
 
-from charter.cli.board_power import power_table
+from charter.cli.board_power import power_blocks
 from charter.cli.common import console, fail, usage
 from charter.cli.governance_cmd import parse_time
 from charter.load.case import load_case
@@ -175,7 +175,7 @@ def run_demo(out: Path) -> int:
     results = board_power(
         state, at, [ActKind.REMOVE_OFFICER, ActKind.REMOVE_DIRECTOR, ActKind.REMOVE_CHAIR]
     )
-    console.print(power_table(results, ["altman", "brockman"]))
+    console.print(power_blocks(results, ["altman", "brockman"]))
     ceo = results[0]
     avoiding = ceo.without(["altman", "brockman"])
     console.print(

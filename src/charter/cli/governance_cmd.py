@@ -28,7 +28,12 @@ from charter.located import did_you_mean
 from charter.model.case import Case
 from charter.model.kinds import View
 from charter.replay import Timeline, replay
-from charter.report.governance_render import print_timeline, state_table
+from charter.report.governance_render import (
+    print_details,
+    state_table,
+    summary,
+    what_if_changes,
+)
 
 BylawsOpt = Annotated[
     str | None,
@@ -120,18 +125,50 @@ def register(app: typer.Typer) -> None:
         bylaws: BylawsOpt = None,
         with_: WithOpt = None,
         json_out: JsonOpt = False,
+        detail: Annotated[
+            bool,
+            typer.Option("--detail", help="After the summary, every act's checks and citations."),
+        ] = False,
+        act: Annotated[
+            list[str] | None,
+            typer.Option("--act", help="Only this act's details (its id). Repeatable."),
+        ] = None,
         verbose: Annotated[
-            bool, typer.Option("--verbose", "-v", help="Show passed checks too.")
+            bool, typer.Option("--verbose", "-v", help="In details, show passed checks too.")
         ] = False,
         allow_outside: AllowOutsideOpt = False,
     ) -> None:
-        """Replay the journal and judge every act against the bylaws."""
+        """Replay the journal and judge every act against the bylaws: a line per act first,
+        the checks and citations with --detail or --act ID."""
         case = load_or_exit(case_dir, bylaws, with_, allow_outside=allow_outside)
         timeline = replay_or_exit(case)
         if json_out:
             print_json(timeline.to_json())
             return
-        print_timeline(console, timeline, verbose=verbose)
+        known = {v.id for v in timeline.verdicts}
+        for ident in act or []:
+            if ident not in known:
+                guess = did_you_mean(ident, sorted(known))
+                usage(
+                    f"no act '{ident}' in the journal",
+                    f"did you mean '{guess}'?" if guess else "the ids are in the summary",
+                )
+        names = {p.id: p.name or p.id for p in case.charter.people}
+        tz = ZoneInfo(case.charter.timezone)
+        if with_:
+            base = load_or_exit(case_dir, bylaws, None, allow_outside=allow_outside)
+            console.print(what_if_changes(replay_or_exit(base), timeline, names, tz))
+            console.print()
+        if act:
+            print_details(console, timeline, verbose=verbose, only=act)
+            return
+        console.print(summary(timeline, names, tz))
+        if detail:
+            print_details(console, timeline, verbose=verbose)
+        else:
+            console.print(
+                "details: --detail (every act), --act ID (one act)", style="dim", markup=False
+            )
 
     @app.command()
     def state(

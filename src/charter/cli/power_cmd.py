@@ -25,6 +25,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from charter.cli.common import console, error_found
 from charter.power.game_file import load_game_file
 from charter.power.weighted import GameError, GameReport, weighted_indices
 
@@ -205,11 +206,11 @@ def register(app: typer.Typer) -> None:
                 progress=progress,
             )
         except GameError as exc:
-            typer.echo(f"error: {exc}", err=True)
+            error_found(str(exc))
             raise typer.Exit(1) from None
         finally:
             progress.close()
         if json_out:
             typer.echo(json.dumps(report.to_json(exact_strings=exact), indent=2))
         else:
-            render_text(report, Console(), exact=exact)
+            render_text(report, console, exact=exact)

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from charter.cli.common import EXIT_INPUT, AllowOutsideOpt, err_console, fail, usage
+from charter.cli.common import EXIT_INPUT, AllowOutsideOpt, err_console, error_found, fail, usage
 from charter.load.case import CHARTER_FILE, load_case
 from charter.load.confine import OutsideCase
 from charter.store.db import EventStore, StoreError
@@ -29,7 +29,7 @@ def _open(db: str, *, create: bool, read_only: bool = False) -> EventStore:
     try:
         return EventStore.open(db, create=create, read_only=read_only)
     except StoreError as error:
-        err_console.print(f"error: {error}", markup=False)
+        error_found(str(error))
         raise typer.Exit(EXIT_INPUT) from error
 
 
@@ -56,12 +56,11 @@ def register(app: typer.Typer) -> None:
         try:
             name, count = import_case(store, case, org, allow_outside=allow_outside)
         except OutsideCase as error:
-            err_console.print(f"error: {error}", markup=False)
+            error_found(str(error))
             raise typer.Exit(EXIT_INPUT) from error
         except ValueError as error:
-            err_console.print(f"error: {error}", markup=False)
-            if not isinstance(error, UnreadableFile):
-                err_console.print("    hint: choose another name with --org", markup=False)
+            hint = None if isinstance(error, UnreadableFile) else "choose another name with --org"
+            error_found(str(error), hint)
             raise typer.Exit(EXIT_INPUT) from error
         finally:
             store.close()

@@ -23,6 +23,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
+from charter.cli.common import error_found
 from charter.store.checkpoint import (
     Checkpoint,
     KeyFileError,
@@ -64,7 +65,7 @@ def key_path(option: Path | None) -> Path:
 
 
 def _fail(message: str) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
+    error_found(message)
     return typer.Exit(1)
 
 

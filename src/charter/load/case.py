@@ -615,6 +615,16 @@ def load_case(
                 f"give a directory holding {CHARTER_FILE}",
             )
         ]
+    if root.is_dir() and not charter_path.is_file():
+        return None, [
+            _err(
+                Source(path=str(root), line=1),
+                f"{root} is not a case: it has no {CHARTER_FILE}",
+                f"a case is a directory holding {CHARTER_FILE} (entities, people, the board, "
+                "its bylaws profile and the journal files it lists) and those journals; see "
+                "docs/formats.md, or start from examples/openai-2023",
+            )
+        ]
     if root.is_file():
         root = root.parent
     confine = root if outside == "refuse" else None

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import datetime as dt
+from collections.abc import Iterable, Mapping
 
-from rich.console import Console, Group
+from rich.console import Console, Group, RenderableType
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -12,6 +14,7 @@ from rich.text import Text
 from charter.model.kinds import Outcome, Status, View
 from charter.model.state import State
 from charter.replay import Timeline, Verdict
+from charter.report.terminal import human_time
 
 STATUS_STYLE = {
     Status.VALID: "bold green",
@@ -99,6 +102,23 @@ def verdict_panel(v: Verdict, *, verbose: bool = False) -> Panel:
     )
 
 
+def print_details(
+    console: Console,
+    timeline: Timeline,
+    *,
+    verbose: bool = False,
+    only: Iterable[str] | None = None,
+) -> None:
+    """The panels: every act that is not plainly valid (or every act with ``verbose``), or the
+    acts named in ``only`` whatever their status."""
+    wanted = set(only) if only is not None else None
+    for v in timeline.verdicts:
+        if wanted is not None and v.id not in wanted:
+            continue
+        if wanted is not None or verbose or v.status not in (Status.VALID,):
+            console.print(verdict_panel(v, verbose=verbose))
+
+
 def print_timeline(
     console: Console,
     timeline: Timeline,
@@ -107,17 +127,12 @@ def print_timeline(
     only: Iterable[str] | None = None,
 ) -> None:
     console.print(timeline_table(timeline))
-    wanted = set(only) if only is not None else None
-    for v in timeline.verdicts:
-        if wanted is not None and v.id not in wanted:
-            continue
-        if verbose or v.status not in (Status.VALID,):
-            console.print(verdict_panel(v, verbose=verbose))
+    print_details(console, timeline, verbose=verbose, only=only)
 
 
 def state_table(state: State, view: View) -> Table:
     table = Table(
-        title=f"State at {state.at.isoformat() if state.at else '?'} ({view.value})",
+        title=f"State at {human_time(state.at) if state.at else '?'} ({view.value})",
         show_header=False,
     )
     table.add_column("", style="bold")
@@ -135,3 +150,97 @@ def state_table(state: State, view: View) -> Table:
         table.add_row(agreement.id, agreement.to_json()["scope"])
     table.add_row("bylaws", state.bylaws_ref)
     return table
+
+
+def one_line_reason(v: Verdict) -> str:
+    """Why the act stands as it does, in a line: the rules that failed, or the facts the
+    record does not give; the panel (``--detail``) says the rest."""
+    failed = [c.rule for c in v.checks if c.outcome is Outcome.FAILED]
+    if v.status in (Status.VOID, Status.VOIDABLE, Status.FAILED) and failed:
+        return "failed: " + ", ".join(dict.fromkeys(failed))
+    if v.status is Status.CONDITIONAL and v.missing_facts:
+        more = len(v.missing_facts) - 2
+        shown = "; ".join(v.missing_facts[:2])
+        return "unknown: " + shown + (f" (and {more} more)" if more > 0 else "")
+    if v.status is Status.VALID_WITH_WARNINGS:
+        warned = [c.rule for c in v.checks if c.outcome is not Outcome.PASSED]
+        return "warnings: " + ", ".join(dict.fromkeys(warned))
+    return ""
+
+
+def named_subject(v: Verdict, names: Mapping[str, str]) -> str:
+    """The act's subject in names (``Sam Altman as ceo``), ids where the case gives no name."""
+    s = v.subject
+    person = names.get(s.person, s.person) if s.person else None
+    if person and s.office:
+        return f"{person} as {s.office}"
+    return person or v.description or ""
+
+
+def summary(timeline: Timeline, names: Mapping[str, str], tz: dt.tzinfo | None = None) -> Group:
+    """One entry per act: time, act, subject in names, status, and the one-line reason."""
+    lines: list[RenderableType] = [Text(f"Acts under {timeline.profile}", style="bold")]
+    for v in timeline.verdicts:
+        line = Text(f"{human_time(v.at, tz)}  ")
+        line.append(v.id + (" (what-if)" if v.hypothetical else ""), style="bold")
+        line.append(": ")
+        line.append_text(status_text(v.status, v.declared))
+        lines.append(line)
+        about = Text(f"{v.kind.value} {named_subject(v, names)}".strip())
+        reason = one_line_reason(v)
+        if reason:
+            about.append(f" · {reason}", style="dim")
+        lines.append(Padding(about, (0, 0, 0, 4), expand=False))
+    return Group(*lines)
+
+
+def what_if_changes(
+    before: Timeline,
+    after: Timeline,
+    names: Mapping[str, str],
+    tz: dt.tzinfo | None = None,
+) -> Group:
+    """What a ``--with`` journal changes, before anything else: the acts it adds, the acts
+    whose verdict it changes, and what differs in the state at the end (the board, officers,
+    an agreement's scope)."""
+    lines: list[Text] = [Text("What the what-if changes", style="bold")]
+    old = {v.id: v for v in before.verdicts}
+    for v in after.verdicts:
+        if v.id not in old:
+            what = f"{v.kind.value} {named_subject(v, names)}".strip()
+            line = Text(f"  added: {human_time(v.at, tz)} {v.id} ({what}): ")
+            line.append_text(status_text(v.status, v.declared))
+            lines.append(line)
+        elif old[v.id].status is not v.status:
+            line = Text(f"  changed: {v.id}: ")
+            line.append_text(status_text(old[v.id].status, old[v.id].declared))
+            line.append(" -> ")
+            line.append_text(status_text(v.status, v.declared))
+            lines.append(line)
+    end = max((v.at for v in after.verdicts), default=None)
+    if end is not None:
+        was, now = before.state_at(end).to_json(), after.state_at(end).to_json()
+        for key in now:
+            if key != "at" and was.get(key) != now.get(key):
+                lines.extend(_state_change(key, was.get(key), now.get(key)))
+    if len(lines) == 1:
+        lines.append(Text("  nothing: every verdict and the state at the end are the same"))
+    return Group(*lines)
+
+
+def _state_change(key: str, was: object, now: object) -> list[Text]:
+    if isinstance(was, dict) and isinstance(now, dict):
+        out: list[Text] = []
+        for sub in sorted(set(was) | set(now)):
+            if was.get(sub) != now.get(sub):
+                out.extend(_state_change(f"{key} {sub}", was.get(sub), now.get(sub)))
+        return out
+    return [Text(f"  {key}: {_short(was)} -> {_short(now)}")]
+
+
+def _short(value: object) -> str:
+    if isinstance(value, list):
+        return ", ".join(_short(x) for x in value) or "none"
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_short(v)}" for k, v in value.items())
+    return "none" if value is None else str(value)
