@@ -151,7 +151,7 @@ def test_verify_input_errors(sqlite_url: str, tmp_path: Path) -> None:
     result = runner.invoke(app, ["verify", "--db", sqlite_url, "--org", "acmee"])
     assert (result.exit_code, result.stderr) == (
         1,
-        "error: no organisation 'acmee' in the store (known: acme)\n",
+        "error: no organisation 'acmee' in the store (known: acme)\n1 error found\n",
     )
     bad = tmp_path / "cp.json"
     bad.write_text('{"format": "charter-checkpoint/2"}\n')
