@@ -559,3 +559,43 @@ def test_loader__a_meeting_opened_twice(tmp_path: Path) -> None:
         "journal.yaml:3:62: error: meeting 'm1' is opened twice\n"
         "    hint: first opened at journal.yaml:2:5; give each meeting its own id"
     ]
+
+
+def test_profile__an_override_cites_the_overriding_profile_not_the_template(
+    tmp_path: Path,
+) -> None:
+    """A profile that changes the notice lead time without a citation of its own must not be
+    cited with the template's "24 hours" (issue 12)."""
+    from charter.load.profiles import load_profile
+
+    path = tmp_path / "slow-notice.yaml"
+    path.write_text(
+        "profile: slow-notice\n"
+        "extends: delaware-stock\n"
+        "notice:\n"
+        "  special:\n"
+        "    lead_time_hours: {personal: 48, phone: 48, email: 48, mail: 96}\n",
+        encoding="utf-8",
+    )
+    bylaws, diagnostics = load_profile(str(path))
+    assert bylaws is not None, diagnostics
+    citation = bylaws.notice.special.citation
+    assert "24 hours" not in citation
+    assert citation == "slow-notice: lead_time_hours as this profile sets them"
+    untouched, _ = load_profile("delaware-stock")
+    assert untouched is not None
+    assert bylaws.waiver.citation == untouched.waiver.citation  # what it did not change
+
+
+def test_profile__an_override_with_its_own_citation_keeps_it(tmp_path: Path) -> None:
+    from charter.load.profiles import load_profile
+
+    path = tmp_path / "p.yaml"
+    path.write_text(
+        "profile: p\nextends: delaware-stock\nnotice:\n  special:\n"
+        "    lead_time_hours: {email: 48}\n    citation: 'Bylaws art. 3.4: 48 hours'\n",
+        encoding="utf-8",
+    )
+    bylaws, diagnostics = load_profile(str(path))
+    assert bylaws is not None, diagnostics
+    assert bylaws.notice.special.citation == "Bylaws art. 3.4: 48 hours"

@@ -15,6 +15,7 @@ from charter.cli.common import (
     EXIT_INPUT,
     AllowOutsideOpt,
     console,
+    error_found,
     fail,
     print_diagnostics,
     print_json,
@@ -232,7 +233,8 @@ def register_fmt(app: typer.Typer) -> None:
         check: Annotated[
             bool,
             typer.Option(
-                "--check", help="Exit 1 if the file is not in canonical form; print nothing."
+                "--check",
+                help="Exit 1, naming the file, if it is not in canonical form; change nothing.",
             ),
         ] = False,
         write: Annotated[
@@ -246,7 +248,13 @@ def register_fmt(app: typer.Typer) -> None:
         if check:
             if path.is_dir():
                 usage("--check takes a journal file, not a case directory")
-            raise typer.Exit(0 if path.read_text(encoding="utf-8") == text else EXIT_INPUT)
+            if path.read_text(encoding="utf-8") == text:
+                return
+            error_found(
+                f"{path} would change: it is not in canonical form",
+                f"charter fmt --write {path} rewrites it (charter fmt {path} shows the result)",
+            )
+            raise typer.Exit(EXIT_INPUT)
         if write:
             if path.is_dir():
                 usage("--write takes a journal file, not a case directory")

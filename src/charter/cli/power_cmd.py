@@ -28,6 +28,7 @@ from rich.table import Table
 from charter.cli.common import console, error_found
 from charter.power.game_file import load_game_file
 from charter.power.weighted import GameError, GameReport, weighted_indices
+from charter.report.terminal import readable_int
 
 # ---------------------------------------------------------------------------------------------
 # The weighted-game file
@@ -45,6 +46,10 @@ def _fmt(value: Fraction | float | None, exact: bool) -> str:
     return f"{float(value):.6g}"
 
 
+def _count(value: int | None) -> str:
+    return "-" if value is None else readable_int(value)
+
+
 def render_text(report: GameReport, console: Console, *, exact: bool) -> None:
     game = report.game
     table = Table(title=f"Weighted game [{game.quota}; {len(game.weights)} players]")
@@ -56,7 +61,7 @@ def render_text(report: GameReport, console: Console, *, exact: bool) -> None:
         table.add_row(
             p.name,
             str(p.weight),
-            "-" if p.swings is None else str(p.swings),
+            "-" if p.swings is None else readable_int(p.swings),
             _fmt(p.banzhaf_absolute, exact),
             _fmt(p.banzhaf_normalized, exact),
             _fmt(p.shapley_shubik, exact),
@@ -66,8 +71,8 @@ def render_text(report: GameReport, console: Console, *, exact: bool) -> None:
     console.print(table)
     if report.winning_coalitions is not None:
         console.print(
-            f"winning coalitions: {report.winning_coalitions}; "
-            f"minimal winning coalitions: {report.minimal_winning_coalitions}"
+            f"winning coalitions: {_count(report.winning_coalitions)}; "
+            f"minimal winning coalitions: {_count(report.minimal_winning_coalitions)}"
         )
     if report.minimal_winning_list is not None:
         for coalition in report.minimal_winning_list:

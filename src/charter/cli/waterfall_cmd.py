@@ -8,8 +8,6 @@ from typing import Annotated
 
 import numpy as np
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from charter.cli.common import (
     EXIT_INPUT,
@@ -49,15 +47,6 @@ def _overrides(pairs: list[str]) -> dict[str, str]:
             usage(f"--param {pair}: expected name=value (e.g. fcp_capital=5B)")
         out[name.strip()] = value.strip()
     return out
-
-
-def _print_wide(console: Console, table: Table) -> None:
-    """Print at the table's natural width: amounts are never cut to an ellipsis."""
-    width = console.measure(table, options=console.options.update_width(10_000)).maximum
-    if width > console.width:
-        Console(width=width, soft_wrap=True, highlight=False).print(table)
-    else:
-        console.print(table)
 
 
 def register(app: typer.Typer) -> None:
@@ -121,14 +110,14 @@ def register(app: typer.Typer) -> None:
                 document.update(render.results_json(results, precision))
             else:
                 for r in results:
-                    _print_wide(out, render.result_table(wf, r, precision))
+                    out.print(render.result_table(wf, r, precision))
         nothing = not (results or csv_path or chart)
         curves = compile_curves(wf) if (breakpoints or csv_path or chart or nothing) else None
         if curves is not None and (breakpoints or nothing):
             if as_json:
                 document.update(render.breakpoints_json(curves, precision))
             else:
-                _print_wide(out, render.breakpoints_table(wf, curves, precision))
+                out.print(render.breakpoints_table(wf, curves, precision))
         if curves is not None and csv_path is not None:
             if lo is None or hi is None:
                 csv_lo, csv_hi = render.default_range(curves)

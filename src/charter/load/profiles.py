@@ -36,13 +36,22 @@ def _shipped_text(name: str) -> str | None:
     return (resources.files(PROFILE_PACKAGE) / f"{name}.yaml").read_text(encoding="utf-8")
 
 
-def deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+def deep_merge(
+    base: dict[str, Any], over: dict[str, Any], *, cite: str | None = None
+) -> dict[str, Any]:
+    """``over`` laid on ``base``.  With ``cite`` (the overriding profile, when a profile extends
+    another): a block whose settings ``over`` changes without giving its own ``citation`` no
+    longer carries the base's, which describes the base's values (a 48-hour notice rule was
+    cited with the template's "24 hours"); it cites the overriding profile instead."""
     merged = dict(base)
     for key, value in over.items():
         if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = deep_merge(merged[key], value)
+            merged[key] = deep_merge(merged[key], value, cite=cite)
         else:
             merged[key] = value
+    changed = [k for k, v in over.items() if k != "citation" and base.get(k) != v]
+    if cite is not None and "citation" in base and "citation" not in over and changed:
+        merged["citation"] = f"{cite}: {', '.join(changed)} as this profile sets them"
     return merged
 
 
@@ -112,7 +121,8 @@ def _raw(
             return None, label, errs
         assert base is not None
         base.pop("extends", None)
-        mapping = deep_merge(base, mapping)
+        own = mapping.get("profile")
+        mapping = deep_merge(base, mapping, cite=own if isinstance(own, str) else label)
     return mapping, label, []
 
 

@@ -20,29 +20,62 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-WORD = 14
-"""A word up to this long (a verdict, a date, an amount) is never folded inside."""
+WORD = 20
+"""A word up to this long (a verdict, a date, an amount with cents) is never folded inside."""
 
 
 def fit(table: Table, console: Console) -> Table:
-    """``table`` made to fit ``console``: every column folds rather than cuts, short words keep
-    whole, and where the natural width would not fit, the lighter box and headers that break
-    after hyphens."""
-    natural = console.measure(table, options=console.options.update_width(100_000)).maximum
-    narrow = natural > console.width
-    if narrow:
-        table.box = box.SIMPLE_HEAD
-        table.padding = (0, 1, 0, 0)  # one space between columns, none at the edges
-        table.pad_edge = False
-        table.show_edge = False
+    """``table`` made to fit ``console``: every column folds rather than cuts; where the
+    natural width would not fit, the lighter box, headers that break after hyphens, and widths
+    given out so that short words (a verdict, a date, an amount) keep whole."""
     for column in table.columns:
         column.overflow = "fold"
-        if narrow and isinstance(column.header, str):
+    natural = console.measure(table, options=console.options.update_width(100_000)).maximum
+    if natural <= console.width or not table.columns:
+        return table
+    table.box = box.SIMPLE_HEAD  # its column divider is one space: the gap between columns
+    table.padding = (0, 0)
+    table.pad_edge = False
+    table.show_edge = False
+    for column in table.columns:
+        if isinstance(column.header, str):
             column.header = header(column.header)
-        words = [len(w) for cell in column.cells for w in _plain(cell).split()]
-        longest = max((n for n in words if n <= WORD), default=0)
-        column.min_width = max(column.min_width or 0, longest)
+    _allot(table, console.width - (len(table.columns) - 1))
     return table
+
+
+def _allot(table: Table, room: int) -> None:
+    """Widths for the columns of ``table`` in ``room`` characters: each first gets its longest
+    short word (or nothing, for the widest, until the rest fit), then what is left goes to the
+    columns in proportion to what more they would show."""
+    texts = [
+        [_plain(c) for c in column.cells] + [_plain(column.header)] for column in table.columns
+    ]
+    longest = [
+        max((len(line) for t in cells for line in t.split("\n")), default=1) for cells in texts
+    ]
+    words = [
+        max((len(w) for t in cells for w in t.split() if len(w) <= WORD), default=1)
+        for cells in texts
+    ]
+    floor = list(words)
+    for i in sorted(range(len(floor)), key=lambda i: -floor[i]):
+        if sum(floor) <= room:
+            break
+        floor[i] = 1
+    spare = max(0, room - sum(floor))
+    wants = [max(0, n - f) for n, f in zip(longest, floor, strict=True)]
+    total = sum(wants) or 1
+    widths = [f + spare * w // total for f, w in zip(floor, wants, strict=True)]
+    leftover = room - sum(widths)
+    for i in sorted(range(len(widths)), key=lambda i: -wants[i]):
+        if leftover <= 0:
+            break
+        if widths[i] < longest[i]:
+            widths[i] += 1
+            leftover -= 1
+    for column, width, most in zip(table.columns, widths, longest, strict=True):
+        column.width = max(1, min(width, most))
 
 
 def _plain(cell: object) -> str:
