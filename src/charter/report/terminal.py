@@ -16,7 +16,8 @@ from decimal import Decimal
 from typing import Any, TextIO
 
 from rich import box
-from rich.console import Console
+from rich.console import Console, Group, RenderableType
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -24,15 +25,19 @@ WORD = 20
 """A word up to this long (a verdict, a date, an amount with cents) is never folded inside."""
 
 
-def fit(table: Table, console: Console) -> Table:
+def fit(table: Table, console: Console) -> RenderableType:
     """``table`` made to fit ``console``: every column folds rather than cuts; where the
     natural width would not fit, the lighter box, headers that break after hyphens, and widths
-    given out so that short words (a verdict, a date, an amount) keep whole."""
+    given out so that short words (a verdict, a date, an amount) keep whole; and where even
+    that would not fit, one block per row (a label and its value per line)."""
     for column in table.columns:
         column.overflow = "fold"
     natural = console.measure(table, options=console.options.update_width(100_000)).maximum
     if natural <= console.width or not table.columns:
         return table
+    gaps = len(table.columns) - 1
+    if sum(_words(table)) + gaps > console.width:
+        return _stacked(table)
     table.box = box.SIMPLE_HEAD  # its column divider is one space: the gap between columns
     table.padding = (0, 0)
     table.pad_edge = False
@@ -40,8 +45,43 @@ def fit(table: Table, console: Console) -> Table:
     for column in table.columns:
         if isinstance(column.header, str):
             column.header = header(column.header)
-    _allot(table, console.width - (len(table.columns) - 1))
+    _allot(table, console.width - gaps)
     return table
+
+
+def _words(table: Table) -> list[int]:
+    """Per column, its longest short word (what :func:`fit` keeps whole)."""
+    return [
+        max(
+            (
+                len(w)
+                for c in (*column.cells, column.header)
+                for w in _plain(c).split()
+                if len(w) <= WORD
+            ),
+            default=1,
+        )
+        for column in table.columns
+    ]
+
+
+def _stacked(table: Table) -> Group:
+    """The table as one block per row: the first cell as the block's heading, then each other
+    column's header and value on a line of its own."""
+    blocks: list[RenderableType] = []
+    if table.title:
+        blocks.append(Text(_plain(table.title), style="bold"))
+    columns = table.columns
+    rows = zip(*(list(c.cells) for c in columns), strict=True) if columns else iter(())
+    for cells in rows:
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="dim")
+        grid.add_column(overflow="fold")
+        for column, cell in zip(columns[1:], cells[1:], strict=True):
+            grid.add_row(_plain(column.header) or " ", cell)
+        blocks.append(cells[0])
+        blocks.append(Padding(grid, (0, 0, 0, 2)))
+    return Group(*blocks)
 
 
 def _allot(table: Table, room: int) -> None:
