@@ -104,6 +104,21 @@ def owner_of(file: FileId) -> str | None:
     return None
 
 
+MAX_FILE_BYTES = 256 * 1024 * 1024
+"""The largest input file read (256 MiB: about two million journal events)."""
+MAX_ALIAS_NODES = 1_000_000
+"""How many nodes YAML aliases (``*name``) may add when expanded: a "billion laughs" document
+of nine levels expands to 387 million and took ``charter check`` past 300 s and 4 GB."""
+
+
+def _too_big(name: str, size: int) -> Diagnostic:
+    return _file_error(
+        name,
+        f"the file is {size:,} bytes, over the limit of {MAX_FILE_BYTES:,} bytes",
+        "split the journal into several files (charter.yaml lists them under journal:)",
+    )
+
+
 def read_text(path: str | Path) -> tuple[str | None, list[Diagnostic]]:
     """The text of an input file (charter, journal, profile, waterfall, game, checkpoint), or a
     located reason it cannot be read.  Every input file of Charter is opened here and nowhere
@@ -133,6 +148,8 @@ def read_text(path: str | Path) -> tuple[str | None, list[Diagnostic]]:
         ]
     if not stat.S_ISREG(st.st_mode):
         return None, [_file_error(name, "not a regular file", "name a .yaml file")]
+    if st.st_size > MAX_FILE_BYTES:
+        return None, [_too_big(name, st.st_size)]
     try:
         with open(path, encoding="utf-8") as handle:
             return handle.read(), []
@@ -184,10 +201,65 @@ def parse_yaml(path: str | Path, text: str | None = None) -> Parsed:
         text, problems = read_text(path)
         if text is None:
             return Parsed(None, problems)
+    if len(text) > MAX_FILE_BYTES:
+        return Parsed(None, [_too_big(name, len(text))])
     data, errors, line = _parse(name, text)
     if not errors:
-        return Parsed(data, [])
+        bomb = _alias_bomb(name, text, data)
+        return Parsed(None, [bomb]) if bomb is not None else Parsed(data, [])
     return _recover(name, text, errors, line)
+
+
+def _alias_bomb(name: str, text: str, data: Any) -> Diagnostic | None:
+    """A located error if expanding ``data``'s aliases would add more than
+    :data:`MAX_ALIAS_NODES` nodes (or an alias refers to itself), before anything expands it:
+    the parser shares an aliased node, so counting with a memo costs one visit per node."""
+    if "*" not in text:
+        return None
+    sizes: dict[int, int] = {}
+    distinct = 0
+    stack: list[tuple[Any, bool]] = [(data, False)]
+    busy: set[int] = set()
+    while stack:  # post-order without recursion: a deeply nested document cannot overflow
+        node, done = stack.pop()
+        key = id(node)
+        children = (
+            [x for kv in node.items() for x in kv]
+            if isinstance(node, dict)
+            else list(node)
+            if isinstance(node, list)
+            else []
+        )
+        if not done:
+            if key in sizes:
+                continue
+            if key in busy:
+                return _bomb_error(name, text, "an alias refers to a node that contains it")
+            busy.add(key)
+            distinct += 1
+            stack.append((node, True))
+            stack.extend((c, False) for c in children if isinstance(c, dict | list))
+            continue
+        busy.discard(key)
+        total = 1 + sum(sizes.get(id(c), 1) for c in children)
+        sizes[key] = total
+        if total - distinct > MAX_ALIAS_NODES:
+            return _bomb_error(name, text, f"its aliases expand to over {total:,} nodes")
+    expanded = sizes.get(id(data), 1)
+    if expanded - distinct > MAX_ALIAS_NODES:
+        return _bomb_error(name, text, f"its aliases expand to {expanded:,} nodes")
+    return None
+
+
+def _bomb_error(name: str, text: str, why: str) -> Diagnostic:
+    first = re.search(r"(?m)\*[A-Za-z0-9_-]+", text)
+    line = text.count("\n", 0, first.start()) + 1 if first else 1
+    column = first.start() - text.rfind("\n", 0, first.start()) if first else 1
+    return Diagnostic(
+        source=Source(path=name, line=line, column=column),
+        message=f"refused: {why}, over the limit of {MAX_ALIAS_NODES:,} added by aliases",
+        hint="write the repeated values out, or use fewer levels of aliases",
+    )
 
 
 def _parse(name: str, text: str) -> tuple[Any, list[Diagnostic], int | None]:
