@@ -166,3 +166,62 @@ def test_check__a_weighted_game_file_is_recognised_and_located(tmp_path: Path) -
     assert f"{game}:4:16: error: unknown key 'wieght'\n    hint: did you mean 'weight'?" in (
         result.stderr
     )
+
+
+def _game_500() -> tuple[str, str]:
+    import random
+
+    rng = random.Random(1)
+    weights = [rng.randint(1, 100) for _ in range(500)]
+    return ",".join(map(str, weights)), str(sum(weights) // 2 + 1)
+
+
+def test_power_500_players__exact_beyond_the_bound_fails_at_once_as_documented() -> None:
+    """issue 12: `--exact` at 500 players ran 33 s and took 4 GB although cli.md said it fails."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    weights, quota = _game_500()
+    charter = Path(sys.executable).with_name("charter")
+    done = subprocess.run(
+        [str(charter), "power", "--weights", weights, "--quota", quota, "--exact"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 1
+    assert "over the bound of 1,024 MiB" in done.stderr
+    assert done.stderr.rstrip().endswith("1 error found")
+
+
+def test_power_500_players__the_default_answers_within_its_memory_bound() -> None:
+    import subprocess
+    import sys
+
+    weights, quota = _game_500()
+    # The command in a process of its own that reports its own peak memory as it ends.
+    script = (
+        "import resource, sys\n"
+        "from charter.cli import main\n"
+        "sys.argv = ['charter', 'power', '--weights', sys.argv[1], '--quota', sys.argv[2], "
+        "'--json']\n"
+        "try:\n    main()\nexcept SystemExit as end:\n    code = end.code\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, weights, quota],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    import json
+
+    report = json.loads(done.stdout)
+    shares = [p["shapley_shubik"] for p in report["players"]]
+    assert abs(sum(shares) - 1) < 1e-9
+    assert min(shares) >= 0
+    peak_mib = int(done.stderr.strip().splitlines()[-1]) / 1024
+    assert peak_mib < 1024  # the documented bound

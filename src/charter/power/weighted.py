@@ -40,8 +40,12 @@ ShapleyMode = Literal["exact", "float", "auto", "skip"]
 
 #: The largest reduced quota accepted: tables hold one entry per weight below the quota.
 MAX_QUOTA = 20_000_000
-#: Exact Shapley-Shubik holds (primes x sizes x quota) int64 entries; beyond this, use floats.
-MAX_EXACT_SS_ENTRIES = 80_000_000
+#: Exact Shapley-Shubik holds (primes x sizes x quota) int64 entries, and its peak memory is
+#: about 7 times their bytes (measured at 100, 200 and 300 players: 72, 309 and 893 MiB for 5,
+#: 39 and 124 MiB of entries).  Its working memory is bounded by 1 GiB: beyond, use floats.
+SS_BYTES_PER_ENTRY = 56
+MAX_EXACT_SS_BYTES = 2**30
+MAX_EXACT_SS_ENTRIES = MAX_EXACT_SS_BYTES // SS_BYTES_PER_ENTRY
 #: "auto" takes the exact path only when it costs at most this many int64 additions (players x
 #: primes x sizes x quota, about 1.5 ns each): a few seconds; beyond, the float path is faster.
 MAX_AUTO_EXACT_SS_WORK = 2_000_000_000
@@ -730,8 +734,10 @@ def weighted_indices(
             ss_exact = True
         elif mode == "exact":
             raise GameError(
-                f"exact Shapley-Shubik for {n} players with quota {q} needs {entries * 8 // 2**20}"
-                " MiB of tables; use --float (relative error below 1e-9)"
+                f"exact Shapley-Shubik for {n} players with quota {q} needs about "
+                f"{entries * SS_BYTES_PER_ENTRY // 2**20:,} MiB, over the bound of "
+                f"{MAX_EXACT_SS_BYTES // 2**20:,} MiB; leave out --exact (exact counts, "
+                "Shapley-Shubik in floats) or use --float (relative error below 1e-9)"
             )
     if ss is None and mode != "skip":
         ss = dict(_float_shapley(active, q, progress))
