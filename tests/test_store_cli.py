@@ -147,7 +147,8 @@ def test_verify_input_errors(sqlite_url: str, tmp_path: Path) -> None:
     _fill(sqlite_url)
     missing = tmp_path / "none.db"
     result = runner.invoke(app, ["verify", "--db", str(missing)])
-    assert (result.exit_code, result.stderr) == (1, f"error: no database at {missing}\n1 error found\n")
+    expected = f"error: no database at {missing}\n1 error found\n"
+    assert (result.exit_code, result.stderr) == (1, expected)
     result = runner.invoke(app, ["verify", "--db", sqlite_url, "--org", "acmee"])
     assert (result.exit_code, result.stderr) == (
         1,
