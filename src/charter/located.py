@@ -17,7 +17,7 @@ import threading
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
@@ -262,8 +262,139 @@ def _bomb_error(name: str, text: str, why: str) -> Diagnostic:
     )
 
 
+FAST_PARSE_CHARS = 64 * 1024
+"""Above this size a text is composed by libyaml (C) and built into the same round-trip
+objects; below it, and for any text the fast path declines, by ruamel alone."""
+
+
+_TAGGED = re.compile(r"(?:^|[\s\[\{,:-])!")
+"""A tag (``!!str``, ``!foo``) anywhere a node may begin: the fast path declines such a text."""
+_MAYBE_NOT_TEXT = frozenset("0123456789+-.~<=nNtTfF")
+"""The first characters of every plain scalar YAML 1.2 may resolve to something other than
+text (numbers, ``.inf``, ``~``, ``null``, ``true``, ``false``, ``<<``, ``=``)."""
+
+
+_ZEROS = str.maketrans("123456789", "000000000")
+
+
+class _Declined(Exception):
+    """Something the fast path leaves to ruamel: a duplicate key, a merge key, a tag, a key
+    that is not a scalar.  ruamel reports it (or builds it) as it always has."""
+
+
+def _fast_parse(text: str) -> Any:
+    """``text`` parsed as ruamel's round-trip loader parses it, at libyaml's speed.
+
+    ruamel's pure-Python scanner reads about 1,300 journal events a second: a 50 MB journal
+    took five minutes to check.  libyaml composes the node tree in C; the scalars are then
+    resolved and constructed by ruamel's own resolver and constructor (YAML 1.2: ``yes`` stays
+    a string, as it does with ruamel), and maps and lists become CommentedMap/CommentedSeq
+    with the same line and column marks, so nothing downstream can tell the difference
+    (tests/test_yaml_fast_path.py compares the two on every bundled file)."""
+    import yaml as libyaml  # PyYAML; its C extension is the point
+
+    if _TAGGED.search(text):
+        raise _Declined("a tag")  # libyaml would not tell a tagged plain scalar from another
+
+    class Composer(libyaml.CSafeLoader):
+        yaml_implicit_resolvers: ClassVar[dict[str, Any]] = {}  # ruamel resolves: YAML 1.2
+
+    node = libyaml.compose(text, Loader=Composer)
+    if node is None:
+        return None
+    ruamel = _yaml()
+    resolver, constructor = ruamel.resolver, ruamel.constructor
+    built: dict[int, Any] = {}
+
+    constructed: dict[tuple[str, str], Any] = {}
+    text_tag = "tag:yaml.org,2002:str"
+
+    resolved: dict[str, str] = {}
+    # ruamel's own constructors, called directly: its dispatch by tag costs more than they do
+    makers = {
+        "tag:yaml.org,2002:timestamp": constructor.construct_yaml_timestamp,
+        "tag:yaml.org,2002:int": constructor.construct_yaml_int,
+        "tag:yaml.org,2002:float": constructor.construct_yaml_float,
+        "tag:yaml.org,2002:bool": constructor.construct_yaml_bool,
+        "tag:yaml.org,2002:null": constructor.construct_yaml_null,
+    }
+
+    def scalar(n: Any) -> Any:
+        if not n.style:  # plain: ruamel's YAML 1.2 resolution
+            value = n.value
+            if value and value[0] not in _MAYBE_NOT_TEXT:
+                return value  # begins with a letter no number, time, bool or null begins with
+            # What a plain scalar resolves to depends on its shape, not on which digits it has
+            # (every timestamp of a journal is one shape), except for octal's 8 and 9.
+            shape = value if value.startswith(("0o", "0O")) else value.translate(_ZEROS)
+            tag = resolved.get(shape)
+            if tag is None:
+                tag = resolved[shape] = str(resolver.resolve(ScalarNode, value, (True, False)))
+            if tag == text_tag:
+                return value
+            if tag not in makers:
+                raise _Declined(tag)  # '=' (a YAML 1.1 'value'), '<<': ruamel builds those
+            key = (tag, value)
+            if key not in constructed:  # numbers, booleans, nulls, times: one object each
+                constructed[key] = makers[tag](ScalarNode(tag, value))
+            return constructed[key]
+        if n.style in ("'", '"'):
+            return n.value
+        node = ScalarNode(text_tag, n.value, style=n.style)  # literal | and folded >
+        return constructor.construct_object(node, deep=True)
+
+    def build(n: Any) -> Any:
+        key = id(n)
+        if key in built:  # an alias: the same object, as ruamel shares it
+            return built[key]
+        if isinstance(n, libyaml.ScalarNode):
+            value = scalar(n)
+            built[key] = value
+            return value
+        if n.tag not in ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"):
+            raise _Declined(n.tag)
+        if isinstance(n, libyaml.MappingNode):
+            mapping = CommentedMap()
+            built[key] = mapping
+            mapping._yaml_set_line_col(n.start_mark.line, n.start_mark.column)
+            for k, v in n.value:
+                if not isinstance(k, libyaml.ScalarNode) or (k.style is None and k.value == "<<"):
+                    raise _Declined("key")
+                name = scalar(k)
+                if name in mapping:
+                    raise _Declined("duplicate key")
+                mapping[name] = build(v)
+                mapping._yaml_set_kv_line_col(
+                    name,
+                    [
+                        k.start_mark.line,
+                        k.start_mark.column,
+                        v.start_mark.line,
+                        v.start_mark.column,
+                    ],
+                )
+            return mapping
+        items = CommentedSeq()
+        built[key] = items
+        items._yaml_set_line_col(n.start_mark.line, n.start_mark.column)
+        for i, item in enumerate(n.value):
+            items.append(build(item))
+            items._yaml_set_idx_line_col(i, [item.start_mark.line, item.start_mark.column])
+        return items
+
+    return build(node)
+
+
 def _parse(name: str, text: str) -> tuple[Any, list[Diagnostic], int | None]:
     """``(data, errors, 0-based line of the syntax error or None)`` of one YAML text."""
+    if len(text) > FAST_PARSE_CHARS:
+        try:
+            return _fast_parse(text), [], None
+        except (_Declined, ImportError, ValueError, RecursionError):
+            pass  # ruamel below: its own objects, or its located error
+        except Exception as exc:  # libyaml's errors: ruamel below reports them, located
+            if type(exc).__module__.split(".")[0] != "yaml":
+                raise
     try:
         return _yaml().load(text), [], None
     except MarkedYAMLError as exc:
