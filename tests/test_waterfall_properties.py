@@ -32,7 +32,7 @@ from charter.waterfall.preferences import Lin, allocate, is_stable
 
 SRC = Source(path="generated.yaml", line=1)
 ZERO = Fraction(0)
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 
 
 @st.composite
