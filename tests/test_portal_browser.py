@@ -46,13 +46,29 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dic
 
 
 def log_in(page: Any, service: tuple[str, dict[str, str]], username: str = "taylor") -> None:
-    """What a new user does: open the service, type the printed one-time password."""
+    """What a new user does: open the service, type the printed one-time password, and, the
+    first time, choose a password of their own (the one-time password opens nothing else)."""
     base, passwords = service
+    _log_in_form(page, base, username, passwords[username])
+    if page.url.endswith("/account"):
+        expect(page.get_by_role("alert")).to_contain_text("one-time password")
+        page.goto(base + f"/orgs/{ORG}/timeline")  # every page leads back to the Account page
+        expect(page).to_have_url(re.compile(r"/account$"))
+        own = f"{username} chooses a passphrase"
+        page.get_by_label("Current password").fill(passwords[username])
+        page.get_by_label("New password").fill(own)
+        page.get_by_role("button", name="Change password").click()
+        expect(page.get_by_text("Every session was logged out")).to_be_visible()
+        passwords[username] = own
+        _log_in_form(page, base, username, own)
+    expect(page.get_by_text(f"Logged in as {username}")).to_be_visible()
+
+
+def _log_in_form(page: Any, base: str, username: str, password: str) -> None:
     page.goto(base + "/")
     page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(passwords[username])
+    page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_text(f"Logged in as {username}")).to_be_visible()
 
 
 def prepare_motion(page: Any, meeting_id: str, motion_id: str) -> None:

@@ -109,7 +109,7 @@ def test_pages__need_a_log_in_and_a_role_in_the_organisation(portal: Portal) -> 
     anonymous = TestClient(portal.app)
     for path in (PORTAL, AUDIT):
         response = anonymous.get(path, follow_redirects=False)
-        assert (response.status_code, response.headers["location"]) == (303, "/")
+        assert (response.status_code, response.headers["location"]) == (303, f"/?next={path}")
     outsider = Person(portal, "gil")  # a director of globex only
     refused = outsider.client.get(PORTAL)
     assert refused.status_code == 403
@@ -425,7 +425,7 @@ def test_audit__a_tampered_log_reports_each_finding_and_is_not_signed(portal: Po
 def test_account_page__needs_a_session(portal: Portal) -> None:
     page = TestClient(portal.app).get("/account", follow_redirects=False)
     assert page.status_code == 303
-    assert page.headers["location"] == "/"
+    assert page.headers["location"] == "/?next=/account"
 
 
 def test_account_page__tokens_made_shown_once_and_revoked(portal: Portal) -> None:
@@ -485,3 +485,59 @@ def test_account_page__password_changed_logs_every_session_out(portal: Portal) -
     assert relogin.status_code == 303
     stripped = form_login(TestClient(portal.app), "cleo", "spaced pass 12")
     assert stripped.status_code == 401
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/orgs/acme/portal?done=x",
+        "/orgs/acme/timeline?at=2026-01-05",
+        "/account",
+        "/orgs/acme/audit",
+    ],
+)
+def test_a_logged_out_link__leads_to_log_in_and_back(portal: Portal, path: str) -> None:
+    """issue 15: a logged-out visit to any page link leads to the log-in page and back to that
+    link afterwards, never raw JSON to a browser."""
+    browser = TestClient(portal.app, headers={"Accept": "text/html,application/xhtml+xml"})
+    first = browser.get(path, follow_redirects=False)
+    assert first.status_code == 303
+    login_page = browser.get(first.headers["location"])
+    assert 'name="next"' in login_page.text
+    logged = form_login_back(browser, "ana", portal.passwords["ana"], login_page.text)
+    assert logged.status_code == 303
+    assert logged.headers["location"] == path
+
+
+def form_login_back(client: TestClient, username: str, password: str, page: str) -> Any:
+    token = re.search(r'name="login_csrf" value="([^"]+)"', page)
+    back = re.search(r'name="next" value="([^"]*)"', page)
+    assert token is not None
+    assert back is not None
+    data = {
+        "username": username,
+        "password": password,
+        "login_csrf": token.group(1),
+        "next": html.unescape(back.group(1)),
+    }
+    return client.post("/login", data=data, follow_redirects=False)
+
+
+@pytest.mark.parametrize(
+    "evil", ["//evil.example/x", "https://evil.example", "/\\evil.example", "/a\r\nSet-Cookie: x=1"]
+)
+def test_log_in__never_sends_a_browser_to_another_site(portal: Portal, evil: str) -> None:
+    browser = TestClient(portal.app)
+    page = browser.get("/", params={"next": evil})
+    logged = form_login_back(browser, "ana", portal.passwords["ana"], page.text)
+    assert logged.headers["location"] == "/"
+
+
+def test_every_page__carries_a_log_out_button_that_logs_out(portal: Portal) -> None:
+    ana = Person(portal, "ana")
+    for path in ("/orgs/acme/timeline", PORTAL, AUDIT, "/account", "/orgs/acme/structure"):
+        page = ana.client.get(path)
+        assert 'action="/logout"' in page.text, path
+    out = ana.client.post("/logout", data={"csrf": ana.csrf}, follow_redirects=False)
+    assert out.status_code == 303
+    assert ana.client.get("/api/me").status_code == 401

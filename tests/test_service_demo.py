@@ -74,8 +74,19 @@ def test_serve_demo__log_in_as_a_director_and_vote(tmp_path: Path) -> None:
                 "/api/login", json={"username": "taylor", "password": passwords["taylor"]}
             )
             assert login.status_code == 200, login.text
+            assert login.json()["account"]["must_change_password"] is True
             taylor.headers["X-CSRF-Token"] = login.json()["csrf_token"]
             org = "/api/orgs/openai-2023"
+            blocked = taylor.get(f"{org}/acts")
+            assert (blocked.status_code, blocked.json()["error"]["code"]) == (
+                403,
+                "change-password",
+            )
+            own = {"old": passwords["taylor"], "new": "taylor's own passphrase"}
+            assert taylor.post("/api/me/password", json=own).status_code == 200
+            login = taylor.post("/api/login", json={"username": "taylor", "password": own["new"]})
+            assert login.json()["account"]["must_change_password"] is False
+            taylor.headers["X-CSRF-Token"] = login.json()["csrf_token"]
             assert taylor.post(f"{org}/meetings", json={"meeting": "b1"}).status_code == 201
             notices = taylor.post(f"{org}/meetings/b1/notices", json={"channel": "phone"})
             assert notices.status_code == 201
@@ -110,8 +121,15 @@ def test_demo_org__the_money_page_reads_the_waterfall_kept_in_the_log(tmp_path: 
     store = EventStore.open(url)
     app = create_app(ServiceConfig(db=url, password_hasher=FAST_ARGON2), store=store)
     made = {a.username: a for a in setup_demo(store, app.state.accounts, bundled_case_dir())}
-    client = TestClient(app)
+    client = TestClient(app, headers={"Accept": "text/html"})
     login = {"username": "taylor", "password": made["taylor"].password}
+    csrf = client.post("/api/login", json=login).json()["csrf_token"]
+    # a one-time password: every page leads to the Account page until it is changed
+    first = client.get(f"/orgs/{DEMO_ORG}/money", follow_redirects=False)
+    assert (first.status_code, first.headers["location"]) == (303, "/account")
+    change = {"old": made["taylor"].password, "new": "taylor's own passphrase"}
+    assert client.post("/api/me/password", json=change, headers={"X-CSRF-Token": csrf}).is_success
+    login["password"] = change["new"]
     assert client.post("/api/login", json=login).status_code == 200
     page = client.get(f"/orgs/{DEMO_ORG}/money", params={"amount": "13B"})
     assert page.status_code == 200, page.text

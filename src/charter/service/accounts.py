@@ -50,6 +50,7 @@ accounts = sa.Table(
     sa.Column("created_at", sa.String(32), nullable=False),
     sa.Column("totp_last_step", sa.BigInteger),
     sa.Column("disabled_at", sa.String(32)),
+    sa.Column("password_expired", sa.Boolean, nullable=False, server_default=sa.false()),
 )
 memberships = sa.Table(
     "service_memberships",
@@ -122,6 +123,8 @@ class Account:
     totp_enabled: bool
     memberships: tuple[Membership, ...]
     disabled: bool = False
+    password_expired: bool = False
+    """A one-time password (generated for the account): it must be changed before anything else."""
 
     def roles(self, org: str) -> set[str]:
         return {m.role for m in self.memberships if m.org == org}
@@ -138,6 +141,7 @@ class Account:
             "email": self.email,
             "totp_enabled": self.totp_enabled,
             "disabled": self.disabled,
+            "must_change_password": self.password_expired,
             "memberships": [m.to_json() for m in self.memberships],
         }
 
@@ -245,6 +249,7 @@ class Accounts:
             raise AccountError("a username is 1 to 100 printable characters")
         if email is not None and (problem := address_problem(email)) is not None:
             raise AccountError(f"email {email!r}: {problem}")
+        one_time = password is None
         password = password or new_password()
         hashed = self._hash(password)
         try:
@@ -253,6 +258,7 @@ class Accounts:
                     accounts.insert().values(
                         username=username,
                         password_hash=hashed,
+                        password_expired=one_time,
                         email=email,
                         created_at=_now().isoformat(),
                     )
@@ -365,6 +371,7 @@ class Accounts:
             totp_enabled=row.totp_secret is not None,
             memberships=tuple(Membership(org=m.org, role=m.role, person=m.person) for m in rows),
             disabled=row.disabled_at is not None,
+            password_expired=bool(row.password_expired),
         )
 
     def by_username(self, username: str) -> Account | None:
@@ -459,7 +466,7 @@ class Accounts:
             changed = connection.execute(
                 accounts.update()
                 .where(accounts.c.id == account_id, accounts.c.password_hash == row.password_hash)
-                .values(password_hash=hashed)
+                .values(password_hash=hashed, password_expired=False)
             )
             if not changed.rowcount:  # changed meanwhile by another request: that one won
                 return False

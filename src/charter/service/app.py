@@ -19,6 +19,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping, 
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import quote
 
 import anyio
 import pydantic_core
@@ -29,6 +30,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
+from fastapi_offline import FastAPIOffline
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -47,12 +49,12 @@ from charter.service.accounts import (
 )
 from charter.service.board import Board
 from charter.service.deps import COOKIE, Auth, Principal, authenticated
-from charter.service.errors import Refused
+from charter.service.errors import LogInFirst, Refused, safe_next
 from charter.service.hot_route import HotRoute, hot_handler, serve_hot
 from charter.service.mail import Mailer, SmtpConfig
 from charter.service.token_cache import TokenCache, keep_vouching
 from charter.store.db import EventStore
-from charter.web.headers import SecurityHeaders
+from charter.web.headers import SecurityHeaders, SelectiveGZip
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 OrgName = Annotated[str, PathParam(min_length=1, max_length=200)]
@@ -298,7 +300,9 @@ def create_app(config: ServiceConfig, *, store: EventStore | None = None) -> Fas
             group.cancel_scope.cancel()
 
     observed = config.telemetry
-    app = FastAPI(
+    # The Swagger page's script and styles are served from this server (fastapi-offline), not a
+    # CDN: /docs works on a machine without internet, and the page policy names no other origin.
+    app = FastAPIOffline(
         telemetry={"tracing": observed, "metrics": observed, "logs": observed},
         lifespan=lifespan,
         title=config.title,
@@ -311,7 +315,14 @@ def create_app(config: ServiceConfig, *, store: EventStore | None = None) -> Fas
     app.state.store, app.state.accounts, app.state.board = store, accounts, board
     app.state.tokens = tokens
     app.add_middleware(BodyLimit, limit=config.max_body_bytes)
+    app.add_middleware(SelectiveGZip, minimum_size=1024)
     app.add_middleware(SecurityHeaders)
+
+    @app.exception_handler(LogInFirst)
+    async def log_in_first(_request: Request, exc: LogInFirst) -> RedirectResponse:
+        if exc.change_password:
+            return RedirectResponse("/account", status_code=303)
+        return RedirectResponse(f"/?next={quote(exc.next_path, safe='/')}", status_code=303)
 
     @app.exception_handler(HashingBusy)
     async def busy(_request: Request, exc: HashingBusy) -> JSONResponse:
@@ -745,7 +756,9 @@ def create_app(config: ServiceConfig, *, store: EventStore | None = None) -> Fas
     key_file = Path(config.key_file) if config.key_file else None
     app.include_router(create_portal_router(board, accounts, templates, key_file=key_file))
 
-    def login_page(request: Request, status: int = 200, error: str | None = None) -> Response:
+    def login_page(
+        request: Request, status: int = 200, error: str | None = None, next_path: str = "/"
+    ) -> Response:
         """The log-in form with a fresh token, also set as a cookie: the POST must carry both
         (log-in CSRF: another site cannot log a browser into an account of its choosing)."""
         token = secrets.token_urlsafe(32)
@@ -754,6 +767,7 @@ def create_app(config: ServiceConfig, *, store: EventStore | None = None) -> Fas
             "account": None,
             "orgs": [],
             "login_csrf": token,
+            "next": safe_next(next_path),
         }
         if error is not None:
             context["error"] = error
@@ -770,11 +784,15 @@ def create_app(config: ServiceConfig, *, store: EventStore | None = None) -> Fas
         return response
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def index(request: Request) -> Response:
+    def index(
+        request: Request, next: Annotated[str | None, Query(max_length=2000)] = None
+    ) -> Response:
         cookie = request.cookies.get(COOKIE)
         found = accounts.session(cookie) if cookie else None
         if found is None:
-            return login_page(request)
+            return login_page(request, next_path=safe_next(next))
+        if safe_next(next) != "/":
+            return RedirectResponse(safe_next(next), status_code=303)
         account, csrf = found
         mine = {m.org for m in account.memberships}
         context: dict[str, Any] = {
@@ -792,23 +810,43 @@ def create_app(config: ServiceConfig, *, store: EventStore | None = None) -> Fas
         password: Annotated[str, Form(max_length=1000)],
         totp: Annotated[str | None, Form(max_length=10)] = None,
         login_csrf: Annotated[str, Form(max_length=100)] = "",
+        next: Annotated[str, Form(max_length=2000)] = "/",
     ) -> Response:
+        back = safe_next(next)
         expected = request.cookies.get(LOGIN_COOKIE, "")
         if not expected or not same_secret(login_csrf, expected):
             return login_page(
-                request, 403, "The log-in form expired: enter your username and password again."
+                request,
+                403,
+                "The log-in form expired: enter your username and password again.",
+                back,
             )
         try:
-            _, token, _ = do_login(
+            account, token, _ = do_login(
                 request, schemas.Login(username=username, password=password, totp=totp or None)
             )
         except Refused as error:
-            return login_page(request, error.status, error.message)
+            return login_page(request, error.status, error.message, back)
         except ValidationError:
-            return login_page(request, 422, "wrong username, password or two-factor code")
-        response = RedirectResponse("/", status_code=303)
+            return login_page(request, 422, "wrong username, password or two-factor code", back)
+        # a one-time password is changed before anything else: the Account page first
+        response = RedirectResponse(
+            "/account" if account.password_expired else back, status_code=303
+        )
         response.delete_cookie(LOGIN_COOKIE, path="/login")
         set_cookie(response, token)
+        return response
+
+    @app.post("/logout", include_in_schema=False)
+    def logout_form(request: Request, csrf: Annotated[str, Form(max_length=100)] = "") -> Response:
+        """The log-out button every page carries (a form: a link could be followed by anyone)."""
+        cookie = request.cookies.get(COOKIE)
+        found = accounts.session(cookie) if cookie else None
+        if found is not None and same_secret(csrf, found[1]):
+            accounts.close_session(cookie or "")
+        response = RedirectResponse("/", status_code=303)
+        if found is not None and same_secret(csrf, found[1]):
+            response.delete_cookie(COOKIE, path="/")
         return response
 
     # The router tries its routes in order, and a vote is the request a meeting sends 50 at a

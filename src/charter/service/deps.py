@@ -41,6 +41,10 @@ def _bearer(request: Request) -> str | None:
     return token.strip()
 
 
+FIRST_CHANGE_PASSWORD = frozenset({"/api/me", "/api/me/password", "/api/logout"})
+"""All a session may do while its password is a one-time password."""
+
+
 def principal(request: Request) -> Principal:
     """Who is calling: a Bearer token, or a session cookie (with its CSRF token on writes)."""
     accounts: Accounts = request.app.state.accounts
@@ -61,6 +65,17 @@ def principal(request: Request) -> Principal:
     if found is None:
         raise Refused(401, "unauthenticated", "log in first (POST /api/login) or send a token")
     account, csrf = found
+    if (
+        account.password_expired
+        and request.url.path not in FIRST_CHANGE_PASSWORD
+        and not request.url.path.startswith("/static/")
+    ):
+        raise Refused(
+            403,
+            "change-password",
+            "this account's password is a one-time password: change it first "
+            "(POST /api/me/password, or the Account page)",
+        )
     if request.method not in SAFE_METHODS and not same_secret(
         request.headers.get(CSRF_HEADER, ""), csrf
     ):

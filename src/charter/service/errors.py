@@ -26,3 +26,28 @@ class NeedsConfirmation(Refused):
 
 def not_found(what: str, ident: str) -> Refused:
     return Refused(404, "not-found", f"no {what} '{ident}' in this organisation")
+
+
+class LogInFirst(Exception):
+    """A browser asked for a page without a session: it is sent to the log-in page, and back to
+    the page after (never a JSON error shown to a person)."""
+
+    def __init__(self, next_path: str, *, change_password: bool = False) -> None:
+        super().__init__(next_path)
+        self.next_path = next_path
+        self.change_password = change_password
+        """Logged in with a one-time password: the Account page, to choose a new one."""
+
+
+def safe_next(path: str | None) -> str:
+    """Where to go after logging in: a path of this site only (``/orgs/x/portal?done=1``), never
+    another site (``//evil.example``, ``https://...``, a backslash trick) or a header injection."""
+    if (
+        not path
+        or not path.startswith("/")
+        or path.startswith(("//", "/\\"))
+        or any(c in path for c in "\\\r\n\t")
+        or len(path) > 2000
+    ):
+        return "/"
+    return path

@@ -14,7 +14,7 @@ from charter.model.case import Case
 from charter.model.source import Diagnostic
 from charter.service.board import Board
 from charter.service.deps import principal
-from charter.service.errors import Refused
+from charter.service.errors import LogInFirst, Refused
 from charter.store.journal_io import waterfall_of
 from charter.web.source import WaterfallText
 
@@ -50,9 +50,19 @@ class StoreCaseSource:
 
 
 def page_access(request: Request) -> None:
-    """Pages need a log-in; a page about an organisation needs a role in it."""
-    who = principal(request)
+    """Pages need a log-in; a page about an organisation needs a role in it.  A browser without
+    a session is sent to the log-in page and back here after (not shown a JSON error)."""
+    try:
+        who = principal(request)
+    except Refused as error:
+        if error.code == "change-password" and "text/html" in request.headers.get("accept", ""):
+            raise LogInFirst("/account", change_password=True) from error
+        if error.status == 401 and "text/html" in request.headers.get("accept", ""):
+            query = f"?{request.url.query}" if request.url.query else ""
+            raise LogInFirst(request.url.path + query) from error
+        raise
     request.state.account = who.account  # the pages list only the viewer's organisations
+    request.state.csrf = who.csrf  # for the log-out form every page carries
     org = request.path_params.get("org")
     if org is not None and not who.account.roles(str(org)):
         raise Refused(403, "forbidden", f"you have no role in organisation '{org}'")

@@ -26,6 +26,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from fastapi import APIRouter, Request
@@ -150,9 +151,19 @@ def create_portal_router(
     # -- who is asking ---------------------------------------------------------------------------
 
     def session(request: Request) -> _Who | None:
+        """The page's viewer, also kept on the request for the log-out form of every page."""
         token = request.cookies.get(cookie)
         found = accounts.session(token) if token else None
-        return None if found is None else _Who(account=found[0], csrf=found[1])
+        if found is None:
+            return None
+        request.state.account, request.state.csrf = found
+        return _Who(account=found[0], csrf=found[1])
+
+    def to_log_in(request: Request) -> RedirectResponse:
+        """A page asked for without a session: the log-in page, then back here."""
+        query = f"?{request.url.query}" if request.url.query else ""
+        back = quote(request.url.path + query, safe="/")
+        return RedirectResponse(f"/?next={back}", status_code=303)
 
     def member(account: Account, org: str, *, write: bool = False) -> None:
         roles = account.roles(org)
@@ -270,6 +281,8 @@ def create_portal_router(
                 request, None, 401, "Log in first", "Your session has ended: log in again."
             )
         form = await request.form()
+        if who.account.password_expired and request.url.path != "/account/password":
+            return RedirectResponse("/account", status_code=303)
         if not same_secret(str(form.get("csrf", "")), who.csrf):
             return message_page(
                 request,
@@ -390,7 +403,9 @@ def create_portal_router(
         event loop), then the result of the action just done (``done``), if still kept."""
         who = session(request)
         if who is None:
-            return RedirectResponse("/", status_code=303)
+            return to_log_in(request)
+        if who.account.password_expired:
+            return RedirectResponse("/account", status_code=303)
         try:
             member(who.account, org)
             context = await run_in_threadpool(build, org, who)
@@ -597,7 +612,7 @@ def create_portal_router(
     async def account(request: Request) -> Response:
         who = await run_in_threadpool(session, request)
         if who is None:
-            return RedirectResponse("/", status_code=303)
+            return to_log_in(request)
         return await run_in_threadpool(account_page, request, who)
 
     async def account_form(
