@@ -190,9 +190,9 @@ def test_forms__call_notice_open_propose_vote_close_as_the_api_decides(portal: P
             Person(portal, who).post(f"{PORTAL}/motions/mo1/votes", vote="for").status_code == 303
         )
     votes = section(Person(portal, "dan").client.get(PORTAL), "motion-mo1")
-    assert "Votes so far Director Vote Ana for Ben for Cleo for" in votes
+    assert "(the vote is open: nothing is declared yet) Director Vote Ana for Ben for Cleo" in votes
 
-    closed = sec.submit(f"{PORTAL}/motions/mo1/close")
+    closed = sec.submit(f"{PORTAL}/motions/mo1/close", closing="yes")
     verdict = next(
         v for v in portal.as_("obs").get("/api/orgs/acme/acts").json()["acts"] if v["id"] == "mo1"
     )
@@ -238,11 +238,16 @@ def test_confirm__a_defective_vote_shows_the_warnings_and_records_only_when_conf
     assert "Recorded with warnings (confirmed as legally defective):" in result
     assert f"✗ failed quorum: {warning['detail']}" in result
     assert "void" in result
-    assert "Votes so far Director Vote Ana for" in section(recorded, "motion-mo1")
+    assert "Votes so far (the vote is open: nothing is declared yet) Director Vote Ana for" in (
+        section(recorded, "motion-mo1")
+    )
 
     # closing the motion is defective too: confirmed, it is recorded with the rules' verdict
     sec = Person(portal, "sec")
-    held = sec.post(f"{PORTAL}/motions/mo1/close")
+    unticked = sec.post(f"{PORTAL}/motions/mo1/close")
+    assert unticked.status_code == 422  # closing is confirmed: it ends the vote for everyone
+    assert "tick &#39;I close this vote&#39;" in unticked.text
+    held = sec.post(f"{PORTAL}/motions/mo1/close", closing="yes")
     assert held.status_code == 200
     assert section(held, "confirm").startswith("Legally defective: Close the vote on mo1")
     fields = hidden_fields(held, f"{PORTAL}/motions/mo1/close")
@@ -392,6 +397,8 @@ def test_audit__a_clean_log_verifies_and_a_secretary_signs_a_checkpoint(
     shown = text(signed)
     assert f"Latest: {head.size} events signed {saved.timestamp}, ✓ signature valid" in shown
     assert f"Covered by a valid checkpoint {head.size} events" in shown
+    assert str(key) not in shown  # the key's path on the server is not shown to a secretary
+    assert str(key) in text(Person(portal, "adm").client.get(AUDIT))
 
 
 def test_audit__a_tampered_log_reports_each_finding_and_is_not_signed(portal: Portal) -> None:
@@ -541,3 +548,24 @@ def test_every_page__carries_a_log_out_button_that_logs_out(portal: Portal) -> N
     out = ana.client.post("/logout", data={"csrf": ana.csrf}, follow_redirects=False)
     assert out.status_code == 303
     assert ana.client.get("/api/me").status_code == 401
+
+
+def test_votes__no_choice_preselected_and_only_the_one_presiding_sees_close(
+    portal: Portal,
+) -> None:
+    """issue 15: a vote has no preselected choice; closing is for the chair or secretary."""
+    portal.meeting()
+    portal.motion()
+    ben = Person(portal, "ben")
+    page = ben.client.get(PORTAL).text
+    block = page[page.index('id="motion-mo1"') :]
+    block = block[: block.index("</article>")]
+    assert 'name="vote"' in block
+    assert "checked" not in block
+    assert "Close the vote" not in block  # ben is a director, not the chair
+    refused = portal.post("ben", "/api/orgs/acme/motions/mo1/close", {"confirm": True})
+    assert refused.status_code == 403
+    assert refused.json()["error"]["code"] == "not-presiding"
+    chair = Person(portal, "ana").client.get(PORTAL).text
+    assert "Close the vote on mo1" in chair
+    assert 'class="danger"' in chair

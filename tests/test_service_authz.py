@@ -57,7 +57,7 @@ OPS: list[tuple[str, str, Any, set[str]]] = [
         "close-motion",
         "/api/orgs/acme/motions/mo1/close",
         lambda u: {"confirm": True},
-        {"ana", "ben", "sec", "adm"},
+        {"ana", "sec", "adm"},  # the chair (ana) presides and declares; ben does not
     ),
     (
         "circulate",

@@ -784,12 +784,21 @@ class Board:
     ) -> dict[str, Any]:
         with self.locked(org) as view:
             now = self.now(view)
-            if not account.roles(org) & WRITERS:
+            state = self.state(view, now)
+            writer = bool(account.roles(org) & WRITERS)
+            person = None
+            if not writer:
+                # Who declares the result: the chair, as presiding officer (Robert's Rules §4;
+                # the default of every shipped profile), or the secretary; with no chair in
+                # office, a director present at the meeting presides.
                 person = self._person(view, account, None)
                 self._director(view, person, now, "close a motion")
+                if state.chair is not None and state.chair != person:
+                    raise self._not_presiding(view, state.chair, motion)
             info = self._open_motion(view, motion)
             meeting = self._meeting(view, info.meeting, open_=True)
-            state = self.state(view, now)
+            if person is not None and state.chair is None and person not in meeting.present:
+                raise self._not_presiding(view, None, motion)
             votes = dict(info.votes)
             for person in sorted(state.directors):
                 if person not in votes:
@@ -803,6 +812,17 @@ class Board:
             )
             result["declared"] = event.declared
             return result
+
+    @staticmethod
+    def _not_presiding(view: OrgView, chair: str | None, motion: str) -> Refused:
+        names = {p.id: p.name or p.id for p in view.case.charter.people}
+        who = f"the chair ({names.get(chair, chair)})" if chair else "a director present"
+        return Refused(
+            403,
+            "not-presiding",
+            f"only {who} or the secretary closes the vote on '{motion}': the one presiding "
+            "declares the result",
+        )
 
     def circulate(
         self, org: str, account: Account, body: schemas.CirculateConsent

@@ -248,6 +248,20 @@ def create_portal_router(
             "is_director": person in state.directors if person else False,
             "can_write": roles != {"observer"},
             "is_writer": bool(roles & WRITERS),
+            # who may close a vote (the one presiding, as the board decides it: board.close_motion)
+            "presides": {
+                m["id"]: bool(roles & WRITERS)
+                or (person is not None and state.chair == person)
+                or (
+                    state.chair is None
+                    and person in state.directors
+                    and person
+                    in next(
+                        (x["present"] for x in pending["meetings"] if x["id"] == m["meeting"]), []
+                    )
+                )
+                for m in pending["motions"]
+            },
             "now": now.strftime("%d %b %Y %H:%M %Z"),
             "tz": view.case.charter.timezone,
             "state": state,
@@ -499,6 +513,14 @@ def create_portal_router(
     @router.post("/orgs/{org}/portal/motions/{motion}/close", name="portal_close_motion")
     async def close_motion(request: Request, org: str, motion: str) -> Response:
         def call(form: FormData, account: Account) -> dict[str, Any]:
+            if form.get("closing") != "yes":
+                raise Refused(
+                    422,
+                    "confirm-close",
+                    "tick 'I close this vote' to close it: closing ends the vote for everyone, "
+                    "and directors who have not voted are recorded as abstaining (present) or "
+                    "absent",
+                )
             return board.close_motion(
                 org, account, motion, schemas.Confirm(confirm=confirmed(form))
             )
@@ -547,7 +569,8 @@ def create_portal_router(
             "root": report.root.hex(),
             "checks": checks,
             "latest": checks[0] if checks else None,
-            "key_file": str(signing_key),
+            # the key's place on the server is the admin's business, not every director's
+            "key_file": str(signing_key) if "admin" in roles else None,
             "key_known": key is not None,
             "can_sign": bool(roles & WRITERS),
         }
