@@ -61,9 +61,9 @@ def test_each_delivery_is_committed_before_the_next_is_sent(
     real = mailer.deliver
     sizes: list[int] = []
 
-    def watched(*args: Any) -> Any:
+    def watched(*args: Any, **kwargs: Any) -> Any:
         sizes.append(portal.store.tree_head("acme").size)  # what is durable at each send
-        return real(*args)
+        return real(*args, **kwargs)
 
     monkeypatch.setattr(mailer, "deliver", watched)
     sent = portal.post("ana", f"{API}/meetings/m1/notices")

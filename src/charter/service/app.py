@@ -722,6 +722,16 @@ def create_app(config: ServiceConfig, *, store: EventStore | None = None) -> Fas
         member(who, org)
         return board.pending(org)
 
+    @app.get("/api/orgs/{org}/meetings/{meeting}.ics", tags=["reads"])
+    def meeting_calendar(org: OrgName, meeting: Ident, who: Auth) -> Response:
+        """The meeting as an iCalendar invitation (RFC 5545), in the organisation's time zone."""
+        member(who, org)
+        return Response(
+            board.calendar(org, meeting),
+            media_type="text/calendar; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{meeting}.ics"'},
+        )
+
     @app.get("/api/orgs/{org}/journal", tags=["reads"], response_class=PlainTextResponse)
     def journal(org: OrgName, who: Auth) -> PlainTextResponse:
         """The journal in canonical form (what `charter export` writes)."""

@@ -68,6 +68,7 @@ from charter.replay import Timeline, replay
 from charter.replay.engine import Verdict
 from charter.service import schemas
 from charter.service.accounts import Account
+from charter.service.calendar import meeting_invitation
 from charter.service.commit_pipeline import CommitPipeline
 from charter.service.errors import NeedsConfirmation, Refused, not_found
 from charter.service.mail import Delivery, Mailer
@@ -529,10 +530,16 @@ class Board:
                 return None
             now = self.now(view)
             address = self.mailer.address_of(org, person)
+            invitation = (
+                (self._invitation(view, meeting), f"{meeting}.ics")
+                if info.scheduled_at is not None
+                else None
+            )
             delivery = self.mailer.deliver(
                 address,
                 f"[{org}] notice of a {info.type} meeting: {meeting}",
                 _notice_text(org, info, person),
+                attachment=invitation,
             )
             records: list[tuple[Event, dt.datetime] | dict[str, Any]] = [
                 self._service_record(
@@ -812,6 +819,31 @@ class Board:
             )
             result["declared"] = event.declared
             return result
+
+    def calendar(self, org: str, meeting: str) -> bytes:
+        """The meeting as an iCalendar invitation (service.calendar), for download and notices."""
+        view = self.view(org)
+        return self._invitation(view, meeting)
+
+    def _invitation(self, view: OrgView, meeting: str) -> bytes:
+        info = view.meetings.get(meeting)
+        if info is None:
+            raise not_found("meeting", meeting)
+        if info.scheduled_at is None:
+            raise Refused(409, "no-time", f"meeting '{meeting}' was called without a time ('at')")
+        people = {p.id: p.name or p.id for p in view.case.charter.people}
+        return meeting_invitation(
+            org=view.org,
+            org_title=view.case.charter.title or view.org,
+            meeting=meeting,
+            kind=info.type,
+            start=dt.datetime.fromisoformat(info.scheduled_at),
+            timezone=view.case.charter.timezone,
+            purpose=info.purpose,
+            called_by=[people.get(p, p) for p in info.called_by or ()],
+            remote=info.remote,
+            stamp=self.now(view),
+        )
 
     @staticmethod
     def _not_presiding(view: OrgView, chair: str | None, motion: str) -> Refused:

@@ -90,8 +90,16 @@ class Mailer:
     def address_of(self, org: str, person: str) -> str | None:
         return self._address_of(org, person)
 
-    def deliver(self, to: str | None, subject: str, text: str) -> Delivery:
-        """Send one notice; never raises (what went wrong is the delivery's detail)."""
+    def deliver(
+        self,
+        to: str | None,
+        subject: str,
+        text: str,
+        *,
+        attachment: tuple[bytes, str] | None = None,
+    ) -> Delivery:
+        """Send one notice (with its calendar invitation, where the meeting has a time); never
+        raises (what went wrong is the delivery's detail)."""
         if self.config is None:
             return Delivery(
                 status="not-sent", detail="not sent: no SMTP server configured (--smtp-host)"
@@ -106,6 +114,9 @@ class Mailer:
         message["To"] = to
         message["Subject"] = " ".join(subject.split())  # one header line, whatever it says
         message.set_content(text)
+        if attachment is not None:
+            data, filename = attachment
+            message.add_attachment(data, maintype="text", subtype="calendar", filename=filename)
         try:
             with smtplib.SMTP(self.config.host, self.config.port, timeout=self.config.timeout) as s:
                 refused = s.send_message(message, to_addrs=[to])
