@@ -84,7 +84,7 @@ def prepare_motion(page: Any, meeting_id: str, motion_id: str) -> None:
     meeting.get_by_label("Notice channel").select_option("phone")
     meeting.get_by_role("button", name="Send notices").click()
     expect(result).to_contain_text(f"Recorded: Send the notices of {meeting_id}")
-    expect(result.get_by_role("row", name=re.compile("^Bret Taylor"))).to_contain_text("sent")
+    expect(result.get_by_role("row", name=re.compile("^Bret Taylor"))).to_contain_text("given")
     expect(meeting.get_by_label("Bret Taylor")).to_be_checked()
     expect(meeting.get_by_label("Larry Summers")).not_to_be_checked()
     meeting.get_by_role("button", name="Open the meeting").click()

@@ -160,7 +160,7 @@ def test_forms__call_notice_open_propose_vote_close_as_the_api_decides(portal: P
     result = section(noticed, "result")
     assert result.startswith("Recorded: Send the notices of m1")
     for person in ("Ana", "Ben", "Cleo", "Dan", "Eve"):
-        assert f"{person} sent recorded by sec" in result
+        assert f"{person} given given by personal, recorded by sec" in result
     assert "Notices: 5 given." in text(noticed)
 
     portal.clock.advance(hours=25)

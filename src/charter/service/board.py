@@ -478,8 +478,13 @@ class Board:
                     (self._notice(view, account, meeting, p, body), now) for p in to
                 ]
                 result = self._decide(view, account, events, confirm=True, what="the notices")
+                # not "sent": the service sent nothing; a person gave it and the record says so
                 deliveries = [
-                    {"person": p, "status": "sent", "detail": f"recorded by {account.username}"}
+                    {
+                        "person": p,
+                        "status": "given",
+                        "detail": f"given by {body.channel}, recorded by {account.username}",
+                    }
                     for p in to
                 ]
                 return result | {"deliveries": deliveries}

@@ -276,6 +276,7 @@ def create_portal_router(
             "offices": offices,
             "channels": CHANNELS,
             "votes": VOTES,
+            "smtp": board.mailer.config is not None,
         }
 
     def portal_page(
