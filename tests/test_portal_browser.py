@@ -242,3 +242,52 @@ def test_done_means__timeline_removal_profiles_and_money_slider_through_the_serv
     page.keyboard.press("End")
     expect(label).to_have_text("$500B")
     expect(page.get_by_role("heading", name="At $500B")).to_be_visible()
+
+
+def _api(service: tuple[str, dict[str, str]], username: str) -> Any:
+    """An API session for ``username`` (choosing its own password first, as a new user must)."""
+    import httpx
+
+    base, passwords = service
+    client = httpx.Client(base_url=base, timeout=30)
+    login = client.post("/api/login", json={"username": username, "password": passwords[username]})
+    assert login.status_code == 200, login.text
+    if login.json()["account"]["must_change_password"]:
+        own = f"{username} chooses a passphrase"
+        change = {"old": passwords[username], "new": own}
+        headers = {"X-CSRF-Token": login.json()["csrf_token"]}
+        assert client.post("/api/me/password", json=change, headers=headers).is_success
+        passwords[username] = own
+        login = client.post("/api/login", json={"username": username, "password": own})
+    client.headers["X-CSRF-Token"] = login.json()["csrf_token"]
+    return client
+
+
+def test_live__another_directors_vote_appears_without_a_reload(
+    page: Any, service: tuple[str, dict[str, str]]
+) -> None:
+    """issue 15: pages update without reloading when others vote."""
+    taylor = _api(service, "taylor")
+    api = f"/api/orgs/{ORG}"
+    assert taylor.post(f"{api}/meetings", json={"meeting": "live-1"}).status_code == 201
+    assert taylor.post(f"{api}/meetings/live-1/notices", json={"channel": "phone"}).is_success
+    opened = taylor.post(
+        f"{api}/meetings/live-1/open",
+        json={"present": ["taylor", "summers", "dangelo"]},
+    )
+    assert opened.is_success, opened.text
+    motion = {
+        "id": "live-cfo",
+        "act": "appoint-officer",
+        "subject": {"person": "murati", "office": "cfo"},
+    }
+    assert taylor.post(f"{api}/meetings/live-1/motions", json=motion).status_code == 201
+
+    log_in(page, service, "summers")
+    page.goto(f"{service[0]}/orgs/{ORG}/portal")
+    table = page.locator("#votes-live-cfo")
+    expect(table).to_contain_text("no votes yet")
+    voted = taylor.post(f"{api}/motions/live-cfo/votes", json={"vote": "for", "confirm": True})
+    assert voted.status_code == 201, voted.text
+    expect(page.locator("#votes-live-cfo")).to_contain_text("Bret Taylor", timeout=10_000)
+    taylor.close()
