@@ -569,3 +569,33 @@ def test_votes__no_choice_preselected_and_only_the_one_presiding_sees_close(
     chair = Person(portal, "ana").client.get(PORTAL).text
     assert "Close the vote on mo1" in chair
     assert 'class="danger"' in chair
+
+
+def test_forms__objection_interest_resignation_announcement_as_the_api_records_them(
+    portal: Portal,
+) -> None:
+    """issue 15: what was API-only has a form; each records the event the API would."""
+    portal.meeting()
+    portal.motion()
+    ben = Person(portal, "ben")
+    page = ben.client.get(PORTAL).text
+    for action in ("/meetings/m1/objections", "/interests", "/resignations"):
+        assert f'action="{PORTAL}{action}"' in page, action
+    assert f'action="{PORTAL}/announcements"' not in page  # a director does not announce
+    assert (
+        "Recorded: Object to m1" in ben.submit(f"{PORTAL}/meetings/m1/objections", reason="x").text
+    )
+    interest = ben.submit(f"{PORTAL}/interests", motion="mo1", matter="Frank is my brother")
+    assert "Recorded: Declare an interest" in interest.text
+    gone = ben.submit(f"{PORTAL}/resignations", positions="director")
+    assert "Recorded: Resign" in gone.text
+    sec = Person(portal, "sec")
+    said = sec.submit(f"{PORTAL}/announcements", text="the minutes are out")
+    assert "Recorded: Announce" in said.text
+    journal = portal.as_("obs").get("/api/orgs/acme/journal").text
+    for kind in ("objection", "interest", "resignation", "announcement"):
+        assert f"kind: {kind}" in journal, kind
+    assert "Frank is my brother" in journal
+    assert "the minutes are out" in journal
+    empty = ben.post(f"{PORTAL}/resignations")  # no position ticked: the API's own 422
+    assert empty.status_code == 422

@@ -277,6 +277,9 @@ def create_portal_router(
             "channels": CHANNELS,
             "votes": VOTES,
             "smtp": board.mailer.config is not None,
+            "my_positions": (["director"] if person in state.directors else [])
+            + (["chair"] if person is not None and state.chair == person else [])
+            + sorted(o for o, holder in state.officers if holder == person),
         }
 
     def portal_page(
@@ -474,6 +477,41 @@ def create_portal_router(
             return board.attend(org, account, meeting, schemas.PersonRef(), join=True)
 
         return await act(request, org, f"Join {meeting}", call)
+
+    @router.post("/orgs/{org}/portal/meetings/{meeting}/objections", name="portal_object")
+    async def object_to_meeting(request: Request, org: str, meeting: str) -> Response:
+        def call(form: FormData, account: Account) -> dict[str, Any]:
+            reason = _text(form, "reason")
+            body = schemas.ObjectionIn(reason=reason) if reason else schemas.ObjectionIn()
+            return board.object(org, account, meeting, body)
+
+        return await act(request, org, f"Object to {meeting}", call)
+
+    @router.post("/orgs/{org}/portal/interests", name="portal_interest")
+    async def declare_interest(request: Request, org: str) -> Response:
+        def call(form: FormData, account: Account) -> dict[str, Any]:
+            body = schemas.DeclareInterest(
+                motion=_text(form, "motion"), matter=_text(form, "matter") or ""
+            )
+            return board.declare_interest(org, account, body)
+
+        return await act(request, org, "Declare an interest", call)
+
+    @router.post("/orgs/{org}/portal/resignations", name="portal_resign")
+    async def resign(request: Request, org: str) -> Response:
+        def call(form: FormData, account: Account) -> dict[str, Any]:
+            positions = [p for p in form.getlist("positions") if isinstance(p, str) and p]
+            body = schemas.Resign(positions=positions, confirm=confirmed(form))
+            return board.resign(org, account, body)
+
+        return await act(request, org, "Resign", call)
+
+    @router.post("/orgs/{org}/portal/announcements", name="portal_announce")
+    async def announce(request: Request, org: str) -> Response:
+        def call(form: FormData, account: Account) -> dict[str, Any]:
+            return board.announce(org, account, schemas.Announce(text=_text(form, "text") or ""))
+
+        return await act(request, org, "Announce", call)
 
     @router.post("/orgs/{org}/portal/meetings/{meeting}/leave", name="portal_leave")
     async def leave(request: Request, org: str, meeting: str) -> Response:
