@@ -599,3 +599,34 @@ def test_forms__objection_interest_resignation_announcement_as_the_api_records_t
     assert "the minutes are out" in journal
     empty = ben.post(f"{PORTAL}/resignations")  # no position ticked: the API's own 422
     assert empty.status_code == 422
+
+
+def test_inbox__what_waits_for_a_director_on_log_in(portal: Portal) -> None:
+    """issue 15: on log-in a director sees meetings to attend, motions to vote on, consents to
+    sign; done items leave the list."""
+    portal.meeting(present=("ana", "ben", "cleo"))
+    portal.motion()
+    circulated = portal.post(
+        "sec",
+        "/api/orgs/acme/consents",
+        {"consent": "c1", "acts": [{"act": "appoint-officer",
+                                    "subject": {"person": "eve", "office": "cfo"}}]},
+    )  # fmt: skip
+    assert circulated.status_code == 201, circulated.json()
+    inbox = portal.as_("dan").get("/api/orgs/acme/inbox").json()
+    assert [(t["kind"], t["id"]) for t in inbox["todo"]] == [
+        ("attend", "m1"),
+        ("vote", "mo1"),
+        ("sign", "c1"),
+    ]
+    assert inbox["todo"][1]["what"] == "remove-officer Frank as ceo"
+    home = Person(portal, "dan").client.get("/").text
+    assert "Waiting for you in acme" in home
+    assert 'href="/orgs/acme/portal#motion-mo1"' in home
+    ana = portal.as_("ana").get("/api/orgs/acme/inbox").json()  # present at m1: no "attend"
+    assert [t["kind"] for t in ana["todo"]] == ["vote", "sign"]
+    assert portal.post("ana", "/api/orgs/acme/motions/mo1/votes", {"vote": "for"}).is_success
+    signed = portal.post("ana", "/api/orgs/acme/consents/c1/signatures", {"confirm": True})
+    assert signed.is_success, signed.json()
+    assert portal.as_("ana").get("/api/orgs/acme/inbox").json()["todo"] == []
+    assert portal.as_("obs").get("/api/orgs/acme/inbox").json()["todo"] == []  # no person

@@ -722,6 +722,13 @@ def create_app(config: ServiceConfig, *, store: EventStore | None = None) -> Fas
         member(who, org)
         return board.pending(org)
 
+    @app.get("/api/orgs/{org}/inbox", tags=["reads"])
+    def inbox(org: OrgName, who: Auth) -> dict[str, Any]:
+        """What waits for you (meetings to attend, votes, consents to sign) and what was decided
+        lately."""
+        member(who, org)
+        return board.inbox(org, who.account)
+
     @app.get("/api/orgs/{org}/meetings/{meeting}.ics", tags=["reads"])
     def meeting_calendar(org: OrgName, meeting: Ident, who: Auth) -> Response:
         """The meeting as an iCalendar invitation (RFC 5545), in the organisation's time zone."""
@@ -805,11 +812,13 @@ def create_app(config: ServiceConfig, *, store: EventStore | None = None) -> Fas
             return RedirectResponse(safe_next(next), status_code=303)
         account, csrf = found
         mine = {m.org for m in account.memberships}
+        orgs = [o for o in board.orgs() if o in mine]
         context: dict[str, Any] = {
             "title": config.title,
             "account": account,
             "csrf": csrf,
-            "orgs": [o for o in board.orgs() if o in mine],
+            "orgs": orgs,
+            "inboxes": [board.inbox(o, account) for o in orgs if account.person(o)],
         }
         return templates.TemplateResponse(request, "index.html", context)
 

@@ -1047,6 +1047,67 @@ class Board:
             "consents": {c: list(s) for c, s in view.consents.items()},
         }
 
+    def inbox(self, org: str, account: Account) -> dict[str, Any]:
+        """What waits for this account's person in ``org``, and what was decided lately: the
+        meetings called or open that they have not joined, the open motions they have not voted
+        on, the consents circulating they have not signed; then the last acts with their
+        verdicts.  A deadline is shown where the record has one (a meeting's time); consents
+        and votes have none in the record."""
+        view = self.view(org)
+        now = self.now(view)
+        person = account.person(org)
+        state = self.state(view, now)
+        todo: list[dict[str, Any]] = []
+        names = {p.id: p.name or p.id for p in view.case.charter.people}
+        if person is not None and person in state.directors:
+            for m in view.meetings.values():
+                if not m.closed and person not in m.present:
+                    todo.append(
+                        {
+                            "kind": "attend",
+                            "id": m.id,
+                            "what": f"{m.type} meeting {m.id}",
+                            "purpose": m.purpose,
+                            "when": m.scheduled_at,
+                        }
+                    )
+            for motion in view.motions.values():
+                if not motion.closed and person not in motion.votes:
+                    spec = motion.spec
+                    subject = spec.get("subject") or {}
+                    who = names.get(subject.get("person"), subject.get("person"))
+                    office = subject.get("office")
+                    about = " ".join(
+                        str(x)
+                        for x in (spec.get("act"), who, f"as {office}" if office else "")
+                        if x
+                    )
+                    todo.append(
+                        {
+                            "kind": "vote",
+                            "id": motion.id,
+                            "what": about,
+                            "meeting": motion.meeting,
+                            "when": None,
+                        }
+                    )
+            for consent, signers in view.consents.items():
+                complete = bool(state.directors) and state.directors <= set(signers)
+                if not complete and person not in signers:
+                    what = f"written consent {consent}"
+                    todo.append({"kind": "sign", "id": consent, "what": what, "when": None})
+        decided = [
+            {
+                "id": v.id,
+                "kind": v.kind.value,
+                "status": v.status.value,
+                "declared": v.declared,
+                "at": v.at.isoformat(),
+            }
+            for v in reversed(view.timeline.verdicts[-5:])
+        ]
+        return {"org": org, "person": person, "todo": todo, "decided": decided}
+
     def journal(self, org: str) -> str:
         from charter.load.canonical import format_entries
 
