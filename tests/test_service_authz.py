@@ -145,3 +145,31 @@ def test_secretary__records_an_act_of_a_named_person_but_directors_cannot(tmp_pa
     assert by_director.json()["error"]["message"] == (
         "only a secretary or admin may record an act of 'cleo'"
     )
+
+
+@pytest.mark.parametrize(
+    ("chair", "person", "present", "expected"),
+    [
+        ("ana", "ana", {"ana", "ben"}, True),  # the chair presides
+        ("ana", "ben", {"ana", "ben"}, False),  # another director does not
+        (None, "ben", {"ben"}, True),  # no chair in office: a director present presides
+        (None, "ben", {"cleo"}, False),  # ... not one absent
+        (None, "zed", {"zed"}, False),  # not a director now: never
+        ("ana", None, {"ana"}, False),  # an account acting as no person
+    ],
+)
+def test_presides__the_one_rule_the_board_and_the_portal_share(
+    chair: str | None, person: str | None, present: set[str], expected: bool
+) -> None:
+    import tempfile
+    from dataclasses import replace
+
+    from charter.load.case import load_case
+    from charter.replay.engine import initial_state
+    from charter.service.board import presides
+    from service_support import write_case
+
+    case, _ = load_case(write_case(Path(tempfile.mkdtemp()) / "acme"))
+    assert case is not None
+    state = replace(initial_state(case), chair=chair)
+    assert presides(state, person, present) is expected

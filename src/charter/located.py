@@ -9,6 +9,7 @@ and sequence; pydantic reports *where* in the data a value failed (``loc``); we 
 from __future__ import annotations
 
 import difflib
+import functools
 import itertools
 import os
 import re
@@ -282,6 +283,17 @@ class _Declined(Exception):
     that is not a scalar.  ruamel reports it (or builds it) as it always has."""
 
 
+@functools.cache
+def _composer() -> type:
+    """libyaml's C loader with no implicit resolvers: it composes, ruamel resolves (YAML 1.2)."""
+    import yaml as libyaml
+
+    class Composer(libyaml.CSafeLoader):  # type: ignore[misc,name-defined]
+        yaml_implicit_resolvers: ClassVar[dict[str, Any]] = {}
+
+    return Composer
+
+
 def _fast_parse(text: str) -> Any:
     """``text`` parsed as ruamel's round-trip loader parses it, at libyaml's speed.
 
@@ -296,10 +308,7 @@ def _fast_parse(text: str) -> Any:
     if _TAGGED.search(text):
         raise _Declined("a tag")  # libyaml would not tell a tagged plain scalar from another
 
-    class Composer(libyaml.CSafeLoader):
-        yaml_implicit_resolvers: ClassVar[dict[str, Any]] = {}  # ruamel resolves: YAML 1.2
-
-    node = libyaml.compose(text, Loader=Composer)
+    node = libyaml.compose(text, Loader=_composer())
     if node is None:
         return None
     ruamel = _yaml()

@@ -861,10 +861,9 @@ def create_app(config: ServiceConfig, *, store: EventStore | None = None) -> Fas
         """The log-out button every page carries (a form: a link could be followed by anyone)."""
         cookie = request.cookies.get(COOKIE)
         found = accounts.session(cookie) if cookie else None
-        if found is not None and same_secret(csrf, found[1]):
-            accounts.close_session(cookie or "")
         response = RedirectResponse("/", status_code=303)
-        if found is not None and same_secret(csrf, found[1]):
+        if cookie and found is not None and same_secret(csrf, found[1]):
+            accounts.close_session(cookie)
             response.delete_cookie(COOKIE, path="/")
         return response
 

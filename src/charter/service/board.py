@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
 from typing import Any, TypeVar
 
@@ -800,17 +800,14 @@ class Board:
             writer = bool(account.roles(org) & WRITERS)
             person = None
             if not writer:
-                # Who declares the result: the chair, as presiding officer (Robert's Rules §4;
-                # the default of every shipped profile), or the secretary; with no chair in
-                # office, a director present at the meeting presides.
                 person = self._person(view, account, None)
                 self._director(view, person, now, "close a motion")
-                if state.chair is not None and state.chair != person:
-                    raise self._not_presiding(view, state.chair, motion)
+                if state.chair is not None and not presides(state, person, ()):
+                    raise self._not_presiding(view, state.chair, motion)  # before any 409
             info = self._open_motion(view, motion)
             meeting = self._meeting(view, info.meeting, open_=True)
-            if person is not None and state.chair is None and person not in meeting.present:
-                raise self._not_presiding(view, None, motion)
+            if not writer and not presides(state, person, meeting.present):
+                raise self._not_presiding(view, state.chair, motion)
             votes = dict(info.votes)
             for person in sorted(state.directors):
                 if person not in votes:
@@ -836,7 +833,6 @@ class Board:
             raise not_found("meeting", meeting)
         if info.scheduled_at is None:
             raise Refused(409, "no-time", f"meeting '{meeting}' was called without a time ('at')")
-        people = {p.id: p.name or p.id for p in view.case.charter.people}
         return meeting_invitation(
             org=view.org,
             org_title=view.case.charter.title or view.org,
@@ -845,15 +841,14 @@ class Board:
             start=dt.datetime.fromisoformat(info.scheduled_at),
             timezone=view.case.charter.timezone,
             purpose=info.purpose,
-            called_by=[people.get(p, p) for p in info.called_by or ()],
+            called_by=[view.name(p) for p in info.called_by or ()],
             remote=info.remote,
             stamp=self.now(view),
         )
 
     @staticmethod
     def _not_presiding(view: OrgView, chair: str | None, motion: str) -> Refused:
-        names = {p.id: p.name or p.id for p in view.case.charter.people}
-        who = f"the chair ({names.get(chair, chair)})" if chair else "a director present"
+        who = f"the chair ({view.name(chair)})" if chair else "a director present"
         return Refused(
             403,
             "not-presiding",
@@ -1058,7 +1053,6 @@ class Board:
         person = account.person(org)
         state = self.state(view, now)
         todo: list[dict[str, Any]] = []
-        names = {p.id: p.name or p.id for p in view.case.charter.people}
         if person is not None and person in state.directors:
             for m in view.meetings.values():
                 if not m.closed and person not in m.present:
@@ -1075,7 +1069,7 @@ class Board:
                 if not motion.closed and person not in motion.votes:
                     spec = motion.spec
                     subject = spec.get("subject") or {}
-                    who = names.get(subject.get("person"), subject.get("person"))
+                    who = view.name(subject["person"]) if subject.get("person") else None
                     office = subject.get("office")
                     about = " ".join(
                         str(x)
@@ -1129,6 +1123,16 @@ class Board:
             "directors": sorted(state.directors),
             "acts": [p.to_json() for p in board_power(state, when, chosen)],
         }
+
+
+def presides(state: State, person: str | None, present: Collection[str]) -> bool:
+    """Whether ``person`` presides over a meeting whose present are ``present``, and so
+    declares a vote's result: the chair (Robert's Rules §4; the default of every shipped
+    profile) or, with no chair in office, a director present.  The secretary and admins close
+    votes whatever this says."""
+    if person is None or person not in state.directors:
+        return False
+    return state.chair == person if state.chair is not None else person in present
 
 
 def _noticed(info: MeetingInfo, channel: str) -> set[str]:

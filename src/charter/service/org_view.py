@@ -92,6 +92,11 @@ class OrgView:
     consents: dict[str, list[str]] = field(default_factory=dict)
     ids: set[str] = field(default_factory=set)
 
+    def name(self, person: str) -> str:
+        """A person of the case as people read them (their name, else their id)."""
+        found = next((p for p in self.case.charter.people if p.id == person), None)
+        return (found.name or found.id) if found is not None else person
+
     @property
     def size(self) -> int:
         return len(self.records)

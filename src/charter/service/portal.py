@@ -40,7 +40,7 @@ from starlette.datastructures import FormData
 from charter.model.kinds import BOARD_ACTS, ActKind
 from charter.service import schemas
 from charter.service.accounts import Account, Accounts, same_secret
-from charter.service.board import WRITERS, Board
+from charter.service.board import WRITERS, Board, presides
 from charter.service.errors import NeedsConfirmation, Refused
 from charter.store.checkpoint import KeyFileError, load_or_create_key, load_public_key
 from charter.store.db import EventStore
@@ -235,6 +235,7 @@ def create_portal_router(
             }
             for consent, signers in pending["consents"].items()
         ]
+        present_at = {m["id"]: m["present"] for m in pending["meetings"]}
         offices = sorted(
             {o.office for o in view.case.charter.offices} | {o for o, _ in state.officers}
         )
@@ -248,18 +249,10 @@ def create_portal_router(
             "is_director": person in state.directors if person else False,
             "can_write": roles != {"observer"},
             "is_writer": bool(roles & WRITERS),
-            # who may close a vote (the one presiding, as the board decides it: board.close_motion)
+            # who may close a vote: the board's own rule (board.presides), or a writer
             "presides": {
                 m["id"]: bool(roles & WRITERS)
-                or (person is not None and state.chair == person)
-                or (
-                    state.chair is None
-                    and person in state.directors
-                    and person
-                    in next(
-                        (x["present"] for x in pending["meetings"] if x["id"] == m["meeting"]), []
-                    )
-                )
+                or presides(state, person, present_at.get(m["meeting"], ()))
                 for m in pending["motions"]
             },
             "now": now.strftime("%d %b %Y %H:%M %Z"),
@@ -269,7 +262,7 @@ def create_portal_router(
             "people": people,
             "name": lambda p: people.get(p, p) if p else "—",
             "meetings": pending["meetings"],
-            "present_at": {m["id"]: m["present"] for m in pending["meetings"]},
+            "present_at": present_at,
             "motions": pending["motions"],
             "consents": consents,
             "acts": PORTAL_ACTS,
