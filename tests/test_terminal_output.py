@@ -14,9 +14,12 @@ import struct
 import subprocess
 import sys
 import termios
+from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rich.console import Console
 from rich.table import Table
 
@@ -249,3 +252,43 @@ def test_console__plain_console_would_cut_what_fitting_console_keeps() -> None:
     plain = Console(width=12, record=True, file=open(os.devnull, "w"))  # noqa: SIM115
     plain.print(table)
     assert "…" in plain.export_text()
+
+
+words = st.text(alphabet="abcdefghij-0123456789,.$%", min_size=1, max_size=24)
+cells = st.lists(words, min_size=1, max_size=4).map(" ".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.integers(min_value=1, max_value=8).flatmap(
+        lambda n: st.tuples(
+            st.lists(words, min_size=n, max_size=n),
+            st.lists(
+                st.lists(
+                    st.lists(words, min_size=1, max_size=4).map(" ".join), min_size=n, max_size=n
+                ),
+                min_size=1,
+                max_size=6,
+            ),
+        )
+    ),
+    st.integers(min_value=20, max_value=200),
+)
+def test_fit__any_table_at_any_width_fits_and_keeps_every_word(
+    table_data: tuple[list[str], list[list[str]]], width: int
+) -> None:
+    """The class, not the example: whatever the columns and the width, no line is wider than the
+    terminal, nothing is cut to an ellipsis, and every character of every cell is still there."""
+    headers, rows = table_data
+    table = Table(*headers)
+    for row in rows:
+        table.add_row(*row)
+    console = FittingConsole(width=width, record=True, file=open(os.devnull, "w"))  # noqa: SIM115
+    console.print(table)
+    text = console.export_text()
+    assert all(len(line) <= width for line in text.splitlines())
+    assert "…" not in text
+    # folding moves characters to the next line; it never drops one
+    shown = Counter("".join(text.split()))
+    given = Counter("".join("".join(c.split()) for c in (*headers, *(x for r in rows for x in r))))
+    assert not given - shown

@@ -66,8 +66,8 @@ def _words(table: Table) -> list[int]:
 
 
 def _stacked(table: Table) -> Group:
-    """The table as one block per row: the first cell as the block's heading, then each other
-    column's header and value on a line of its own."""
+    """The table as one block per row: the first column's header and cell as the block's heading
+    (``party: Microsoft``), then each other column's header and value on a line of its own."""
     blocks: list[RenderableType] = []
     if table.title:
         blocks.append(Text(_plain(table.title), style="bold"))
@@ -75,11 +75,14 @@ def _stacked(table: Table) -> Group:
     rows = zip(*(list(c.cells) for c in columns), strict=True) if columns else iter(())
     for cells in rows:
         grid = Table.grid(padding=(0, 2))
-        grid.add_column(style="dim")
+        grid.add_column(style="dim", overflow="fold")
         grid.add_column(overflow="fold")
         for column, cell in zip(columns[1:], cells[1:], strict=True):
             grid.add_row(_plain(column.header) or " ", cell)
-        blocks.append(cells[0])
+        label = _plain(columns[0].header)
+        heading = Text(f"{label}: ", style="dim") if label else Text()
+        heading.append_text(cells[0] if isinstance(cells[0], Text) else Text(_plain(cells[0])))
+        blocks.append(heading)
         blocks.append(Padding(grid, (0, 0, 0, 2)))
     return Group(*blocks)
 
