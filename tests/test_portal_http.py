@@ -270,15 +270,27 @@ def test_written_consent__circulated_and_signed_through_the_portal(portal: Porta
         office="president",
     )
     assert "Consent c1 is circulating to the directors." in section(circulated, "result")
-    assert "c1 circulating Signed by nobody yet." in text(circulated)
+    card = section(circulated, "consent-c1")
+    assert card.startswith("c1 circulating Circulated on ")
+    assert "It needs the signatures of 5 of 5: unanimous of directors in office" in card
+    assert "appoint-officer Frank (president)" in card
+    assert "Signed by nobody yet." in card
+    ana = Person(portal, "ana")
+    # a signature needs the signer's password again: none, or a wrong one, signs nothing
+    for password in ("", "wrong-password-0123"):
+        refused = ana.submit(f"{PORTAL}/consents/c1/signatures", password=password)
+        assert "Sign c1: not done." in section(refused, "error")
+    assert "Signed by nobody yet." in section(ana.client.get(PORTAL), "consent-c1")
     for who in DIRECTORS[:-1]:
-        signed = Person(portal, who).submit(f"{PORTAL}/consents/c1/signatures")
+        signed = Person(portal, who).submit(
+            f"{PORTAL}/consents/c1/signatures", password=portal.passwords[who]
+        )
         assert section(signed, "result").startswith("Recorded: Sign c1")
     eve = Person(portal, "eve")
     page = eve.client.get(PORTAL)
     assert "Signed by Ana, Ben, Cleo, Dan." in section(page, "consent-c1")
     assert 'action="/orgs/acme/portal/consents/c1/signatures"' in page.text  # eve may sign
-    last = eve.submit(f"{PORTAL}/consents/c1/signatures")
+    last = eve.submit(f"{PORTAL}/consents/c1/signatures", password=portal.passwords["eve"])
     assert "appoint-officer frank (president) frank-president" not in section(last, "result")
     assert "appoint-officer frank (president) c1-1 valid" in section(last, "result")
     assert "c1 signed by every director" in text(last)
@@ -626,7 +638,11 @@ def test_inbox__what_waits_for_a_director_on_log_in(portal: Portal) -> None:
     ana = portal.as_("ana").get("/api/orgs/acme/inbox").json()  # present at m1: no "attend"
     assert [t["kind"] for t in ana["todo"]] == ["vote", "sign"]
     assert portal.post("ana", "/api/orgs/acme/motions/mo1/votes", {"vote": "for"}).is_success
-    signed = portal.post("ana", "/api/orgs/acme/consents/c1/signatures", {"confirm": True})
+    signed = portal.post(
+        "ana",
+        "/api/orgs/acme/consents/c1/signatures",
+        {"confirm": True, "password": portal.passwords["ana"]},
+    )
     assert signed.is_success, signed.json()
     assert portal.as_("ana").get("/api/orgs/acme/inbox").json()["todo"] == []
     assert portal.as_("obs").get("/api/orgs/acme/inbox").json()["todo"] == []  # no person

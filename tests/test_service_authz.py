@@ -65,7 +65,12 @@ OPS: list[tuple[str, str, Any, set[str]]] = [
         lambda u: {"consent": f"c-{u}", "acts": [{"act": "remove-chair"}]},
         {"ana", "ben", "sec", "adm"},
     ),
-    ("sign", "/api/orgs/acme/consents/c1/signatures", lambda u: {"confirm": True}, {"ana", "ben"}),
+    (
+        "sign",
+        "/api/orgs/acme/consents/c1/signatures",
+        lambda u: {"confirm": True, "password": f"pw-{u}-0123456789"},
+        {"ana", "ben"},
+    ),
     (
         "resign",
         "/api/orgs/acme/resignations",

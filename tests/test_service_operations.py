@@ -229,18 +229,24 @@ def test_written_consent__unanimous_signatures_adopt_the_act(portal: Portal) -> 
     circulated = portal.post("sec", "/api/orgs/acme/consents", {"consent": "c1", "acts": [act]})
     assert circulated.status_code == 201, circulated.json()
     for who in DIRECTORS[:-1]:
-        signed = portal.post(who, "/api/orgs/acme/consents/c1/signatures")
+        signed = portal.post(who, "/api/orgs/acme/consents/c1/signatures", signing(portal, who))
         assert signed.status_code == 201, signed.json()
         assert signed.json()["verdicts"] == []  # not adopted yet: no verdict, no warning
-    assert portal.post("ana", "/api/orgs/acme/consents/c1/signatures").status_code == 409
-    last = portal.post("eve", "/api/orgs/acme/consents/c1/signatures")
+    again = portal.post("ana", "/api/orgs/acme/consents/c1/signatures", signing(portal, "ana"))
+    assert again.status_code == 409
+    unsigned = portal.post("eve", "/api/orgs/acme/consents/c1/signatures")
+    assert unsigned.status_code == 422  # no password: not a signature
+    wrong = portal.post("eve", "/api/orgs/acme/consents/c1/signatures", {"password": "x" * 12})
+    assert wrong.status_code == 403 and wrong.json()["error"]["code"] == "bad-credentials"
+    last = portal.post("eve", "/api/orgs/acme/consents/c1/signatures", signing(portal, "eve"))
     assert last.status_code == 201, last.json()
     assert [(v["id"], v["status"], v["form"]) for v in last.json()["verdicts"]] == [
         ("frank-president", "valid", "written-consent")
     ]
     state = portal.as_("obs").get("/api/orgs/acme/state").json()
     assert state["officers"] == {"ceo": "frank", "president": "frank"}
-    assert portal.post("eve", "/api/orgs/acme/consents/nope/signatures").status_code == 404
+    nope = portal.post("eve", "/api/orgs/acme/consents/nope/signatures", signing(portal, "eve"))
+    assert nope.status_code == 404
 
 
 def test_resignation__of_a_director_changes_who_may_vote(portal: Portal) -> None:
@@ -329,7 +335,8 @@ def test_the_view_kept_by_stepping_on_equals_a_rebuild_from_the_store(
     assert portal.post("sec", "/api/orgs/acme/consents", {"consent": "c1", "acts": [act]})
     tick(seconds=1)
     for who in ("ana", "ben"):
-        assert portal.post(who, "/api/orgs/acme/consents/c1/signatures").status_code == 201
+        signed = portal.post(who, "/api/orgs/acme/consents/c1/signatures", signing(portal, who))
+        assert signed.status_code == 201
         tick(seconds=1)
     assert portal.post("eve", "/api/orgs/acme/resignations", {"positions": ["director"]})
     assert replays == []  # every decision stepped on, none replayed the journal
@@ -341,3 +348,8 @@ def test_the_view_kept_by_stepping_on_equals_a_rebuild_from_the_store(
     assert kept.timeline.verdicts == fresh.verdicts
     assert kept.timeline.snapshots == fresh.snapshots
     assert kept.case.entries == rebuilt.entries
+
+
+def signing(portal: Portal, who: str) -> dict[str, str]:
+    """A signature's body: the signer's password again."""
+    return {"password": portal.passwords[who]}

@@ -9,6 +9,7 @@ def register(app: typer.Typer) -> None:
     from charter.cli import (
         demo_cmd,
         governance_cmd,
+        minutes_cmd,
         power_cmd,
         report_cmd,
         service_cmd,
@@ -23,3 +24,4 @@ def register(app: typer.Typer) -> None:
     waterfall_cmd.register(app)
     report_cmd.register(app)
     service_cmd.register(app)
+    minutes_cmd.register(app)

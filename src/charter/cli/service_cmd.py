@@ -25,7 +25,7 @@ DbOption = Annotated[
 ]
 
 
-def _open(db: str, *, create: bool, read_only: bool = False) -> EventStore:
+def open_store_or_exit(db: str, *, create: bool, read_only: bool = False) -> EventStore:
     try:
         return EventStore.open(db, create=create, read_only=read_only)
     except StoreError as error:
@@ -52,7 +52,7 @@ def register(app: typer.Typer) -> None:
         case, diagnostics = load_case(case_dir, outside="read" if allow_outside else "refuse")
         if case is None:
             fail(diagnostics)
-        store = _open(db, create=True)
+        store = open_store_or_exit(db, create=True)
         try:
             name, count = import_case(store, case, org, allow_outside=allow_outside)
         except OutsideCase as error:
@@ -75,7 +75,7 @@ def register(app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Write an organisation's journal in canonical form (the form `charter fmt` prints)."""
-        store = _open(db, create=False, read_only=True)
+        store = open_store_or_exit(db, create=False, read_only=True)
         try:
             if not store.has_org(org):
                 listed = ", ".join(store.orgs()) or "none"
@@ -185,7 +185,7 @@ def register_serve(app: typer.Typer) -> None:
                 if demo
                 else ("charter.db")
             )
-        store = _open(db, create=True)
+        store = open_store_or_exit(db, create=True)
         accounts = Accounts(store.engine)
         accounts.migrate()
         out = err_console

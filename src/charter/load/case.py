@@ -283,8 +283,10 @@ def _persons_of(event: Event) -> list[tuple[tuple[str | int, ...], str]]:
             many("interested", event.interested)
             if isinstance(event.votes, dict):
                 refs.extend((("votes", p), p) for p in event.votes)
+            one("proposed_by", event.proposed_by)
         case "consent-circulated":
             many("to", event.to)
+            one("by", event.by)
             for j, act in enumerate(event.acts):
                 if act.subject.person is not None:
                     refs.append((("acts", j, "subject", "person"), act.subject.person))
@@ -326,6 +328,14 @@ def _check_act(
                 where,
                 "act 'change-board-size' needs 'seats'",
                 "add 'seats: N' (the new authorized number)",
+            )
+        )
+    if spec.act is ActKind.APPROVE_MINUTES and spec.minutes_of is None:
+        out.append(
+            _err(
+                where,
+                "act 'approve-minutes' needs 'minutes_of'",
+                "add 'minutes_of: MEETING' (the meeting whose minutes are approved)",
             )
         )
     if spec.act is ActKind.AMEND_BYLAWS:
@@ -451,11 +461,26 @@ def _check_journal(
                     )
                 )
             out.extend(_check_act(ev, base, data, path, bylaws, profiles, case_dir, confine))
+        specs: list[tuple[ActSpec, tuple[str | int, ...]]] = []
+        if isinstance(ev, Motion):
+            specs.append((ev, base))
         if isinstance(ev, ConsentCirculated):
             for j, act in enumerate(ev.acts):
                 out.extend(
                     _check_act(
                         act, (*base, "acts", j), data, path, bylaws, profiles, case_dir, confine
+                    )
+                )
+                specs.append((act, (*base, "acts", j)))
+        for spec, at in specs:
+            if spec.minutes_of is not None and spec.minutes_of not in meetings:
+                out.append(
+                    _unknown_ref(
+                        locate(data, (*at, "minutes_of"), path),
+                        "meeting",
+                        spec.minutes_of,
+                        meetings,
+                        " with a 'meeting-opened' event",
                     )
                 )
         if isinstance(ev, ConsentSigned | ConsentAdopted) and ev.consent not in consents:

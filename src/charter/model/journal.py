@@ -35,8 +35,25 @@ class Amendment(_Frozen):
     set: dict[str, str | int | float | bool] = Field(default_factory=dict)
 
 
+SHA256_PATTERN = r"^[0-9a-f]{64}$"
+
+
+class Document(_Frozen):
+    """A paper an act refers to (board-pack document, draft minutes), named by the SHA-256 of
+    its bytes: the hash is part of the logged event, so the log proves which bytes were before
+    the board, and the bytes are kept once however many acts refer to them."""
+
+    sha256: str = Field(pattern=SHA256_PATTERN)
+    name: str = Field(min_length=1, max_length=200)
+    media_type: str = "application/octet-stream"
+    size: int | None = Field(default=None, ge=0)
+
+
 class ActSpec(_Frozen):
-    """What an act does, independent of how it was taken (meeting, consent)."""
+    """What an act does, independent of how it was taken (meeting, consent).
+
+    ``text`` is the resolution as the board is asked to adopt it (Markdown): what a director
+    votes on or signs, word for word; ``documents`` are the papers it refers to."""
 
     id: str | None = None
     act: ActKind
@@ -45,6 +62,10 @@ class ActSpec(_Frozen):
     technology: str | None = None
     description: str = ""
     amendment: Amendment | None = None
+    minutes_of: str | None = None
+    """The meeting whose minutes an ``approve-minutes`` act approves."""
+    text: str = ""
+    documents: tuple[Document, ...] = ()
 
 
 class Notice(_Event):
@@ -104,6 +125,7 @@ class Motion(ActSpec, _Event):
     votes: dict[str, Vote] | Unknown = "unknown"
     in_writing: bool | Unknown = "unknown"
     declared: Literal["adopted", "rejected", "unknown"] = "adopted"
+    proposed_by: str | None = None
 
 
 class ConsentCirculated(_Event):
@@ -113,6 +135,8 @@ class ConsentCirculated(_Event):
     to: tuple[str, ...] | Unknown = "unknown"
     effective_at: dt.datetime | dt.date | None = None
     in_writing: bool | Unknown = True
+    by: str | None = None
+    """Who circulated it (a person of the case), where known."""
 
 
 class ConsentSigned(_Event):

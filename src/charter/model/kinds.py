@@ -17,10 +17,15 @@ class ActKind(StrEnum):
     AMEND_BYLAWS = "amend-bylaws"
     DETERMINE_AGI = "determine-agi"
     APPROVE_TRANSACTION = "approve-transaction"
+    APPROVE_MINUTES = "approve-minutes"
     RESIGN = "resign"
 
 
-BOARD_ACTS: tuple[ActKind, ...] = tuple(k for k in ActKind if k is not ActKind.RESIGN)
+BOARD_ACTS: tuple[ActKind, ...] = tuple(
+    k for k in ActKind if k not in (ActKind.RESIGN, ActKind.APPROVE_MINUTES)
+)
+"""The acts whose power is analysed by default: approving minutes passes as any ordinary act
+does, and a row for it would only repeat the ordinary majority's."""
 NEEDS_PERSON: frozenset[ActKind] = frozenset(
     {
         ActKind.REMOVE_OFFICER,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
+import re
 import secrets
 import threading
 import time
@@ -18,7 +19,7 @@ from collections import OrderedDict, deque
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
 import anyio
@@ -32,10 +33,11 @@ from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Red
 from fastapi.templating import Jinja2Templates
 from fastapi_offline import FastAPIOffline
 from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from charter.model.kinds import ActKind, View
-from charter.service import schemas
+from charter.service import papers, schemas
 from charter.service.accounts import (
     MAX_HASHING,
     TOKEN_ID_LENGTH,
@@ -49,11 +51,14 @@ from charter.service.accounts import (
 )
 from charter.service.board import Board
 from charter.service.deps import COOKIE, Auth, Principal, authenticated
-from charter.service.errors import LogInFirst, Refused, safe_next
+from charter.service.errors import LogInFirst, Refused, not_found, safe_next
 from charter.service.hot_route import HotRoute, hot_handler, serve_hot
 from charter.service.mail import Mailer, SmtpConfig
+from charter.service.minutes import minutes_response
 from charter.service.token_cache import TokenCache, keep_vouching
 from charter.store.db import EventStore
+from charter.service.portal import MAX_FORM_BYTES
+from charter.store.documents import MAX_DOCUMENT_BYTES
 from charter.web.headers import SecurityHeaders, SelectiveGZip
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -216,11 +221,27 @@ def _error(status: int, code: str, message: str, **extra: Any) -> JSONResponse:
     )
 
 
-class BodyLimit:
-    """Refuse request bodies over ``limit`` bytes with 413, whether or not they say their size."""
+PAPER_LIMITS: tuple[tuple[re.Pattern[str], int], ...] = (
+    (re.compile(r"^/api/orgs/[^/]+/documents$"), MAX_DOCUMENT_BYTES + 1),
+    (re.compile(r"^/orgs/[^/]+/portal/(meetings|consents)(/[^/]+/motions)?$"), MAX_FORM_BYTES),
+    (re.compile(r"^/api/orgs/[^/]+/(meetings|consents|meetings/[^/]+/motions)$"), 1 << 20),
+)
+"""The routes that take papers or a resolution's text, and how large a body each may send
+(a paper, a form with its papers, a motion's Markdown); every other body keeps the small
+default limit."""
 
-    def __init__(self, app: Callable[..., Awaitable[None]], limit: int) -> None:
-        self.app, self.limit = app, limit
+
+class BodyLimit:
+    """Refuse request bodies over ``limit`` bytes with 413, whether or not they say their size
+    (``larger``: routes allowed a larger body, by path)."""
+
+    def __init__(
+        self,
+        app: Callable[..., Awaitable[None]],
+        limit: int,
+        larger: Sequence[tuple[re.Pattern[str], int]] = (),
+    ) -> None:
+        self.app, self.default, self.larger = app, limit, tuple(larger)
 
     async def __call__(
         self,
@@ -231,11 +252,13 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        path = scope.get("path", "")
+        limit = next((n for pattern, n in self.larger if pattern.match(path)), self.default)
         declared = next(
             (v for k, v in scope.get("headers") or () if k.lower() == b"content-length"), None
         )
-        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
-            await self._too_big(scope, receive, send)
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            await self._too_big(scope, receive, send, limit)
             return
         seen = 0
         exceeded = False
@@ -246,7 +269,7 @@ class BodyLimit:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.limit:
+                if seen > limit:
                     exceeded = True  # the app sees the client go away; we answer for it
                     return {"type": "http.disconnect"}
             return message
@@ -264,15 +287,16 @@ class BodyLimit:
             if not exceeded:
                 raise
         if exceeded and not started:
-            await self._too_big(scope, receive, send)
+            await self._too_big(scope, receive, send, limit)
 
     async def _too_big(
         self,
         scope: MutableMapping[str, Any],
         receive: Callable[[], Awaitable[MutableMapping[str, Any]]],
         send: Callable[[MutableMapping[str, Any]], Awaitable[None]],
+        limit: int,
     ) -> None:
-        too_big = _error(413, "too-large", f"the request body is larger than {self.limit} bytes")
+        too_big = _error(413, "too-large", f"the request body is larger than {limit:,} bytes")
         await too_big(scope, receive, send)
 
 
@@ -314,7 +338,7 @@ def create_app(config: ServiceConfig, *, store: EventStore | None = None) -> Fas
     )
     app.state.store, app.state.accounts, app.state.board = store, accounts, board
     app.state.tokens = tokens
-    app.add_middleware(BodyLimit, limit=config.max_body_bytes)
+    app.add_middleware(BodyLimit, limit=config.max_body_bytes, larger=PAPER_LIMITS)
     app.add_middleware(SelectiveGZip, minimum_size=1024)
     app.add_middleware(SecurityHeaders)
 
@@ -678,8 +702,64 @@ def create_app(config: ServiceConfig, *, store: EventStore | None = None) -> Fas
         return board.circulate(org, writer(who, org), body)
 
     @app.post("/api/orgs/{org}/consents/{consent}/signatures", tags=["consents"], status_code=201)
-    def sign(org: OrgName, consent: Ident, who: Auth, body: schemas.Confirm) -> dict[str, Any]:
-        return board.sign(org, writer(who, org), consent, body)
+    def sign(org: OrgName, consent: Ident, who: Auth, body: schemas.SignConsent) -> dict[str, Any]:
+        """Sign a written consent: the password again (and the current two-factor code where
+        it is set), as the signer's own hand."""
+        account = writer(who, org)
+        reauthenticate(who, body.password, body.totp)
+        return board.sign(org, account, consent, schemas.Confirm(confirm=body.confirm))
+
+    def reauthenticate(who: Principal, password: str, totp: str | None) -> None:
+        try:
+            again = accounts.reauthenticate(who.account.id, password, totp)
+        except HashingBusy as error:
+            raise Refused(503, "busy", str(error)) from error
+        if not again:
+            raise Refused(403, "bad-credentials", "wrong password or two-factor code")
+
+    @app.post("/api/orgs/{org}/documents", tags=["papers"], status_code=201)
+    async def upload_document(
+        org: OrgName,
+        who: Auth,
+        request: Request,
+        name: Annotated[str, Query(min_length=1, max_length=300)],
+    ) -> dict[str, Any]:
+        """Keep a paper (the request's body: a PDF, PNG, JPEG or UTF-8 text, at most 20 MiB),
+        named by the SHA-256 of its bytes; acts and agenda items then refer to it by that."""
+        writer(who, org)
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > MAX_DOCUMENT_BYTES:
+            raise Refused(413, "document-refused", "the document is larger than 20 MiB")
+        chunks = []
+        size = 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > MAX_DOCUMENT_BYTES:
+                raise Refused(413, "document-refused", "the document is larger than 20 MiB")
+            chunks.append(chunk)
+        kept = await run_in_threadpool(papers.keep, board.store, org, chunks, name)
+        return {
+            "sha256": kept.sha256,
+            "name": kept.name,
+            "media_type": kept.media_type,
+            "size": kept.size,
+            "href": f"/api/orgs/{org}/documents/{kept.sha256}",
+        }
+
+    @app.get("/api/orgs/{org}/documents/{sha256}", tags=["papers"])
+    def download_document(
+        org: OrgName,
+        who: Auth,
+        sha256: Annotated[str, PathParam(pattern=r"^[0-9a-f]{64}$")],
+    ) -> Response:
+        """A kept paper, exactly the bytes whose hash the log records."""
+        member(who, org)
+        found = board.store.document(org, sha256)
+        if found is None:
+            raise not_found("document", sha256)
+        kept, data = found
+        media = kept.media_type + ("; charset=utf-8" if kept.media_type.startswith("text/") else "")
+        return Response(data, media_type=media, headers=papers.content_headers(kept))
 
     @app.post("/api/orgs/{org}/resignations", tags=["acts"], status_code=201)
     def resign(org: OrgName, who: Auth, body: schemas.Resign) -> dict[str, Any]:
@@ -738,6 +818,36 @@ def create_app(config: ServiceConfig, *, store: EventStore | None = None) -> Fas
             media_type="text/calendar; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="{meeting}.ics"'},
         )
+
+    @app.get("/api/orgs/{org}/meetings/{meeting}/minutes", tags=["papers"])
+    def meeting_minutes(
+        org: OrgName,
+        meeting: Ident,
+        who: Auth,
+        format: Annotated[Literal["md", "html", "pdf"], Query()] = "md",
+    ) -> Response:
+        """Draft minutes from the record (Markdown, HTML or PDF): notice, attendance, quorum,
+        each motion with its text and tally, objections, and an annex of verdicts."""
+        member(who, org)
+        drafted = board.minutes(org, meeting)
+        return minutes_response(drafted, format)
+
+    @app.post("/api/orgs/{org}/meetings/{meeting}/minutes", tags=["papers"], status_code=201)
+    def keep_minutes(org: OrgName, meeting: Ident, who: Auth) -> dict[str, Any]:
+        """Draft the minutes and keep the draft as a paper: an ``approve-minutes`` motion at a
+        later meeting names it (``minutes_of`` and ``documents``), so what was approved is
+        exactly this text."""
+        writer(who, org)
+        text, title = board.minutes(org, meeting)
+        kept = papers.keep(board.store, org, [text.encode()], f"minutes-{meeting}.md")
+        return {
+            "sha256": kept.sha256,
+            "name": kept.name,
+            "media_type": kept.media_type,
+            "size": kept.size,
+            "href": f"/api/orgs/{org}/documents/{kept.sha256}",
+            "title": title,
+        }
 
     @app.get("/api/orgs/{org}/journal", tags=["reads"], response_class=PlainTextResponse)
     def journal(org: OrgName, who: Auth) -> PlainTextResponse:

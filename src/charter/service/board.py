@@ -66,12 +66,14 @@ from charter.model.state import State
 from charter.power.board import board_power
 from charter.replay import Timeline, replay
 from charter.replay.engine import Verdict
-from charter.service import schemas
+from charter.report.minutes import minutes_markdown
+from charter.service import papers, schemas
 from charter.service.accounts import Account
 from charter.service.calendar import meeting_invitation
 from charter.service.commit_pipeline import CommitPipeline
 from charter.service.errors import NeedsConfirmation, Refused, not_found
 from charter.service.mail import Delivery, Mailer
+from charter.service.minutes import draft
 from charter.service.org_view import MeetingInfo, MotionInfo, OrgView
 from charter.store.db import EventStore
 from charter.store.journal_io import SERVICE, event_record
@@ -221,6 +223,10 @@ class Board:
             raise Refused(422, "invalid", f"act '{act}' needs subject.office")
         if act is ActKind.CHANGE_BOARD_SIZE and body.seats is None:
             raise Refused(422, "invalid", "act 'change-board-size' needs 'seats'")
+        if act is ActKind.APPROVE_MINUTES and body.minutes_of is None:
+            raise Refused(422, "invalid", "act 'approve-minutes' needs 'minutes_of' (a meeting)")
+        if body.minutes_of is not None and body.minutes_of not in view.meetings:
+            raise not_found("meeting", body.minutes_of)
         if subject.person is not None:
             self._known_person(view, subject.person)
         amendment = None
@@ -257,6 +263,9 @@ class Board:
             technology=body.technology,
             description=body.description,
             amendment=amendment,
+            minutes_of=body.minutes_of,
+            text=body.text,
+            documents=papers.documents(self.store, view.org, body.documents),
         )
 
     # -- deciding and recording ------------------------------------------------------------------
@@ -422,6 +431,18 @@ class Board:
                 scheduled_at=body.at.isoformat() if body.at else None,
                 purpose=body.purpose,
                 remote=body.remote,
+                place=body.place,
+                agenda=[
+                    {
+                        "title": item.title,
+                        "text": item.text,
+                        "documents": [
+                            d.model_dump(mode="json", exclude_none=True)
+                            for d in papers.documents(self.store, org, item.documents)
+                        ],
+                    }
+                    for item in body.agenda
+                ],
             )
             seqs = self._record(view, [record], account=account)
             return {"recorded": seqs, "meeting": view.meetings[meeting].to_json()}
@@ -712,6 +733,7 @@ class Board:
                 declared="adopted",
                 **spec.model_dump(exclude={"id"}),
                 id=motion.id,
+                proposed_by=motion.proposed_by,
             )
         if declared not in ("adopted", "rejected"):
             raise ValueError(f"a motion is declared adopted or rejected, not {declared!r}")
@@ -861,8 +883,10 @@ class Board:
     ) -> dict[str, Any]:
         with self.locked(org) as view:
             now = self.now(view)
+            by = account.person(org)
             if not account.roles(org) & WRITERS:
-                self._director(view, self._person(view, account, None), now, "circulate a consent")
+                by = self._person(view, account, None)
+                self._director(view, by, now, "circulate a consent")
             consent = self._fresh_id(view, body.consent, "consent", set(view.consents) | view.ids)
             taken = view.ids | set(view.consents) | {consent}
             specs = []
@@ -883,6 +907,7 @@ class Board:
                 acts=tuple(specs),
                 to=tuple(sorted(self.state(view, now).directors)),
                 effective_at=body.effective_at,
+                by=by,
             )
             result = self._decide(view, account, [(event, now)], confirm=True, what="the consent")
             result["consent"] = consent
@@ -1101,6 +1126,13 @@ class Board:
             for v in reversed(view.timeline.verdicts[-5:])
         ]
         return {"org": org, "person": person, "todo": todo, "decided": decided}
+
+    def minutes(self, org: str, meeting: str) -> tuple[str, str]:
+        """The draft minutes of ``meeting`` (Markdown) and their title."""
+        view = self.view(org)
+        drafted = draft(view, meeting)
+        text = minutes_markdown(drafted, drafted=self.now(view))
+        return text, f"Minutes of {meeting}: {drafted.org_title}"
 
     def journal(self, org: str) -> str:
         from charter.load.canonical import format_entries

@@ -30,6 +30,8 @@ class MeetingInfo:
     scheduled_at: str | None = None
     purpose: str = ""
     remote: bool | None = None
+    place: str = ""
+    agenda: list[dict[str, Any]] = field(default_factory=list)
     opened: bool = False
     closed: bool = False
     present: list[str] = field(default_factory=list)
@@ -47,6 +49,8 @@ class MeetingInfo:
             "scheduled_at": self.scheduled_at,
             "purpose": self.purpose,
             "remote": self.remote,
+            "place": self.place,
+            "agenda": list(self.agenda),
             "present": list(self.present),
             "notices": list(self.notices),
         }
@@ -160,6 +164,8 @@ class OrgView:
                 scheduled_at=record.get("scheduled_at"),
                 purpose=record.get("purpose", ""),
                 remote=record.get("remote"),
+                place=record.get("place", ""),
+                agenda=list(record.get("agenda", [])),
             )
         elif op == "motion-proposed":
             self.motions[record["motion"]] = MotionInfo(

@@ -33,13 +33,19 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, select_autoescape
+from markupsafe import Markup
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
+from charter.model.bylaws import Threshold, required_count
+from charter.model.journal import ConsentCirculated
 from charter.model.kinds import BOARD_ACTS, ActKind
-from charter.service import schemas
-from charter.service.accounts import Account, Accounts, same_secret
+from charter.model.state import State
+from charter.report.markdown_html import markdown_html
+from charter.report.terminal import human_time
+from charter.service import papers, schemas
+from charter.service.accounts import Account, Accounts, HashingBusy, same_secret
 from charter.service.board import WRITERS, Board, presides
 from charter.service.errors import NeedsConfirmation, Refused
 from charter.store.checkpoint import KeyFileError, load_or_create_key, load_public_key
@@ -56,9 +62,16 @@ PORTAL_NAV: tuple[NavLink, ...] = (
 
 CHANNELS = ("email", "personal", "phone", "text", "video", "mail", "courier")
 VOTES = ("for", "against", "abstain", "recused")
-PORTAL_ACTS = tuple(a.value for a in BOARD_ACTS if a is not ActKind.AMEND_BYLAWS)
+PORTAL_ACTS = (
+    *(a.value for a in BOARD_ACTS if a is not ActKind.AMEND_BYLAWS),
+    ActKind.APPROVE_MINUTES.value,
+)
 """Acts proposed from the portal (a bylaws amendment needs its settings: use the API)."""
 FLASH_SIZE = 512
+SECRETS = ("password", "totp")
+"""Form fields never written back into a page (a confirmation form asks for them again)."""
+MAX_FORM_BYTES = 64 * 1024 * 1024
+"""The largest form post (papers included): refused before it is read, by its length."""
 
 
 def default_key_file(store: EventStore) -> Path:
@@ -113,6 +126,34 @@ def _secret(form: FormData, name: str) -> str:
     return value if isinstance(value, str) else ""
 
 
+def motion_threshold(state: State, act: str) -> Threshold:
+    kind = ActKind(act)
+    if kind is ActKind.FILL_VACANCY:
+        return state.bylaws.vacancies.threshold
+    return state.bylaws.threshold_for(kind)
+
+
+def needs(threshold: Threshold, state: State, present: int) -> str:
+    """What an act needs to pass, in words and (where the base is known) in votes: shown on
+    the motion and the consent before anyone votes or signs."""
+    base = {
+        "present": present,
+        "in-office": len(state.directors),
+        "authorized": state.authorized_seats,
+    }.get(threshold.base)
+    cite = f" ({threshold.citation})" if threshold.citation else ""
+    if base is None:
+        return f"{threshold.describe()}{cite}"
+    count = required_count(threshold.fraction, base)
+    return f"{count} of {base}: {threshold.describe()}{cite}"
+
+
+def _multiline(form: FormData, name: str) -> str:
+    """A textarea's text, its line ends made plain (browsers send CR LF)."""
+    value = form.get(name)
+    return value.replace("\r\n", "\n").strip() if isinstance(value, str) else ""
+
+
 def _text(form: FormData, name: str) -> str | None:
     value = form.get(name)
     if not isinstance(value, str) or not value.strip():
@@ -144,6 +185,8 @@ def create_portal_router(
     env.globals["status_label"] = {s.value: label for s, label in STATUS_LABEL.items()}
     env.globals["status_help"] = {s.value: text for s, text in STATUS_HELP.items()}
     env.filters["names"] = lambda ids, people: ", ".join(people.get(i, i) for i in ids)
+    env.filters["markdown"] = lambda text: Markup(markdown_html(text))  # raw HTML is off
+    env.filters["kib"] = lambda n: f"{max(1, round((n or 0) / 1024)):,} KiB"
     pages = Jinja2Templates(env=env)
     flash = _Flash()
     signing_key = key_file or default_key_file(board.store)
@@ -227,14 +270,27 @@ def create_portal_router(
         roles = who.account.roles(org)
         pending = board.pending(org)
         directors = sorted(state.directors)
-        consents = [
-            {
-                "id": consent,
-                "signers": signers,
-                "complete": bool(directors) and set(directors) <= set(signers),
-            }
-            for consent, signers in pending["consents"].items()
-        ]
+        circulated = {
+            e.event.consent: e for e in view.case.entries if isinstance(e.event, ConsentCirculated)
+        }
+        consent_rule = state.bylaws.written_consent
+        consents = []
+        for consent, signers in pending["consents"].items():
+            entry = circulated.get(consent)
+            event = entry.event if entry is not None else None
+            consents.append(
+                {
+                    "id": consent,
+                    "signers": signers,
+                    "complete": bool(directors) and set(directors) <= set(signers),
+                    "acts": [a.model_dump(mode="json") for a in event.acts]
+                    if isinstance(event, ConsentCirculated)
+                    else [],
+                    "by": event.by if isinstance(event, ConsentCirculated) else None,
+                    "at": human_time(entry.at, view.tz) if entry is not None else "",
+                    "needs": needs(consent_rule.threshold, state, len(directors)),
+                }
+            )
         present_at = {m["id"]: m["present"] for m in pending["meetings"]}
         offices = sorted(
             {o.office for o in view.case.charter.offices} | {o for o, _ in state.officers}
@@ -264,6 +320,14 @@ def create_portal_router(
             "meetings": pending["meetings"],
             "present_at": present_at,
             "motions": pending["motions"],
+            "needs": {
+                m["id"]: needs(
+                    motion_threshold(state, m["act"]["act"]),
+                    state,
+                    len(present_at.get(m["meeting"], ())),
+                )
+                for m in pending["motions"]
+            },
             "consents": consents,
             "acts": PORTAL_ACTS,
             "offices": offices,
@@ -290,6 +354,15 @@ def create_portal_router(
         if who is None:
             return message_page(
                 request, None, 401, "Log in first", "Your session has ended: log in again."
+            )
+        length = request.headers.get("content-length", "")
+        if not length.isdigit() or int(length) > MAX_FORM_BYTES:
+            return message_page(
+                request,
+                org,
+                413,
+                "Too large",
+                "a form with its papers may be at most 64 MiB (each paper at most 20 MiB)",
             )
         form = await request.form()
         if who.account.password_expired and request.url.path != "/account/password":
@@ -328,12 +401,13 @@ def create_portal_router(
                     request, org, who, back, 422, error={"what": name, "message": problem}
                 )
         try:
+            form = await run_in_threadpool(keep_uploads, org, form)
             result = await run_in_threadpool(call, form, who.account)
         except NeedsConfirmation as error:
             fields = [
                 (k, v)
                 for k, v in form.multi_items()
-                if k not in ("csrf", "confirm") and isinstance(v, str)
+                if k not in ("csrf", "confirm", *SECRETS) and isinstance(v, str)
             ]
             confirm = {
                 "what": what,
@@ -342,6 +416,8 @@ def create_portal_router(
                 "verdicts": error.extra.get("verdicts", []),
                 "action": request.url.path,
                 "fields": fields,
+                # a password is never echoed into a page: the confirmation asks for it again
+                "reauth": any(k in SECRETS for k, _ in form.multi_items()),
             }
             # 200, not the API's 409: the form was answered, with a question (and a browser
             # logs a 4xx page as a console error)
@@ -376,6 +452,19 @@ def create_portal_router(
             request, "portal.html", context | extra, org=org, page="portal", status_code=status
         )
 
+    def reauthenticate(account: Account, form: FormData) -> None:
+        """The signer's password again (and the current code where two-factor log-in is on)."""
+        password = _secret(form, "password")
+        if not password:
+            raise Refused(422, "password-needed", "enter your password to sign")
+        totp = _text(form, "totp")
+        try:
+            again = accounts.reauthenticate(account.id, password, totp)
+        except HashingBusy as error:
+            raise Refused(503, "busy", str(error)) from error
+        if not again:
+            raise Refused(403, "bad-credentials", "wrong password or two-factor code: not signed")
+
     def confirmed(form: FormData) -> bool:
         return form.get("confirm") == "true"
 
@@ -390,7 +479,42 @@ def create_portal_router(
             subject=subject(form),
             seats=int(seats) if seats and seats.isdigit() else None,
             description=_text(form, "description") or "",
+            minutes_of=_text(form, "minutes_of"),
+            text=_multiline(form, "text"),
+            documents=papers_of(form),
         )
+
+    def papers_of(form: FormData) -> list[schemas.DocumentIn]:
+        """The papers a form refers to: those uploaded with it (kept by :func:`keep_uploads`
+        before anything is decided) and those named by hash (a confirmation re-posts them)."""
+        return [
+            schemas.DocumentIn(sha256=sha)
+            for sha in dict.fromkeys(v for v in form.getlist("document") if isinstance(v, str))
+        ]
+
+    def keep_uploads(org: str, form: FormData) -> FormData:
+        """The form with each uploaded file kept as a paper and replaced by its hash: a
+        legally defective act asks for confirmation by re-posting the form's text fields, and
+        its papers must come with it."""
+        items: list[tuple[str, str]] = []
+        for key, value in form.multi_items():
+            if isinstance(value, str):
+                items.append((key, value))
+            elif key == "documents" and value.filename:
+                chunks = iter(lambda f=value.file: f.read(1 << 16), b"")
+                kept = papers.keep(board.store, org, chunks, value.filename)
+                items.append(("document", kept.sha256))
+        return FormData(items)
+
+    def agenda_of(form: FormData) -> list[schemas.AgendaItem]:
+        """One item per line of the agenda field; the papers uploaded with the call are the
+        board pack, an item of their own."""
+        titles = [line.strip() for line in _multiline(form, "agenda").splitlines()]
+        items = [schemas.AgendaItem(title=t) for t in titles if t]
+        docs = papers_of(form)
+        if docs:
+            items.append(schemas.AgendaItem(title="Board pack", documents=docs))
+        return items
 
     def when(org: str, text: str | None) -> dt.datetime | None:
         if text is None:
@@ -439,6 +563,8 @@ def create_portal_router(
                 type=_text(form, "type") or "special",
                 at=when(org, _text(form, "at")),
                 purpose=_text(form, "purpose") or "",
+                place=_text(form, "place") or "",
+                agenda=agenda_of(form),
             )
             return board.call_meeting(org, account, body)
 
@@ -531,6 +657,15 @@ def create_portal_router(
 
         return await act(request, org, f"Propose a motion at {meeting}", call)
 
+    @router.post("/orgs/{org}/portal/meetings/{meeting}/minutes", name="portal_keep_minutes")
+    async def keep_minutes(request: Request, org: str, meeting: str) -> Response:
+        def call(_form: FormData, _account: Account) -> dict[str, Any]:
+            text, _ = board.minutes(org, meeting)
+            kept = papers.keep(board.store, org, [text.encode()], f"minutes-{meeting}.md")
+            return {"paper": {"sha256": kept.sha256, "name": kept.name, "meeting": meeting}}
+
+        return await act(request, org, f"Keep the draft minutes of {meeting}", call)
+
     @router.post("/orgs/{org}/portal/motions/{motion}/votes", name="portal_vote")
     async def vote(request: Request, org: str, motion: str) -> Response:
         def call(form: FormData, account: Account) -> dict[str, Any]:
@@ -571,6 +706,7 @@ def create_portal_router(
     @router.post("/orgs/{org}/portal/consents/{consent}/signatures", name="portal_sign")
     async def sign(request: Request, org: str, consent: str) -> Response:
         def call(form: FormData, account: Account) -> dict[str, Any]:
+            reauthenticate(account, form)
             return board.sign(org, account, consent, schemas.Confirm(confirm=confirmed(form)))
 
         return await act(request, org, f"Sign {consent}", call)

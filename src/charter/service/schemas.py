@@ -96,12 +96,36 @@ class TransferAccount(Body):
     to: Annotated[str, StringConstraints(min_length=1, max_length=100)]
 
 
+Markdown = Annotated[str, StringConstraints(max_length=100_000)]
+"""A resolution's or an agenda item's text, in Markdown: rendered without raw HTML."""
+
+
+class DocumentIn(Body):
+    """A paper already uploaded (POST /api/orgs/{org}/documents), named by its SHA-256."""
+
+    sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = None
+
+
+Documents = Annotated[list[DocumentIn], Field(default_factory=list, max_length=20)]
+
+
+class AgendaItem(Body):
+    title: Annotated[str, StringConstraints(min_length=1, max_length=300)]
+    text: Markdown = ""
+    documents: Documents
+
+
 class CallMeeting(Body):
     meeting: Ident | None = None
     type: Literal["special", "regular"] = "special"
     at: When | None = Field(default=None, description="When it is to be held.")
     purpose: Text = ""
     remote: bool = True
+    place: Annotated[str, StringConstraints(max_length=500)] = Field(
+        default="", description="Where it is held, or the call's link."
+    )
+    agenda: list[AgendaItem] = Field(default_factory=list, max_length=50)
     called_by: list[Ident] | None = Field(
         default=None, max_length=100, description="Secretaries record a call made by others."
     )
@@ -151,6 +175,9 @@ class ActIn(Body):
     technology: Annotated[str, StringConstraints(max_length=200)] | None = None
     description: Text = ""
     amendment: AmendmentIn | None = None
+    minutes_of: Ident | None = None
+    text: Markdown = Field(default="", description="The resolution, word for word (Markdown).")
+    documents: Documents
 
 
 class ProposeMotion(ActIn):
@@ -163,6 +190,15 @@ class CastVote(Body):
 
 
 class Confirm(Body):
+    confirm: bool = False
+
+
+class SignConsent(Body):
+    """A signature: the password again (and the current code where two-factor log-in is on),
+    as a wet signature would need the signer's hand."""
+
+    password: Annotated[str, StringConstraints(min_length=1, max_length=1000)]
+    totp: Annotated[str, StringConstraints(max_length=10)] | None = None
     confirm: bool = False
 
 

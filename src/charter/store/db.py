@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import hashlib
 import json
 import logging
 import os
@@ -56,6 +57,7 @@ from sqlalchemy.pool import ConnectionPoolEntry
 from charter.located import disown_files, own_files
 from charter.store.canonical import canonical_event, entry_bytes
 from charter.store.checkpoint import Checkpoint, sign_checkpoint, utc_now
+from charter.store.documents import Kept, check_document
 from charter.store.merkle import EMPTY_ROOT, Frontier, MerkleTree, leaf_hash
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -85,6 +87,17 @@ events = sa.Table(
     sa.Column("payload", sa.Text, nullable=False),
     sa.Column("leaf_hash", sa.LargeBinary(32), nullable=False),
     sa.Column("tree_root", sa.LargeBinary(32), nullable=False),
+)
+documents = sa.Table(
+    "documents",
+    metadata,
+    sa.Column("org", sa.String(MAX_ORG_LENGTH), sa.ForeignKey("orgs.name"), primary_key=True),
+    sa.Column("sha256", sa.String(64), primary_key=True),
+    sa.Column("size", sa.BigInteger, nullable=False),
+    sa.Column("media_type", sa.String(100), nullable=False),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("stored_at", sa.String(32), nullable=False),
+    sa.Column("content", sa.LargeBinary, nullable=False),
 )
 checkpoints = sa.Table(
     "checkpoints",
@@ -589,6 +602,70 @@ class EventStore:
         self, org: str, old_size: int, new_size: int | None = None
     ) -> tuple[bytes, ...]:
         return self.merkle_tree(org, new_size).consistency_proof(old_size, new_size)
+
+    # -- documents -------------------------------------------------------------------------------
+
+    def put_document(self, org: str, data: bytes, name: str) -> Kept:
+        """Keep ``data`` for ``org`` (checked by :func:`check_document`) and say how it is kept.
+        The same bytes sent twice are kept once, under the name they were first sent with."""
+        _check_org(org)
+        kept = check_document(data, name)
+        with self._write() as connection:
+            self._insert_org(connection, org)
+            row = {
+                "org": org,
+                "sha256": kept.sha256,
+                "size": kept.size,
+                "media_type": kept.media_type,
+                "name": kept.name,
+                "stored_at": utc_now(),
+                "content": data,
+            }
+            insert = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
+            connection.execute(insert(documents).values(row).on_conflict_do_nothing())
+        found = self.documents_info(org, [kept.sha256]).get(kept.sha256)
+        return found or kept
+
+    def documents_info(self, org: str, shas: Iterable[str]) -> dict[str, Kept]:
+        """What is kept of each of ``shas`` for ``org`` (those not kept are absent)."""
+        wanted = sorted(set(shas))
+        if not wanted:
+            return {}
+        query = sa.select(
+            documents.c.sha256, documents.c.size, documents.c.media_type, documents.c.name
+        ).where(documents.c.org == org, documents.c.sha256.in_(wanted))
+        with self._read() as connection:
+            return {
+                row.sha256: Kept(
+                    sha256=row.sha256,
+                    size=int(row.size),
+                    media_type=row.media_type,
+                    name=row.name,
+                )
+                for row in connection.execute(query)
+            }
+
+    def document(self, org: str, sha256: str) -> tuple[Kept, bytes] | None:
+        """A kept paper and its bytes, exactly as stored (``charter verify`` hashes them)."""
+        query = sa.select(documents).where(documents.c.org == org, documents.c.sha256 == sha256)
+        with self._read() as connection:
+            row = connection.execute(query).one_or_none()
+        if row is None:
+            return None
+        kept = Kept(sha256=row.sha256, size=int(row.size), media_type=row.media_type, name=row.name)
+        return kept, bytes(row.content)
+
+    def document_hashes(self, org: str) -> Iterator[tuple[str, str]]:
+        """``(recorded sha256, sha256 of the stored bytes)`` of every paper kept for ``org``:
+        one row in memory at a time."""
+        query = (
+            sa.select(documents.c.sha256, documents.c.content)
+            .where(documents.c.org == org)
+            .order_by(documents.c.sha256)
+        )
+        with self._read() as connection:
+            for sha, content in connection.execution_options(yield_per=1).execute(query):
+                yield sha, hashlib.sha256(bytes(content)).hexdigest()
 
     # -- checkpoints -----------------------------------------------------------------------------
 

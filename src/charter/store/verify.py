@@ -18,6 +18,9 @@ What the evidence can tell, and how (docs/cli.md, "charter verify", is the refer
 - **witness**: a witness's co-signature on a checkpoint does not verify.
 - **unwitnessed** (only when witness coverage of the whole log is required): events beyond the
   largest checkpoint the trusted witnesses co-signed.
+- **document**: a paper the log refers to (by the SHA-256 of its bytes) is not kept, or a kept
+  paper's bytes no longer hash to the name it is kept under: what a director signed is not what
+  is on file.
 
 Once a row is out of place, later recorded tree heads depend on a leaf that is missing or moved,
 so tree heads are checked up to the first structural finding; leaves are checked for every row.
@@ -30,8 +33,9 @@ are reported as unwitnessed, and the witnessed size is the most the evidence can
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -41,6 +45,9 @@ from charter.store.checkpoint import Checkpoint
 from charter.store.db import EventStore, StoredEvent, TreeHead
 from charter.store.merkle import Frontier, MerkleTree, leaf_hash, tree_root, verify_consistency
 
+_DOCUMENT_REF = re.compile(r'"sha256":"([0-9a-f]{64})"')
+"""How a paper is named in a canonical payload (documents: [{"sha256": ...}]), whatever record
+refers to it: a motion, a consent, a meeting's agenda."""
 MAX_CANDIDATES = 64
 """How many other seqs a mismatching row is tried under, beyond seq - 1 and seq + 1."""
 PROGRESS_STEP = 5000
@@ -506,9 +513,17 @@ def verify_log(
     checks = [("#" + str(i + 1) + " in the store", c) for i, c in enumerate(store.checkpoints(org))]
     if checkpoint is not None:
         checks.append(("from the file", checkpoint))
-    return verify_events(
+    referenced: dict[str, int] = {}
+
+    def rows() -> Iterator[StoredEvent]:
+        for row in store.iter_events(org):
+            for sha in _DOCUMENT_REF.findall(row.payload):
+                referenced.setdefault(sha, row.seq)
+            yield row
+
+    report = verify_events(
         org,
-        store.iter_events(org),
+        rows(),
         head=store.tree_head(org) if store.has_org(org) else None,
         checkpoints=checks,
         trusted_key=trusted_key,
@@ -516,3 +531,36 @@ def verify_log(
         require_witnessed=require_witnessed,
         progress=progress,
     )
+    found = document_findings(referenced, store.document_hashes(org))
+    if not found:
+        return report
+    findings = sorted((*report.findings, *found), key=lambda f: (f.seq is None, f.seq or 0))
+    return replace(report, findings=tuple(findings))
+
+
+def document_findings(referenced: dict[str, int], kept: Iterable[tuple[str, str]]) -> list[Finding]:
+    """Findings about papers: ``referenced`` maps each SHA-256 the log names to the first seq
+    naming it; ``kept`` gives each stored paper's name and the hash of its bytes now."""
+    findings = []
+    present = set()
+    for sha, actual in kept:
+        present.add(sha)
+        if actual != sha:
+            findings.append(
+                Finding(
+                    kind="document",
+                    seq=referenced.get(sha),
+                    message=f"the paper kept as {sha[:16]}… has changed: its bytes hash to "
+                    f"{actual[:16]}…",
+                )
+            )
+    for sha, seq in referenced.items():
+        if sha not in present:
+            findings.append(
+                Finding(
+                    kind="document",
+                    seq=seq,
+                    message=f"the paper {sha[:16]}… that this event refers to is not kept",
+                )
+            )
+    return findings
