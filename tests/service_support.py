@@ -117,7 +117,14 @@ class Portal:
             sent = self.post("sec", f"/api/orgs/{org}/meetings/m1/notices", {"channel": "personal"})
             assert sent.status_code == 201, sent.json()
         self.clock.advance(hours=25)
-        opened = self.post("sec", f"/api/orgs/{org}/meetings/m1/open", {"present": list(present)})
+        # a meeting held as noticed with everyone present needs no confirmation: anything less
+        # is recorded only when confirmed (as the opening of a defective meeting is)
+        whole = notice and set(present) == set(DIRECTORS)
+        opened = self.post(
+            "sec",
+            f"/api/orgs/{org}/meetings/m1/open",
+            {"present": list(present), "confirm": not whole},
+        )
         assert opened.status_code == 201, opened.json()
         return "m1"
 

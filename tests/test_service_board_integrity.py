@@ -426,6 +426,6 @@ def test_open_meeting__the_portal_and_the_api_refuse_the_same_ids(
 
 def test_open_meeting__a_valid_id_opens_through_the_portal(portal: Portal) -> None:
     sec = Browser(portal, "sec")
-    opened = sec.post(f"{PORTAL}/meetings/board-1.a_b/open", present="ana")
+    opened = sec.post(f"{PORTAL}/meetings/board-1.a_b/open", present="ana", confirm="true")
     assert opened.status_code == 303
     assert records(portal)[-1]["event"]["meeting"] == "board-1.a_b"

@@ -90,7 +90,11 @@ def test_serve_demo__log_in_as_a_director_and_vote(tmp_path: Path) -> None:
             assert taylor.post(f"{org}/meetings", json={"meeting": "b1"}).status_code == 201
             notices = taylor.post(f"{org}/meetings/b1/notices", json={"channel": "phone"})
             assert notices.status_code == 201
-            assert taylor.post(f"{org}/meetings/b1/open", json={}).status_code == 201
+            alone = taylor.post(f"{org}/meetings/b1/open", json={})
+            assert alone.status_code == 409  # no quorum: opened only when confirmed
+            assert alone.json()["warnings"][0]["rule"] == "quorum"
+            opened = taylor.post(f"{org}/meetings/b1/open", json={"confirm": True})
+            assert opened.status_code == 201
             body = {
                 "id": "cfo",
                 "act": "appoint-officer",

@@ -190,6 +190,7 @@ def test_a_vote_is_judged_as_the_full_replay_judges_it(
             votes={p: Vote(v) for p, v in votes.items()},
             **spec,
             id=info.id,
+            proposed_by=info.proposed_by,
         )
         assert event == validated
         assert event.model_dump() == validated.model_dump()

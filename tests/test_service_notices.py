@@ -63,7 +63,15 @@ def test_notices__an_unnoticed_director_makes_the_meeting_void(
     portal.post("ana", "/api/orgs/acme/meetings", {"meeting": "m1"})
     portal.post("ana", "/api/orgs/acme/meetings/m1/notices")
     portal.clock.advance(hours=25)
-    portal.post("sec", "/api/orgs/acme/meetings/m1/open", {"present": ["ana", "ben", "cleo"]})
+    present = ["ana", "ben", "cleo"]
+    # opening it is itself recorded only when confirmed: every act there would be void
+    refused = portal.post("sec", "/api/orgs/acme/meetings/m1/open", {"present": present})
+    assert refused.status_code == 409
+    assert "eve (no notice recorded, absent)" in refused.json()["warnings"][0]["detail"]
+    opened = portal.post(
+        "sec", "/api/orgs/acme/meetings/m1/open", {"present": present, "confirm": True}
+    )
+    assert opened.status_code == 201
     portal.motion()
     warned = portal.post("ana", "/api/orgs/acme/motions/mo1/votes", {"vote": "for"})
     assert warned.status_code == 409

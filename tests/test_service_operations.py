@@ -178,8 +178,15 @@ def test_meeting__operations_on_a_meeting_not_open(portal: Portal) -> None:
     assert motion.json()["error"]["message"] == "meeting 'm1' has not been opened"
     unknown = portal.post("ana", "/api/orgs/acme/meetings/zz/join")
     assert unknown.status_code == 404
-    assert portal.post("sec", "/api/orgs/acme/meetings/m1/open").status_code == 201
-    assert portal.post("sec", "/api/orgs/acme/meetings/m1/open").status_code == 409
+    nobody = portal.post("sec", "/api/orgs/acme/meetings/m1/open")
+    assert nobody.status_code == 409  # nobody present: opened only when confirmed
+    assert nobody.json()["error"]["code"] == "confirm"
+    assert (
+        portal.post("sec", "/api/orgs/acme/meetings/m1/open", {"confirm": True}).status_code == 201
+    )
+    again = portal.post("sec", "/api/orgs/acme/meetings/m1/open", {"confirm": True})
+    assert again.status_code == 409
+    assert again.json()["error"]["code"] == "meeting-opened"
     assert portal.post("sec", "/api/orgs/acme/meetings/m1/close").status_code == 201
     after = portal.post("ben", "/api/orgs/acme/meetings/m1/join")
     assert after.status_code == 409
@@ -237,7 +244,8 @@ def test_written_consent__unanimous_signatures_adopt_the_act(portal: Portal) -> 
     unsigned = portal.post("eve", "/api/orgs/acme/consents/c1/signatures")
     assert unsigned.status_code == 422  # no password: not a signature
     wrong = portal.post("eve", "/api/orgs/acme/consents/c1/signatures", {"password": "x" * 12})
-    assert wrong.status_code == 403 and wrong.json()["error"]["code"] == "bad-credentials"
+    assert wrong.status_code == 403
+    assert wrong.json()["error"]["code"] == "bad-credentials"
     last = portal.post("eve", "/api/orgs/acme/consents/c1/signatures", signing(portal, "eve"))
     assert last.status_code == 201, last.json()
     assert [(v["id"], v["status"], v["form"]) for v in last.json()["verdicts"]] == [

@@ -49,7 +49,8 @@ def test_kept_once_by_content_and_read_back(store: EventStore) -> None:
     again = store.put_document("acme", PDF, "other-name.pdf")
     assert again == kept  # the same bytes: kept once, under the first name
     found = store.document("acme", kept.sha256)
-    assert found is not None and found[1] == PDF
+    assert found is not None
+    assert found[1] == PDF
     assert store.document("beta", kept.sha256) is None  # another organisation's papers
     assert store.documents_info("acme", [kept.sha256, "0" * 64]) == {kept.sha256: kept}
 
@@ -126,7 +127,9 @@ def test_any_bytes_are_kept_or_refused_never_crash(data: bytes, name: str) -> No
         return
     assert kept.sha256 == hashlib.sha256(data).hexdigest()
     assert kept.media_type == media_type_of(data[:4096], name)
-    assert "/" not in kept.name and "\n" not in kept.name and 0 < len(kept.name) <= 200
+    assert "/" not in kept.name
+    assert "\n" not in kept.name
+    assert 0 < len(kept.name) <= 200
 
 
 def _attack(store: EventStore, statement: str, params: dict[str, object]) -> None:

@@ -55,9 +55,9 @@ from charter.service.errors import LogInFirst, Refused, not_found, safe_next
 from charter.service.hot_route import HotRoute, hot_handler, serve_hot
 from charter.service.mail import Mailer, SmtpConfig
 from charter.service.minutes import minutes_response
+from charter.service.portal import MAX_FORM_BYTES
 from charter.service.token_cache import TokenCache, keep_vouching
 from charter.store.db import EventStore
-from charter.service.portal import MAX_FORM_BYTES
 from charter.store.documents import MAX_DOCUMENT_BYTES
 from charter.web.headers import SecurityHeaders, SelectiveGZip
 
@@ -296,7 +296,7 @@ class BodyLimit:
         send: Callable[[MutableMapping[str, Any]], Awaitable[None]],
         limit: int,
     ) -> None:
-        too_big = _error(413, "too-large", f"the request body is larger than {limit:,} bytes")
+        too_big = _error(413, "too-large", f"the request body is larger than {limit} bytes")
         await too_big(scope, receive, send)
 
 
@@ -696,6 +696,40 @@ def create_app(config: ServiceConfig, *, store: EventStore | None = None) -> Fas
     ) -> dict[str, Any]:
         """Close the vote: the tally becomes one journal motion event, with its verdict."""
         return board.close_motion(org, writer(who, org), motion, body)
+
+    # -- previews: what an act would be worth, before it is taken (nothing is recorded) ---------
+
+    @app.post("/api/orgs/{org}/preview/meetings", tags=["previews"])
+    def preview_call(org: OrgName, who: Auth, body: schemas.CallMeeting) -> dict[str, Any]:
+        """An act at the meeting as called (noticed now to every director, all present), under
+        the bylaws in force and every profile: who may call it, the time left for notice."""
+        return board.preview_call(org, writer(who, org), body)
+
+    @app.post("/api/orgs/{org}/preview/meetings/{meeting}/notices", tags=["previews"])
+    def preview_notices(
+        org: OrgName, meeting: Ident, who: Auth, body: schemas.SendNotices
+    ) -> dict[str, Any]:
+        """An act at the meeting after these notices (``left_out``: directors not noticed)."""
+        return board.preview_notices(org, writer(who, org), meeting, body)
+
+    @app.post("/api/orgs/{org}/preview/meetings/{meeting}/open", tags=["previews"])
+    def preview_open(
+        org: OrgName, meeting: Ident, who: Auth, body: schemas.OpenMeeting
+    ) -> dict[str, Any]:
+        """An act at the meeting opened now with those present: quorum, notice, the time."""
+        return board.preview_open(org, writer(who, org), meeting, body)
+
+    @app.post("/api/orgs/{org}/preview/meetings/{meeting}/motions", tags=["previews"])
+    def preview_propose(
+        org: OrgName, meeting: Ident, who: Auth, body: schemas.ProposeMotion
+    ) -> dict[str, Any]:
+        """The motion's verdict if every director present voted for it."""
+        return board.preview_propose(org, writer(who, org), meeting, body)
+
+    @app.post("/api/orgs/{org}/preview/motions/{motion}/close", tags=["previews"])
+    def preview_close(org: OrgName, motion: Ident, who: Auth) -> dict[str, Any]:
+        """The motion's verdict if the vote closed now."""
+        return board.preview_close(org, writer(who, org), motion)
 
     @app.post("/api/orgs/{org}/consents", tags=["consents"], status_code=201)
     def circulate(org: OrgName, who: Auth, body: schemas.CirculateConsent) -> dict[str, Any]:

@@ -67,7 +67,7 @@ from charter.power.board import board_power
 from charter.replay import Timeline, replay
 from charter.replay.engine import Verdict
 from charter.report.minutes import minutes_markdown
-from charter.service import papers, schemas
+from charter.service import papers, preview, schemas
 from charter.service.accounts import Account
 from charter.service.calendar import meeting_invitation
 from charter.service.commit_pipeline import CommitPipeline
@@ -85,6 +85,9 @@ _VOTE = {v.value: v for v in Vote}
 """A vote by its text: a dict look-up, where ``Vote(text)`` (the enum's call) costs as much as
 the rest of building a motion's tally for a board voting in full."""
 WRITERS = {"secretary", "admin"}
+UNSET = dt.timedelta(days=30)
+"""When a meeting's time is not set, a preview holds it this much later: after any notice
+period a profile asks for (the longest shipped is days, not weeks)."""
 
 
 def _check_ident(value: str, what: str) -> None:
@@ -491,6 +494,10 @@ class Board:
         *and committed* before the next is sent: when the SMTP server fails part-way the caller
         learns which were sent (they are in the log), and sending again sends only the rest (a
         director with an email notice of this meeting on record is not written to twice)."""
+        if not body.confirm:
+            with self.locked(org) as view:
+                judged = self._notices_judged(view, account, meeting, body, every_profile=False)
+            _confirm_or_refuse(judged, False, f"the notices of '{meeting}'")
         if body.channel != "email":
             with self.locked(org) as view:
                 _, to = self._notice_plan(view, account, meeting, body)
@@ -591,38 +598,217 @@ class Board:
         )
         return delivery
 
+    def _opening(
+        self, view: OrgView, account: Account, meeting: str, body: schemas.OpenMeeting
+    ) -> tuple[MeetingOpened, MeetingInfo | None]:
+        now = self.now(view)
+        info = view.meetings.get(meeting)
+        own = account.person(view.org)
+        if not account.roles(view.org) & WRITERS:
+            self._director(view, self._person(view, account, None), now, "open a meeting")
+        if info is not None and info.opened:
+            raise Refused(409, "meeting-opened", f"meeting '{meeting}' was already opened")
+        if info is None:
+            self._fresh_id(view, meeting, "meeting", view.ids)
+        present = list(body.present) if body.present is not None else ([own] if own else [])
+        for person in present:
+            self._known_person(view, person)
+        called = info is not None and info.called_by is not None
+        event = MeetingOpened(
+            kind="meeting-opened",
+            at=now,
+            meeting=meeting,
+            type=info.type if called and info else (body.type or "regular"),
+            called_by=info.called_by if called and info and info.called_by else "unknown",
+            remote=body.remote
+            if body.remote is not None
+            else (info.remote if info and info.remote is not None else "unknown"),
+            present=tuple(present),
+            notices="complete" if called else "unknown",
+        )
+        return event, info
+
+    def _opening_judged(
+        self,
+        view: OrgView,
+        event: MeetingOpened,
+        info: MeetingInfo | None,
+        *,
+        every_profile: bool,
+    ) -> list[preview.Judged]:
+        present = tuple(event.present) if isinstance(event.present, tuple) else ()
+        probe_at = event.at + dt.timedelta(microseconds=1)
+        judged = preview.judge_everywhere(
+            view.case,
+            view.size,
+            [(event, event.at)],
+            preview.ordinary_act(event.meeting, probe_at, present),
+            in_force=view.timeline.profile,
+            every_profile=every_profile,
+        )
+        early = _opened_early(view, event, info, present)
+        if early is None:
+            return judged
+        return [
+            replace(
+                j,
+                problems=(*j.problems, early),
+                status=preview.worst(j.status, Status.VOID),
+            )
+            for j in judged
+        ]
+
     def open_meeting(
         self, org: str, account: Account, meeting: str, body: schemas.OpenMeeting
     ) -> dict[str, Any]:
+        """Open the meeting; opening before the time noticed, without a quorum or with a
+        defect of notice is recorded only when confirmed."""
         with self.locked(org) as view:
-            now = self.now(view)
-            info = view.meetings.get(meeting)
-            own = account.person(org)
-            if not account.roles(org) & WRITERS:
-                self._director(view, self._person(view, account, None), now, "open a meeting")
-            if info is not None and info.opened:
-                raise Refused(409, "meeting-opened", f"meeting '{meeting}' was already opened")
-            if info is None:
-                self._fresh_id(view, meeting, "meeting", view.ids)
-            present = list(body.present) if body.present is not None else ([own] if own else [])
-            for person in present:
-                self._known_person(view, person)
-            called = info is not None and info.called_by is not None
-            event = MeetingOpened(
-                kind="meeting-opened",
-                at=now,
-                meeting=meeting,
-                type=info.type if called and info else (body.type or "regular"),
-                called_by=info.called_by if called and info and info.called_by else "unknown",
-                remote=body.remote
-                if body.remote is not None
-                else (info.remote if info and info.remote is not None else "unknown"),
-                present=tuple(present),
-                notices="complete" if called else "unknown",
-            )
+            event, info = self._opening(view, account, meeting, body)
+            judged = self._opening_judged(view, event, info, every_profile=False)
+            _confirm_or_refuse(judged, body.confirm, f"opening '{meeting}'")
             return self._decide(
-                view, account, [(event, now)], confirm=True, what="opening the meeting"
+                view, account, [(event, event.at)], confirm=True, what="opening the meeting"
             )
+
+    def preview_open(
+        self, org: str, account: Account, meeting: str, body: schemas.OpenMeeting
+    ) -> dict[str, Any]:
+        view = self.view(org)
+        event, info = self._opening(view, account, meeting, body)
+        judged = self._opening_judged(view, event, info, every_profile=True)
+        return _preview_json(view, judged, "an ordinary act at the meeting once opened so")
+
+    def _notices_judged(
+        self,
+        view: OrgView,
+        account: Account,
+        meeting: str,
+        body: schemas.SendNotices,
+        *,
+        every_profile: bool,
+    ) -> list[preview.Judged]:
+        """An act at the meeting, held at its time with the directors noticed present (those
+        left out are the ones a notice exists for: they are not there), after these notices
+        and those already given."""
+        info, to = self._notice_plan(view, account, meeting, body)
+        now = self.now(view)
+        # a meeting called without a time is judged as if held once any notice period ran
+        held = dt.datetime.fromisoformat(info.scheduled_at) if info.scheduled_at else now + UNSET
+        held = max(held, now + dt.timedelta(microseconds=1))
+        noticed = set(to) | {n["person"] for n in info.notices if not n.get("status")}
+        directors = sorted(self.state(view, now).directors & noticed)
+        events: list[tuple[Event, dt.datetime]] = [
+            (self._notice(view, account, meeting, p, body), now) for p in to
+        ]
+        opened = preview.opened_for_probe(
+            meeting,
+            held,
+            directors,
+            type=info.type,
+            called_by=info.called_by or "unknown",
+            notices="complete",
+        )
+        events.append((opened, held))
+        return preview.judge_everywhere(
+            view.case,
+            view.size,
+            events,
+            preview.ordinary_act(meeting, held + dt.timedelta(microseconds=1), directors),
+            in_force=view.timeline.profile,
+            every_profile=every_profile,
+        )
+
+    def preview_notices(
+        self, org: str, account: Account, meeting: str, body: schemas.SendNotices
+    ) -> dict[str, Any]:
+        view = self.view(org)
+        judged = self._notices_judged(view, account, meeting, body, every_profile=True)
+        _, to = self._notice_plan(view, account, meeting, body)
+        left_out = sorted(set(self.state(view, self.now(view)).directors) - set(to))
+        return _preview_json(
+            view,
+            judged,
+            "an act at the meeting at its time, after these notices, with the directors noticed "
+            "present",
+        ) | {"to": to, "left_out": left_out}
+
+    def preview_call(self, org: str, account: Account, body: schemas.CallMeeting) -> dict[str, Any]:
+        """The meeting as called, noticed now to every director by e-mail and held at its
+        time with all of them present: what the call itself decides (who may call it, the
+        time left for notice)."""
+        view = self.view(org)
+        now = self.now(view)
+        callers = tuple(body.called_by) if body.called_by else (account.person(org) or "unknown",)
+        held = body.at.astimezone(view.tz) if body.at else now + UNSET
+        held = max(held, now + dt.timedelta(microseconds=1))
+        directors = sorted(self.state(view, now).directors)
+        meeting = body.meeting or "preview-meeting"
+        notices: list[tuple[Event, dt.datetime]] = [
+            (
+                Notice(
+                    kind="notice",
+                    at=now,
+                    meeting=meeting,
+                    to=(p,),
+                    channel=Channel.EMAIL,
+                    by=account.person(org) or "unknown",
+                    purpose_stated=bool(body.purpose),
+                ),
+                now,
+            )
+            for p in directors
+        ]
+        opened = preview.opened_for_probe(
+            meeting,
+            held,
+            directors,
+            type=body.type,
+            called_by=tuple(c for c in callers if c != "unknown") or "unknown",
+            notices="complete",
+            remote=body.remote,
+        )
+        judged = preview.judge_everywhere(
+            view.case,
+            view.size,
+            [*notices, (opened, held)],
+            preview.ordinary_act(meeting, held + dt.timedelta(microseconds=1), directors),
+            in_force=view.timeline.profile,
+        )
+        return _preview_json(
+            view,
+            judged,
+            "an act at the meeting at its time, noticed now to every director, all present",
+        )
+
+    def preview_propose(
+        self, org: str, account: Account, meeting: str, body: schemas.ProposeMotion
+    ) -> dict[str, Any]:
+        view = self.view(org)
+        now = self.now(view)
+        info = self._meeting(view, meeting, open_=True)
+        spec = self._spec(view, body, body.id or "preview-probe")
+        probe = preview.proposed_act(spec, meeting, now, info.present)
+        judged = preview.judge_everywhere(
+            view.case, view.size, [], probe, in_force=view.timeline.profile, families=None
+        )
+        return _preview_json(view, judged, "the motion, if every director present votes for it")
+
+    def preview_close(self, org: str, account: Account, motion: str) -> dict[str, Any]:
+        view = self.view(org)
+        now = self.now(view)
+        state = self.state(view, now)
+        info = self._open_motion(view, motion)
+        meeting = self._meeting(view, info.meeting, open_=True)
+        votes = dict(info.votes)
+        for person in sorted(state.directors):
+            if person not in votes:
+                votes[person] = "abstain" if person in meeting.present else "absent"
+        event = self._motion_event(view, info, votes, now, "adopted")
+        judged = preview.judge_everywhere(
+            view.case, view.size, [], event, in_force=view.timeline.profile, families=None
+        )
+        return _preview_json(view, judged, "the motion, closed now with the votes cast so far")
 
     def close_meeting(self, org: str, account: Account, meeting: str) -> dict[str, Any]:
         with self.locked(org) as view:
@@ -1155,6 +1341,63 @@ class Board:
             "directors": sorted(state.directors),
             "acts": [p.to_json() for p in board_power(state, when, chosen)],
         }
+
+
+def _confirm_or_refuse(judged: Sequence[preview.Judged], confirm: bool, what: str) -> None:
+    """Refuse (409 confirm) what would make every act at the meeting defective under the
+    bylaws in force, unless the request confirms it."""
+    found = [
+        dict(p)
+        for j in judged
+        if j.in_force
+        for p in j.problems
+        if p["severity"] in ("void", "voidable", "failed")
+    ]
+    if found and not confirm:
+        raise NeedsConfirmation(
+            409,
+            "confirm",
+            f"{what}: every act at the meeting would be legally defective ("
+            + ", ".join(sorted({p["rule"] for p in found}))
+            + '): send "confirm": true to record it anyway',
+            warnings=found,
+            profiles=[j.to_json() for j in judged],
+        )
+
+
+def _preview_json(view: OrgView, judged: Sequence[preview.Judged], probe: str) -> dict[str, Any]:
+    return {
+        "recorded": [],
+        "probe": probe,
+        "in_force": view.timeline.profile,
+        "profiles": [j.to_json() for j in judged],
+    }
+
+
+def _opened_early(
+    view: OrgView, event: MeetingOpened, info: MeetingInfo | None, present: Sequence[str]
+) -> dict[str, Any] | None:
+    """Opening before the time the notices gave, with directors absent who were told that
+    time: their absence waives nothing (DGCL §229: attendance waives notice, absence does not)."""
+    if info is None or not info.scheduled_at:
+        return None
+    noticed = dt.datetime.fromisoformat(info.scheduled_at)
+    if event.at >= noticed - preview.EARLY_TOLERANCE:
+        return None
+    directors = view.timeline.directors_at(event.at, View.DE_FACTO)
+    absent = sorted(directors - set(present))
+    if not absent:
+        return None
+    local = noticed.astimezone(view.tz)
+    return {
+        "rule": "notice.time",
+        "severity": "void",
+        "detail": f"opened at {event.at.astimezone(view.tz):%Y-%m-%d %H:%M}, before the time "
+        f"noticed ({local:%Y-%m-%d %H:%M %Z}); absent: "
+        + ", ".join(view.name(p) for p in absent)
+        + ", who were told that time",
+        "citation": "DGCL §229 (attendance waives notice; absence does not)",
+    }
 
 
 def presides(state: State, person: str | None, present: Collection[str]) -> bool:

@@ -414,6 +414,7 @@ def create_portal_router(
                 "message": error.message,
                 "warnings": error.extra.get("warnings", []),
                 "verdicts": error.extra.get("verdicts", []),
+                "profiles": error.extra.get("profiles", []),
                 "action": request.url.path,
                 "fields": fields,
                 # a password is never echoed into a page: the confirmation asks for it again
@@ -506,6 +507,33 @@ def create_portal_router(
                 items.append(("document", kept.sha256))
         return FormData(items)
 
+    def calling_in(org: str, form: FormData) -> schemas.CallMeeting:
+        return schemas.CallMeeting(
+            meeting=_text(form, "meeting"),
+            type=_text(form, "type") or "special",
+            at=when(org, _text(form, "at")),
+            purpose=_text(form, "purpose") or "",
+            place=_text(form, "place") or "",
+            agenda=agenda_of(form),
+        )
+
+    def notices_in(form: FormData) -> schemas.SendNotices:
+        """The notices form: the channel, and the recipients ticked (all directors are ticked
+        by default; a form that names none is refused by the schema's rules below)."""
+        to = [p for p in form.getlist("to") if isinstance(p, str) and p]
+        if form.get("recipients") == "chosen" and not to:
+            raise Refused(422, "invalid", "tick the directors the notice goes to")
+        return schemas.SendNotices(
+            channel=_text(form, "channel") or "email",
+            purpose_stated=form.get("purpose_stated") == "true",
+            to=to or None,
+            confirm=confirmed(form),
+        )
+
+    def opening_in(form: FormData) -> schemas.OpenMeeting:
+        present = [p for p in form.getlist("present") if isinstance(p, str)]
+        return schemas.OpenMeeting(present=present or None, confirm=confirmed(form))
+
     def agenda_of(form: FormData) -> list[schemas.AgendaItem]:
         """One item per line of the agenda field; the papers uploaded with the call are the
         board pack, an item of their own."""
@@ -555,38 +583,95 @@ def create_portal_router(
     async def portal(request: Request, org: str, done: str | None = None) -> Response:
         return await member_page(request, org, done, portal_context, "portal")
 
+    # -- previews: what the form would make of every act at the meeting, before it is sent ----
+
+    async def previewed(
+        request: Request,
+        org: str,
+        what: str,
+        call: Callable[[FormData, Account], dict[str, Any]],
+    ) -> Response:
+        """The form's preview: a fragment for htmx (the table under the form), else the portal
+        page with the preview at its top (the "Check first" button works without script)."""
+        got = await posted(request, org)
+        if isinstance(got, Response):
+            return got
+        who, form = got
+        try:
+            member(who.account, org, write=True)
+            result = await run_in_threadpool(call, form, who.account)
+            found: dict[str, Any] = {"what": what} | result
+        except Refused as error:
+            found = {"what": what, "error": error.message}
+        except ValidationError as error:
+            found = {"what": what, "error": _first_error(error)}
+        if request.headers.get("hx-request") == "true":
+            view = await run_in_threadpool(board.view, org)
+            people = {x.id: x.name for x in view.case.charter.people}
+            context = {"preview": found, "people": people}
+            return render(request, "_portal_preview.html", context, org=org, page="")
+        context = await run_in_threadpool(portal_context, org, who)
+        return render(request, "portal.html", context | {"preview": found}, org=org, page="portal")
+
+    @router.post("/orgs/{org}/portal/preview/meetings", name="portal_preview_call")
+    async def preview_call(request: Request, org: str) -> Response:
+        def call(form: FormData, account: Account) -> dict[str, Any]:
+            return board.preview_call(org, account, calling_in(org, form))
+
+        return await previewed(request, org, "Calling the meeting", call)
+
+    @router.post(
+        "/orgs/{org}/portal/preview/meetings/{meeting}/notices", name="portal_preview_notices"
+    )
+    async def preview_notices(request: Request, org: str, meeting: str) -> Response:
+        def call(form: FormData, account: Account) -> dict[str, Any]:
+            return board.preview_notices(org, account, meeting, notices_in(form))
+
+        return await previewed(request, org, f"The notices of {meeting}", call)
+
+    @router.post("/orgs/{org}/portal/preview/meetings/{meeting}/open", name="portal_preview_open")
+    async def preview_open(request: Request, org: str, meeting: str) -> Response:
+        def call(form: FormData, account: Account) -> dict[str, Any]:
+            return board.preview_open(org, account, meeting, opening_in(form))
+
+        return await previewed(request, org, f"Opening {meeting}", call)
+
+    @router.post(
+        "/orgs/{org}/portal/preview/meetings/{meeting}/motions", name="portal_preview_propose"
+    )
+    async def preview_propose(request: Request, org: str, meeting: str) -> Response:
+        def call(form: FormData, account: Account) -> dict[str, Any]:
+            body = act_in(form, schemas.ProposeMotion, "motion")
+            assert isinstance(body, schemas.ProposeMotion)
+            return board.preview_propose(org, account, meeting, body)
+
+        return await previewed(request, org, f"The motion at {meeting}", call)
+
+    @router.post("/orgs/{org}/portal/preview/motions/{motion}/close", name="portal_preview_close")
+    async def preview_close(request: Request, org: str, motion: str) -> Response:
+        def call(_form: FormData, account: Account) -> dict[str, Any]:
+            return board.preview_close(org, account, motion)
+
+        return await previewed(request, org, f"Closing the vote on {motion}", call)
+
     @router.post("/orgs/{org}/portal/meetings", name="portal_call")
     async def call_meeting(request: Request, org: str) -> Response:
         def call(form: FormData, account: Account) -> dict[str, Any]:
-            body = schemas.CallMeeting(
-                meeting=_text(form, "meeting"),
-                type=_text(form, "type") or "special",
-                at=when(org, _text(form, "at")),
-                purpose=_text(form, "purpose") or "",
-                place=_text(form, "place") or "",
-                agenda=agenda_of(form),
-            )
-            return board.call_meeting(org, account, body)
+            return board.call_meeting(org, account, calling_in(org, form))
 
         return await act(request, org, "Call a meeting", call)
 
     @router.post("/orgs/{org}/portal/meetings/{meeting}/notices", name="portal_notices")
     async def notices(request: Request, org: str, meeting: str) -> Response:
         def call(form: FormData, account: Account) -> dict[str, Any]:
-            body = schemas.SendNotices(
-                channel=_text(form, "channel") or "email",
-                purpose_stated=form.get("purpose_stated") == "true",
-            )
-            return board.send_notices(org, account, meeting, body)
+            return board.send_notices(org, account, meeting, notices_in(form))
 
         return await act(request, org, f"Send the notices of {meeting}", call)
 
     @router.post("/orgs/{org}/portal/meetings/{meeting}/open", name="portal_open")
     async def open_meeting(request: Request, org: str, meeting: str) -> Response:
         def call(form: FormData, account: Account) -> dict[str, Any]:
-            present = [p for p in form.getlist("present") if isinstance(p, str)]
-            body = schemas.OpenMeeting(present=present or None)
-            return board.open_meeting(org, account, meeting, body)
+            return board.open_meeting(org, account, meeting, opening_in(form))
 
         return await act(request, org, f"Open {meeting}", call)
 

@@ -135,12 +135,14 @@ class SendNotices(Body):
     channel: Channel = "email"
     to: list[Ident] | None = Field(default=None, max_length=100)
     purpose_stated: bool = True
+    confirm: bool = False
 
 
 class OpenMeeting(Body):
     present: list[Ident] | None = Field(default=None, max_length=100)
     type: Literal["special", "regular"] | None = None
     remote: bool | None = None
+    confirm: bool = False
 
 
 class PersonRef(Body):
