@@ -45,29 +45,48 @@ def browser() -> Iterator[Any]:
 SHOTS = Path(__file__).resolve().parent.parent / "artifacts" / "screenshots"
 
 
-def _page(browser: Any, request: pytest.FixtureRequest, **context: Any) -> Iterator[Any]:
+WIDTHS = (1440, 375)
+"""Every browser test keeps what it saw last at a desktop's and a phone's width."""
+
+
+def watched_page(browser: Any, name: str, **context: Any) -> tuple[Any, Any, list[str]]:
+    """A page whose console errors and page errors are collected (a test fails on any)."""
     ctx = browser.new_context(**context)
     page = ctx.new_page()
     page.set_default_timeout(10_000)
     errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    yield page
+    page.on("console", lambda m: errors.append(f"{name}: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(f"{name}: {e}"))
+    return ctx, page, errors
+
+
+def keep_screenshots(page: Any, name: str) -> None:
+    """The page as it ends, at each of :data:`WIDTHS` (full page)."""
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{request.node.name}.png"), full_page=True)
+    size = page.viewport_size or {"width": 1440, "height": 900}
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": size["height"]})
+        page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
+    page.set_viewport_size(size)
+
+
+def _page(browser: Any, request: pytest.FixtureRequest, **context: Any) -> Iterator[Any]:
+    ctx, page, errors = watched_page(browser, request.node.name, **context)
+    yield page
+    keep_screenshots(page, request.node.name)
     ctx.close()
     assert not errors, f"console errors: {errors}"
 
 
 @pytest.fixture
 def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
-    yield from _page(browser, request, viewport={"width": 1280, "height": 900})
+    yield from _page(browser, request, viewport={"width": 1440, "height": 900})
 
 
 @pytest.fixture
 def nojs_page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
     yield from _page(
-        browser, request, viewport={"width": 1280, "height": 900}, java_script_enabled=False
+        browser, request, viewport={"width": 1440, "height": 900}, java_script_enabled=False
     )
 
 

@@ -85,9 +85,15 @@ def prepare_motion(page: Any, meeting_id: str, motion_id: str) -> None:
     meeting.get_by_role("button", name="Send notices").click()
     expect(result).to_contain_text(f"Recorded: Send the notices of {meeting_id}")
     expect(result.get_by_role("row", name=re.compile("^Bret Taylor"))).to_contain_text("given")
-    expect(meeting.get_by_label("Bret Taylor")).to_be_checked()
-    expect(meeting.get_by_label("Larry Summers")).not_to_be_checked()
+    present = meeting.get_by_role("group", name="Present")
+    expect(present.get_by_label("Bret Taylor")).to_be_checked()
+    expect(present.get_by_label("Larry Summers")).not_to_be_checked()
     meeting.get_by_role("button", name="Open the meeting").click()
+    # the chair alone is no quorum: the opening is recorded only when confirmed
+    confirm = page.locator("#confirm")
+    expect(confirm.get_by_role("heading")).to_have_text(f"Legally defective: Open {meeting_id}")
+    expect(confirm.locator("table.profiles")).to_contain_text("quorum not met")
+    confirm.get_by_role("button", name="Record it anyway").click()
     expect(result).to_contain_text(f"Recorded: Open {meeting_id}")
     expect(meeting).to_contain_text("Present: Bret Taylor.")
     meeting.get_by_label("Motion id (optional)").fill(motion_id)
@@ -139,7 +145,9 @@ def test_story__a_new_director_calls_votes_confirms_signs_and_audits(
     consent.get_by_role("button", name="Circulate").click()
     result = page.locator("#result")
     expect(result).to_contain_text("Consent consent-1 is circulating to the directors.")
-    page.locator("#consent-consent-1").get_by_role("button", name="Sign consent-1").click()
+    card = page.locator("#consent-consent-1")
+    card.get_by_label("Your password").fill(service[1]["taylor"])
+    card.get_by_role("button", name="Sign consent-1").click()
     expect(result).to_contain_text("Recorded: Sign consent-1")
     expect(page.locator("#consent-consent-1")).to_contain_text("Signed by Bret Taylor.")
 
@@ -166,7 +174,7 @@ def test_keyboard__tab_to_the_portal_and_fill_a_form_without_a_mouse(
     page.keyboard.press("Tab")  # the kind of meeting
     page.keyboard.press("Tab")  # the purpose
     page.keyboard.type("called from the keyboard")
-    for _ in range(10):  # past the date control's fields to the button
+    for _ in range(20):  # past the date control's fields, place, agenda and papers
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.textContent.trim()") == "Call the meeting":
             break
@@ -273,7 +281,7 @@ def test_live__another_directors_vote_appears_without_a_reload(
     assert taylor.post(f"{api}/meetings/live-1/notices", json={"channel": "phone"}).is_success
     opened = taylor.post(
         f"{api}/meetings/live-1/open",
-        json={"present": ["taylor", "summers", "dangelo"]},
+        json={"present": ["taylor", "summers", "dangelo"], "confirm": True},
     )
     assert opened.is_success, opened.text
     motion = {

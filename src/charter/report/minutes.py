@@ -290,7 +290,7 @@ def minutes_markdown(m: Minutes, *, drafted: dt.datetime | None = None) -> str:
             if item.text:
                 out += _para(item.text, "   ")
             for doc in item.documents:
-                out += _para(f"Paper: {_paper(doc)}", "   ")
+                out += _para(f"Paper: {_paper(doc)}", "   - ")
         out.append("")
 
     out += ["## Notice", ""]
@@ -346,7 +346,7 @@ def minutes_markdown(m: Minutes, *, drafted: dt.datetime | None = None) -> str:
         out.append("")
     for i, act in enumerate(m.acts, 1):
         motion = act.motion
-        out += [f"### {i}. {_act_title(m, motion)} ({motion.id or 'motion'})", ""]
+        out += [f"### {i}. {_act_title(m, motion)}, motion {motion.id or 'without an id'}", ""]
         if motion.proposed_by:
             out += _item(f"Proposed by {m.name(motion.proposed_by)}.")
         out += _item(f"Quorum when it was put: {_quorum(act.verdict)}.")

@@ -496,8 +496,15 @@ class Board:
         director with an email notice of this meeting on record is not written to twice)."""
         if not body.confirm:
             with self.locked(org) as view:
-                judged = self._notices_judged(view, account, meeting, body, every_profile=False)
-            _confirm_or_refuse(judged, False, f"the notices of '{meeting}'")
+                judged = self._notices_judged(view, account, meeting, body, every_profile=True)
+                info, to = self._notice_plan(view, account, meeting, body)
+                left_out = self._left_out(view, info, to)
+            _confirm_or_refuse(
+                judged,
+                False,
+                f"the notices of '{meeting}'",
+                also=_left_out_warning(view, left_out, judged),
+            )
         if body.channel != "email":
             with self.locked(org) as view:
                 _, to = self._notice_plan(view, account, meeting, body)
@@ -719,13 +726,19 @@ class Board:
             every_profile=every_profile,
         )
 
+    def _left_out(self, view: OrgView, info: MeetingInfo, to: Sequence[str]) -> list[str]:
+        """Directors now who would have no notice of the meeting: not in ``to``, and none given
+        before."""
+        given = {n["person"] for n in info.notices if not n.get("status")}
+        return sorted(set(self.state(view, self.now(view)).directors) - set(to) - given)
+
     def preview_notices(
         self, org: str, account: Account, meeting: str, body: schemas.SendNotices
     ) -> dict[str, Any]:
         view = self.view(org)
         judged = self._notices_judged(view, account, meeting, body, every_profile=True)
-        _, to = self._notice_plan(view, account, meeting, body)
-        left_out = sorted(set(self.state(view, self.now(view)).directors) - set(to))
+        info, to = self._notice_plan(view, account, meeting, body)
+        left_out = self._left_out(view, info, to)
         return _preview_json(
             view,
             judged,
@@ -1343,16 +1356,22 @@ class Board:
         }
 
 
-def _confirm_or_refuse(judged: Sequence[preview.Judged], confirm: bool, what: str) -> None:
+def _confirm_or_refuse(
+    judged: Sequence[preview.Judged],
+    confirm: bool,
+    what: str,
+    also: Sequence[dict[str, Any]] = (),
+) -> None:
     """Refuse (409 confirm) what would make every act at the meeting defective under the
-    bylaws in force, unless the request confirms it."""
+    bylaws in force (or what ``also`` says must be confirmed whatever the bylaws say), unless
+    the request confirms it."""
     found = [
         dict(p)
         for j in judged
         if j.in_force
         for p in j.problems
         if p["severity"] in ("void", "voidable", "failed")
-    ]
+    ] + list(also)
     if found and not confirm:
         raise NeedsConfirmation(
             409,
@@ -1363,6 +1382,28 @@ def _confirm_or_refuse(judged: Sequence[preview.Judged], confirm: bool, what: st
             warnings=found,
             profiles=[j.to_json() for j in judged],
         )
+
+
+def _left_out_warning(
+    view: OrgView, left_out: Sequence[str], judged: Sequence[preview.Judged]
+) -> list[dict[str, Any]]:
+    """Leaving a director out of a notice is confirmed, whatever the bylaws in force say: the
+    notice is what lets a director come and object (the November 2023 chair was not told),
+    and under other bylaws every act at the meeting would be void."""
+    if not left_out:
+        return []
+    elsewhere = [j.profile for j in judged if not j.in_force and j.status is Status.VOID]
+    worse = f"; void under {', '.join(elsewhere)}" if elsewhere else ""
+    return [
+        {
+            "rule": "notice.left-out",
+            "severity": "warning",
+            "detail": "no notice to "
+            + ", ".join(view.name(p) for p in left_out)
+            + f": a director not told of the meeting cannot come or object{worse}",
+            "citation": "DGCL §141(b), §229; Schroder v. Scotten, Dillon (Del. Ch. 1972)",
+        }
+    ]
 
 
 def _preview_json(view: OrgView, judged: Sequence[preview.Judged], probe: str) -> dict[str, Any]:

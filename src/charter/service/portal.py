@@ -508,8 +508,10 @@ def create_portal_router(
         return FormData(items)
 
     def calling_in(org: str, form: FormData) -> schemas.CallMeeting:
+        callers = [p for p in form.getlist("called_by") if isinstance(p, str) and p]
         return schemas.CallMeeting(
             meeting=_text(form, "meeting"),
+            called_by=callers or None,
             type=_text(form, "type") or "special",
             at=when(org, _text(form, "at")),
             purpose=_text(form, "purpose") or "",
