@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 import pyotp
 import pytest
+import segno
 from fastapi.testclient import TestClient
 
 from charter.store.verify import verify_log
@@ -482,6 +483,15 @@ def test_account_page__two_factor_set_up_and_required(portal: Portal) -> None:
     started = ben.post("/account/totp", password=portal.passwords["ben"])
     secret = re.search(r'id="totp-secret">([^<]+)<', started.text)
     assert secret is not None
+    # the QR code is the set-up link, module for module (segno draws the same path for it)
+    link = re.search(r"or the link <code>([^<]+)</code>", started.text)
+    assert link is not None
+    uri = html.unescape(link.group(1))
+    assert uri.startswith("otpauth://totp/")
+    assert f"secret={secret.group(1)}" in uri
+    drawn = re.search(r'<div class="qr"><svg[^>]*>.*?<path[^>]* d="([^"]+)"', started.text)
+    assert drawn is not None
+    assert drawn.group(1) in segno.make(uri, error="m").svg_inline(scale=5, border=4)
     wrong = "000000" if pyotp.TOTP(secret.group(1)).now() != "000000" else "111111"
     refused = ben.post("/account/totp/confirm", code=wrong)
     assert refused.status_code == 422

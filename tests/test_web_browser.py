@@ -226,3 +226,37 @@ def test_phone_width__no_horizontal_scroll(phone_page: Any, base_url: str, page_
     expect(phone_page.get_by_role("heading", level=1)).to_be_visible()
     width = phone_page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375, f"{page_name} is {width}px wide at 375px"
+
+
+# the smallest rendered size (CSS px) of any chart text on the page: its font size times the
+# scale its SVG is drawn at
+SMALLEST_TEXT = """() => Math.min(...[...document.querySelectorAll('svg.chart text')].map(t => {
+    const svg = t.ownerSVGElement;
+    const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    return parseFloat(getComputedStyle(t).fontSize) * scale;
+}))"""
+
+
+@pytest.mark.parametrize("page_name", ["structure", "money", "power"])
+def test_phone_width__chart_text_is_at_least_12px_and_its_figure_scrolls_by_keyboard(
+    phone_page: Any, base_url: str, page_name: str
+) -> None:
+    """issue 15: chart text at least 12 CSS px at 375 px width; a chart wider than the screen
+    scrolls inside its figure (which Tab reaches), never the page."""
+    page = phone_page
+    page.goto(f"{base_url}/orgs/{ORG}/{page_name}")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("svg.chart text").count() > 5
+    smallest = page.evaluate(SMALLEST_TEXT)
+    assert smallest >= 11.99, f"{page_name}: chart text drawn at {smallest:.1f}px"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    figure = page.locator("figure.diagram, figure.chart-box").first
+    assert figure.get_attribute("tabindex") == "0"
+    figure.focus()
+    before = figure.evaluate("f => f.scrollLeft")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    wider = figure.evaluate("f => f.scrollWidth > f.clientWidth")
+    if wider:  # the arrow keys scroll it (smoothly: wait for it)
+        scrolled = "document.querySelector('figure.diagram, figure.chart-box').scrollLeft"
+        page.wait_for_function(f"() => {scrolled} > {before}")

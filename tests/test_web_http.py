@@ -98,6 +98,33 @@ def test_timeline__every_act_is_listed_with_its_status_label(client: TestClient)
         assert f'class="badge st-{v.status.value}"' in summary
 
 
+def test_timeline__every_act_under_every_profile_side_by_side(client: TestClient) -> None:
+    """The headline at a glance: each act's status under each profile, as the engine gives it,
+    and the acts before the state (what a phone shows first)."""
+    page = client.get("/orgs/openai-2023/timeline").text
+    assert page.index('id="h-acts"') < page.index('id="h-state"')
+    table = re.search(r'<table class="compare">.*?</table>', page, re.S)
+    assert table is not None
+    rows = re.findall(
+        r"<tr( class=\"differ\")?>\s*<th scope=\"row\"><a href=\"#act-([^\"]+)\">", table.group(0)
+    )
+    header = re.findall(r'<th scope="col">([^<]+)</th>', table.group(0))[1:]
+    cells = re.findall(r"<tr[^>]*>\s*<th scope=\"row\">.*?</tr>", table.group(0), re.S)
+    case, _ = load_case(CASE)
+    assert case is not None
+    expected = {}
+    for name in header:
+        bylaws, _ = load_profile(name)
+        expected[name] = {v.id: v.status for v in replay(case, bylaws=bylaws).verdicts}
+    assert len(rows) == len(cells) == len(expected[header[0]])
+    for (differ, act), cell in zip(rows, cells, strict=True):
+        shown = re.findall(r'class="badge st-([a-z_]+)"', cell)
+        assert shown == [expected[name][act].value for name in header]
+        assert bool(differ) == (len(set(shown)) > 1)
+    removal = cells[[a for _, a in rows].index("remove-altman-ceo")]
+    assert re.findall(r'class="badge st-([a-z_]+)"', removal)[:2] == ["conditional", "void"]
+
+
 def test_timeline__act_parameter_opens_that_act_only(client: TestClient) -> None:
     r = client.get(f"/orgs/{ORG}/timeline", params={"act": "remove-brockman-chair"})
     assert re.search(r'id="act-remove-brockman-chair"\s+open', r.text)
@@ -126,7 +153,7 @@ def test_timeline__state_at_a_moment_matches_the_engine(
         f"/orgs/{ORG}/timeline",
         params={"profile": profile, "view": view.value, "at": "2023-11-17T12:30"},
     )
-    panel = r.text[r.text.index('id="h-state"') : r.text.index('id="h-acts"')]
+    panel = r.text[r.text.index('id="h-state"') :]  # after the acts (a phone shows them first)
     row = re.search(r"<th scope=\"row\">directors</th><td>(.*?)</td>", panel)
     assert row is not None
     shown = html.unescape(row.group(1))

@@ -56,6 +56,8 @@ from charter.service.hot_route import HotRoute, hot_handler, serve_hot
 from charter.service.mail import Mailer, SmtpConfig
 from charter.service.minutes import minutes_response
 from charter.service.portal import MAX_FORM_BYTES
+from charter.service.share_links import COOKIE as SHARE_COOKIE
+from charter.service.share_links import ShareLinks
 from charter.service.token_cache import TokenCache, keep_vouching
 from charter.store.db import EventStore
 from charter.store.documents import MAX_DOCUMENT_BYTES
@@ -337,6 +339,8 @@ def create_app(config: ServiceConfig, *, store: EventStore | None = None) -> Fas
         "'Authorization: Bearer <token>' from POST /api/tokens.",
     )
     app.state.store, app.state.accounts, app.state.board = store, accounts, board
+    shares = ShareLinks(store.engine)
+    app.state.share_links = shares
     app.state.tokens = tokens
     app.add_middleware(BodyLimit, limit=config.max_body_bytes, larger=PAPER_LIMITS)
     app.add_middleware(SelectiveGZip, minimum_size=1024)
@@ -617,6 +621,63 @@ def create_app(config: ServiceConfig, *, store: EventStore | None = None) -> Fas
 
     def writer(who: Principal, org: str) -> Account:
         return member(who, org, write=True)
+
+    # -- read-only share links (an admin's explicit, revocable choice) ---------------------------
+
+    def admin(who: Principal, org: str) -> Account:
+        account = member(who, org, write=True)
+        if "admin" not in account.roles(org):
+            raise Refused(403, "forbidden", f"only an admin of '{org}' manages share links")
+        return account
+
+    @app.post("/api/orgs/{org}/share-links", tags=["admin"], status_code=201)
+    def create_share_link(org: OrgName, who: Auth, body: schemas.ShareLinkIn) -> dict[str, Any]:
+        """A link that shows the organisation's Structure, Timeline, Money and Power pages to
+        anyone who has it, read-only, until it is revoked; the token is shown this once."""
+        account = admin(who, org)
+        if not board.store.has_org(org):
+            raise not_found("organisation", org)
+        link, token = shares.create(org, body.label, account.username)
+        return link.to_json() | {"url": f"/share/{token}"}
+
+    @app.get("/api/orgs/{org}/share-links", tags=["admin"])
+    def list_share_links(org: OrgName, who: Auth) -> dict[str, Any]:
+        admin(who, org)
+        return {"share_links": [link.to_json() for link in shares.listed(org)]}
+
+    @app.delete("/api/orgs/{org}/share-links/{link}", tags=["admin"])
+    def revoke_share_link(
+        org: OrgName, who: Auth, link: Annotated[str, PathParam(pattern=r"^[0-9a-f]{16}$")]
+    ) -> dict[str, Any]:
+        """Revoke a link: every page it opened stops showing at the next request."""
+        admin(who, org)
+        if not shares.revoke(org, link):
+            raise not_found("active share link", link)
+        return {"revoked": link}
+
+    @app.get("/share/{token}", include_in_schema=False)
+    def open_share_link(
+        token: Annotated[str, PathParam(min_length=8, max_length=100)],
+    ) -> Response:
+        """Open a share link: a cookie for that organisation's public pages, then its Structure."""
+        org = shares.resolve(token)
+        if org is None:
+            return HTMLResponse(
+                "<!doctype html><title>Link not valid</title><p>This link is not valid: it was "
+                "revoked or never existed. Ask whoever shared it.</p>",
+                status_code=404,
+            )
+        response = RedirectResponse(f"/orgs/{quote(org, safe='')}/structure", status_code=303)
+        response.set_cookie(
+            SHARE_COOKIE,
+            token,
+            max_age=30 * 24 * 3600,
+            httponly=True,
+            samesite="lax",
+            secure=config.secure_cookies,
+            path=f"/orgs/{org}",
+        )
+        return response
 
     @app.post("/api/orgs/{org}/meetings", tags=["meetings"], status_code=201)
     def call_meeting(org: OrgName, who: Auth, body: schemas.CallMeeting) -> dict[str, Any]:

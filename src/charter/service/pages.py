@@ -15,6 +15,8 @@ from charter.model.source import Diagnostic
 from charter.service.board import Board
 from charter.service.deps import principal
 from charter.service.errors import LogInFirst, Refused
+from charter.service.share_links import COOKIE as SHARE_COOKIE
+from charter.service.share_links import SHARED_PAGES, ShareLinks
 from charter.store.journal_io import waterfall_of
 from charter.web.source import WaterfallText
 
@@ -55,6 +57,10 @@ def page_access(request: Request) -> None:
     try:
         who = principal(request)
     except Refused as error:
+        if error.status == 401 and _shared(request):
+            request.state.account = None  # a reader by a share link: no account, no form
+            request.state.shared = True
+            return
         if error.code == "change-password" and "text/html" in request.headers.get("accept", ""):
             raise LogInFirst("/account", change_password=True) from error
         if error.status == 401 and "text/html" in request.headers.get("accept", ""):
@@ -66,3 +72,15 @@ def page_access(request: Request) -> None:
     org = request.path_params.get("org")
     if org is not None and not who.account.roles(str(org)):
         raise Refused(403, "forbidden", f"you have no role in organisation '{org}'")
+
+
+def _shared(request: Request) -> bool:
+    """Whether an active share link opens this page: one of the public pages of the
+    organisation the link names (checked on every request, so a revoked link opens nothing)."""
+    org = request.path_params.get("org")
+    page = request.url.path.rstrip("/").rsplit("/", 1)[-1]
+    if org is None or page not in SHARED_PAGES:
+        return False
+    token = request.cookies.get(SHARE_COOKIE, "")
+    links: ShareLinks = request.app.state.share_links
+    return bool(token) and links.resolve(token) == str(org)

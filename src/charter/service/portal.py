@@ -48,6 +48,7 @@ from charter.service import papers, schemas
 from charter.service.accounts import Account, Accounts, HashingBusy, same_secret
 from charter.service.board import WRITERS, Board, presides
 from charter.service.errors import NeedsConfirmation, Refused
+from charter.service.share_links import ShareLinks
 from charter.store.checkpoint import KeyFileError, load_or_create_key, load_public_key
 from charter.store.db import EventStore
 from charter.store.verify import verify_log
@@ -148,6 +149,23 @@ def needs(threshold: Threshold, state: State, present: int) -> str:
     return f"{count} of {base}: {threshold.describe()}{cite}"
 
 
+def totp_qr(uri: str) -> Markup:
+    """The ``otpauth://`` link as a QR code (SVG, drawn by segno) for an authenticator app's
+    camera: typing a 32-letter secret on a phone is where set-up fails."""
+    import io
+
+    import segno
+
+    out = io.BytesIO()
+    segno.make(uri, error="m").save(
+        out, kind="svg", scale=5, border=4, xmldecl=False, title="Two-factor set-up code", nl=False
+    )
+    svg = out.getvalue().decode()
+    return Markup(
+        svg.replace("<svg ", '<svg role="img" aria-label="QR code of the set-up link" ', 1)
+    )
+
+
 def _multiline(form: FormData, name: str) -> str:
     """A textarea's text, its line ends made plain (browsers send CR LF)."""
     value = form.get(name)
@@ -189,6 +207,7 @@ def create_portal_router(
     env.filters["kib"] = lambda n: f"{max(1, round((n or 0) / 1024)):,} KiB"
     pages = Jinja2Templates(env=env)
     flash = _Flash()
+    shares = ShareLinks(board.store.engine)
     signing_key = key_file or default_key_file(board.store)
 
     # -- who is asking ---------------------------------------------------------------------------
@@ -334,6 +353,9 @@ def create_portal_router(
             "channels": CHANNELS,
             "votes": VOTES,
             "smtp": board.mailer.config is not None,
+            "share_links": [link.to_json() for link in shares.listed(org)]
+            if "admin" in roles
+            else None,
             "my_positions": (["director"] if person in state.directors else [])
             + (["chair"] if person is not None and state.chair == person else [])
             + sorted(o for o, holder in state.officers if holder == person),
@@ -744,6 +766,29 @@ def create_portal_router(
 
         return await act(request, org, f"Propose a motion at {meeting}", call)
 
+    @router.post("/orgs/{org}/portal/share-links", name="portal_share")
+    async def share(request: Request, org: str) -> Response:
+        def call(form: FormData, account: Account) -> dict[str, Any]:
+            if "admin" not in account.roles(org):
+                raise Refused(403, "forbidden", f"only an admin of '{org}' shares its pages")
+            label = (_text(form, "label") or "shared")[:100]
+            link, token = shares.create(org, label, account.username)
+            base = str(request.base_url).rstrip("/")
+            return {"share": link.to_json() | {"url": f"{base}/share/{token}"}}
+
+        return await act(request, org, "Make a share link", call)
+
+    @router.post("/orgs/{org}/portal/share-links/{link}/revoke", name="portal_unshare")
+    async def unshare(request: Request, org: str, link: str) -> Response:
+        def call(_form: FormData, account: Account) -> dict[str, Any]:
+            if "admin" not in account.roles(org):
+                raise Refused(403, "forbidden", f"only an admin of '{org}' revokes share links")
+            if not shares.revoke(org, link):
+                raise Refused(404, "not-found", f"no active share link '{link}'")
+            return {"unshared": link}
+
+        return await act(request, org, "Revoke a share link", call)
+
     @router.post("/orgs/{org}/portal/meetings/{meeting}/minutes", name="portal_keep_minutes")
     async def keep_minutes(request: Request, org: str, meeting: str) -> Response:
         def call(_form: FormData, _account: Account) -> dict[str, Any]:
@@ -934,7 +979,8 @@ def create_portal_router(
                 return account_page(request, who, 403, error=error)
             secret = accounts.start_totp(who.account.id)
             uri = accounts.totp_uri(who.account.username, secret)
-            return account_page(request, who, totp_secret=secret, totp_uri=uri)
+            qr = totp_qr(uri)
+            return account_page(request, who, totp_secret=secret, totp_uri=uri, totp_qr=qr)
 
         return await account_form(request, answer)
 

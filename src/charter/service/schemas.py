@@ -224,3 +224,7 @@ class DeclareInterest(Body):
 class Announce(Body):
     text: Annotated[str, StringConstraints(min_length=1, max_length=5000)]
     by: Ident | None = None
+
+
+class ShareLinkIn(Body):
+    label: Annotated[str, StringConstraints(min_length=1, max_length=100)] = "shared"

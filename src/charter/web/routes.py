@@ -260,6 +260,26 @@ def create_router(
             assert isinstance(tl, Timeline)
         return tz, profiles, chosen, tl, errors
 
+    def compare_profiles(
+        org: str, case: Case, profiles: list[str], chosen: Timeline
+    ) -> dict[str, Any]:
+        """Each act's status under every profile, side by side: the headline of a case is often
+        that one act is void under one set of bylaws and valid or conditional under another."""
+        columns: list[tuple[str, dict[str, Status]]] = []
+        for name in profiles:
+            found = timeline_for(org, case, name)
+            if isinstance(found, Timeline):
+                columns.append((name, {v.id: v.status for v in found.verdicts}))
+        rows = [
+            {
+                "verdict": v,
+                "statuses": [column.get(v.id) for _, column in columns],
+                "differ": len({column.get(v.id) for _, column in columns}) > 1,
+            }
+            for v in chosen.verdicts
+        ]
+        return {"profiles": [name for name, _ in columns], "rows": rows}
+
     @router.get("/orgs/{org}/timeline", name="web_timeline", response_class=HTMLResponse)
     def timeline(
         request: Request,
@@ -287,8 +307,10 @@ def create_router(
         counts: dict[Status, int] = {}
         for v in tl.verdicts:
             counts[v.status] = counts.get(v.status, 0) + 1
+        compared = compare_profiles(org, case, profiles, tl)
         context = {
             "title": f"Timeline — {case.charter.title or org}",
+            "compared": compared,
             "case": case,
             "timeline": tl,
             "profiles": profiles,

@@ -12,6 +12,7 @@ from markupsafe import Markup
 
 #: Colours for parties and series; chosen to stay distinguishable for common colour-vision
 #: deficiencies (Okabe-Ito), and every series is also labelled in text.
+PHONE_TEXT_PX = 12.0
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 
 
@@ -40,6 +41,9 @@ class Svg:
     title: str
     desc: str = ""
     parts: list[str] = field(default_factory=list)
+    smallest: float = 16.0
+    """The smallest font size used (user units; 16 where no size is given): on a phone the
+    chart is drawn large enough for it to be :data:`PHONE_TEXT_PX` CSS pixels."""
 
     def add(self, raw: str) -> None:
         self.parts.append(raw)
@@ -57,6 +61,9 @@ class Svg:
         self.add(f"<circle {attrs(cx=cx, cy=cy, r=r, **kw)}/>")
 
     def text(self, x: float, y: float, text: str, **kw: object) -> None:
+        size = kw.get("font_size")
+        if isinstance(size, int | float):
+            self.smallest = min(self.smallest, float(size))
         self.add(f"<text {attrs(x=x, y=y, **kw)}>{escape(text)}</text>")
 
     def lines(
@@ -69,8 +76,13 @@ class Svg:
         return y
 
     def render(self, *, css_class: str = "chart") -> Markup:
+        # on a narrow screen a chart scaled to the screen's width would print its labels at a
+        # third of their size: it keeps a width at which its smallest text is 12 CSS px, and
+        # its figure scrolls (charter.css)
+        phone = self.width * max(1.0, PHONE_TEXT_PX / self.smallest)
         head = (
             f'<svg xmlns="http://www.w3.org/2000/svg" class="{css_class}" role="img" '
+            f'style="--phone-width: {phone:.0f}px" '
             f'viewBox="0 0 {self.width:.0f} {self.height:.0f}" '
             f'preserveAspectRatio="xMidYMin meet" aria-labelledby="{_id(self.title)}-t">'
             f'<title id="{_id(self.title)}-t">{escape(self.title)}</title>'
