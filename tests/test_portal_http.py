@@ -414,6 +414,24 @@ def test_audit__a_clean_log_verifies_and_a_secretary_signs_a_checkpoint(
     assert f"Covered by a valid checkpoint {head.size} events" in shown
     assert str(key) not in shown  # the key's path on the server is not shown to a secretary
     assert str(key) in text(Person(portal, "adm").client.get(AUDIT))
+    # the checkpoint can be kept elsewhere: downloaded as the file `charter checkpoint` writes
+    link = f"{AUDIT}/checkpoints/1.json"
+    assert f'href="{link}"' in signed.text
+    downloaded = ana.client.get(link)
+    assert downloaded.status_code == 200
+    assert downloaded.headers["content-disposition"].endswith('checkpoint-1.json"')
+    kept = tmp_path / "kept.json"
+    kept.write_bytes(downloaded.content)
+    from charter.store.checkpoint import read_checkpoint
+
+    loaded, problems = read_checkpoint(kept)
+    assert problems == []
+    assert loaded == saved
+    assert ana.client.get(f"{AUDIT}/checkpoints/2.json").status_code == 404
+    # who did what: every record, newest first, with its account, person and Merkle position
+    trail = text(ana.client.get(AUDIT))
+    assert f"Audit trail Position Recorded Who What Leaf hash {head.size} " in trail
+    assert "the organisation's charter, bylaws and starting state (imported)" in trail
 
 
 def test_audit__a_tampered_log_reports_each_finding_and_is_not_signed(portal: Portal) -> None:

@@ -110,7 +110,7 @@ def test_serve_demo__log_in_as_a_director_and_vote(tmp_path: Path) -> None:
             assert acts[0]["id"] == "remove-altman-ceo"
             assert acts[0]["status"] == "conditional"
         page = httpx.get(base + "/", timeout=5)
-        assert '<form method="post" action="/login">' in page.text
+        assert 'method="post" action="/login">' in page.text
     finally:
         server.terminate()
         server.wait(timeout=20)

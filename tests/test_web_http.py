@@ -382,3 +382,24 @@ def test_amount__nonsense_is_refused(typed: str) -> None:
     from charter.waterfall.money import parse_amount
 
     assert parse_amount(typed)[0] is None
+
+
+@pytest.mark.parametrize("page", ["money", "power"])
+def test_a_page_reads_the_waterfall_file_once_per_request(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch, page: str
+) -> None:
+    """The Money page used to parse the same file three times on its way (the spec, the model,
+    the report's names): once is enough, with the parsed file passed down."""
+    import charter.waterfall.load as wf_load
+
+    parsed: list[str] = []
+    real = wf_load.parse_yaml
+
+    def counted(path, text=None):  # type: ignore[no-untyped-def]
+        parsed.append(str(path))
+        return real(path, text)
+
+    monkeypatch.setattr(wf_load, "parse_yaml", counted)
+    answer = client.get(f"/orgs/{ORG}/{page}", params={"amount": "13B"})
+    assert answer.status_code == 200
+    assert len(parsed) == 1, parsed

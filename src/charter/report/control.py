@@ -19,7 +19,7 @@ from charter.model.case import Case
 from charter.model.source import Diagnostic
 from charter.model.state import State
 from charter.waterfall import Waterfall, compile_curves, marginal_split
-from charter.waterfall.load import load_waterfall, read_spec
+from charter.waterfall.load import build_waterfall, read_spec
 
 DEFAULT_AMOUNTS = (Fraction(10 * 10**9), Fraction(100 * 10**9), Fraction(500 * 10**9))
 
@@ -109,12 +109,12 @@ def load_for_report(
 ) -> tuple[LoadedWaterfall | None, list[Diagnostic]]:
     """The waterfall plus what the report needs from its file: each party's name and the charter
     entity it stands for."""
-    wf, diagnostics = load_waterfall(path, params, text=text)
-    if wf is None:
-        return None, diagnostics
-    spec, _, problems = read_spec(str(path), text)
+    spec, root, problems = read_spec(str(path), text)  # read once: the model and the names
     if spec is None:
         return None, problems
+    wf, diagnostics = build_waterfall(path, spec, root, params)
+    if wf is None:
+        return None, diagnostics
     parties = spec.parties or ()
     return LoadedWaterfall(
         waterfall=wf,

@@ -32,6 +32,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 from fastapi_offline import FastAPIOffline
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, select_autoescape
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -62,8 +63,10 @@ from charter.service.token_cache import TokenCache, keep_vouching
 from charter.store.db import EventStore
 from charter.store.documents import MAX_DOCUMENT_BYTES
 from charter.web.headers import SecurityHeaders, SelectiveGZip
+from charter.web.site import TEMPLATES_DIR
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+
 OrgName = Annotated[str, PathParam(min_length=1, max_length=200)]
 Username = Annotated[str, PathParam(min_length=1, max_length=100)]
 Ident = Annotated[
@@ -313,7 +316,19 @@ def create_app(config: ServiceConfig, *, store: EventStore | None = None) -> Fas
     board = Board(store, clock=config.clock, mailer=mailer, linger_s=config.lock_linger_s)
     name_limiter = RateLimiter(config.login_attempts, config.login_window_s)
     address_limiter = RateLimiter(config.login_attempts_per_address, config.login_window_s)
-    templates = Jinja2Templates(directory=str(TEMPLATES))
+    # one look for every page, the log-in page included: the service's templates extend the web
+    # UI's base (reached as web/base.html)
+    templates = Jinja2Templates(
+        env=Environment(
+            loader=ChoiceLoader(
+                [
+                    FileSystemLoader(str(TEMPLATES)),
+                    PrefixLoader({"web": FileSystemLoader(str(TEMPLATES_DIR))}),
+                ]
+            ),
+            autoescape=select_autoescape(default=True),
+        )
+    )
 
     tokens = TokenCache(config.token_cache_s)
 
@@ -978,6 +993,14 @@ def create_app(config: ServiceConfig, *, store: EventStore | None = None) -> Fas
     key_file = Path(config.key_file) if config.key_file else None
     app.include_router(create_portal_router(board, accounts, templates, key_file=key_file))
 
+    def page_frame(request: Request) -> dict[str, Any]:
+        """What the web UI's base template needs of a page that belongs to no organisation."""
+        return {
+            "org": None,
+            "nav": [],
+            "static": lambda f: str(request.url_for("web_static", name=f)),
+        }
+
     def login_page(
         request: Request, status: int = 200, error: str | None = None, next_path: str = "/"
     ) -> Response:
@@ -990,7 +1013,7 @@ def create_app(config: ServiceConfig, *, store: EventStore | None = None) -> Fas
             "orgs": [],
             "login_csrf": token,
             "next": safe_next(next_path),
-        }
+        } | page_frame(request)
         if error is not None:
             context["error"] = error
         response = templates.TemplateResponse(request, "index.html", context, status_code=status)
@@ -1016,6 +1039,7 @@ def create_app(config: ServiceConfig, *, store: EventStore | None = None) -> Fas
         if safe_next(next) != "/":
             return RedirectResponse(safe_next(next), status_code=303)
         account, csrf = found
+        request.state.account, request.state.csrf = account, csrf  # the log-out button
         mine = {m.org for m in account.memberships}
         orgs = [o for o in board.orgs() if o in mine]
         context: dict[str, Any] = {
@@ -1024,7 +1048,7 @@ def create_app(config: ServiceConfig, *, store: EventStore | None = None) -> Fas
             "csrf": csrf,
             "orgs": orgs,
             "inboxes": [board.inbox(o, account) for o in orgs if account.person(o)],
-        }
+        } | page_frame(request)
         return templates.TemplateResponse(request, "index.html", context)
 
     @app.post("/login", include_in_schema=False)

@@ -29,7 +29,6 @@ from dataclasses import replace
 from typing import Any, TypeVar
 
 from charter.load.case import sort_entries
-from charter.load.profiles import load_profile, shipped_profiles
 from charter.model.case import Case, Entry
 from charter.model.floors import judge_amendment
 from charter.model.journal import (
@@ -55,26 +54,24 @@ from charter.model.kinds import (
     NEEDS_PERSON,
     ActKind,
     Channel,
-    Outcome,
-    Severity,
     Status,
     View,
     Vote,
 )
 from charter.model.source import Source
 from charter.model.state import State
-from charter.power.board import board_power
 from charter.replay import Timeline, replay
 from charter.replay.engine import Verdict
-from charter.report.minutes import minutes_markdown
 from charter.service import papers, preview, schemas
 from charter.service.accounts import Account
+from charter.service.board_previews import UNSET, BoardPreviews
+from charter.service.board_reads import BoardReads
 from charter.service.calendar import meeting_invitation
 from charter.service.commit_pipeline import CommitPipeline
 from charter.service.errors import NeedsConfirmation, Refused, not_found
 from charter.service.mail import Delivery, Mailer
-from charter.service.minutes import draft
 from charter.service.org_view import MeetingInfo, MotionInfo, OrgView
+from charter.service.verdicts import defects, verdict_json
 from charter.store.db import EventStore
 from charter.store.journal_io import SERVICE, event_record
 
@@ -85,9 +82,6 @@ _VOTE = {v.value: v for v in Vote}
 """A vote by its text: a dict look-up, where ``Vote(text)`` (the enum's call) costs as much as
 the rest of building a motion's tally for a board voting in full."""
 WRITERS = {"secretary", "admin"}
-UNSET = dt.timedelta(days=30)
-"""When a meeting's time is not set, a preview holds it this much later: after any notice
-period a profile asks for (the longest shipped is days, not weeks)."""
 
 
 def _check_ident(value: str, what: str) -> None:
@@ -98,28 +92,7 @@ def _check_ident(value: str, what: str) -> None:
         raise Refused(422, "invalid", f"{what} id: {problem}")
 
 
-def _verdict_json(v: Verdict) -> dict[str, Any]:
-    data = v.to_json()
-    data["failed_rules"] = [c.rule for c in v.checks if c.outcome is Outcome.FAILED]
-    return data
-
-
-def defects(v: Verdict, *, final: bool = True) -> list[dict[str, Any]]:
-    """The failed checks that make an act legally defective.  Before a motion closes a failing
-    threshold only means not enough votes *yet*; it is not a defect of the vote.  A warning is
-    not a defect: the act stands (a notice shortfall waived by attendance, say), and the
-    verdict returned says it."""
-    out = []
-    for c in v.checks:
-        if c.outcome is not Outcome.FAILED or c.severity is Severity.WARNING:
-            continue
-        if c.rule.startswith("threshold.") and (not final or v.status is Status.FAILED):
-            continue
-        out.append(c.to_json())
-    return out
-
-
-class Board:
+class Board(BoardReads, BoardPreviews):
     """The operations on every organisation of one store.  Thread-safe: each decides under its
     organisation's lock (:class:`CommitPipeline`), which also makes what it records durable."""
 
@@ -360,7 +333,7 @@ class Board:
         # that is where it stands, not a defect of this signature
         final = [v for v in verdicts if v.declared != "not adopted"]
         found = [d for v in final for d in defects(v)]
-        body = {"verdicts": [_verdict_json(v) for v in final]}
+        body = {"verdicts": [verdict_json(v) for v in final]}
         if found and not confirm:
             raise NeedsConfirmation(
                 409,
@@ -678,14 +651,6 @@ class Board:
                 view, account, [(event, event.at)], confirm=True, what="opening the meeting"
             )
 
-    def preview_open(
-        self, org: str, account: Account, meeting: str, body: schemas.OpenMeeting
-    ) -> dict[str, Any]:
-        view = self.view(org)
-        event, info = self._opening(view, account, meeting, body)
-        judged = self._opening_judged(view, event, info, every_profile=True)
-        return _preview_json(view, judged, "an ordinary act at the meeting once opened so")
-
     def _notices_judged(
         self,
         view: OrgView,
@@ -731,97 +696,6 @@ class Board:
         before."""
         given = {n["person"] for n in info.notices if not n.get("status")}
         return sorted(set(self.state(view, self.now(view)).directors) - set(to) - given)
-
-    def preview_notices(
-        self, org: str, account: Account, meeting: str, body: schemas.SendNotices
-    ) -> dict[str, Any]:
-        view = self.view(org)
-        judged = self._notices_judged(view, account, meeting, body, every_profile=True)
-        info, to = self._notice_plan(view, account, meeting, body)
-        left_out = self._left_out(view, info, to)
-        return _preview_json(
-            view,
-            judged,
-            "an act at the meeting at its time, after these notices, with the directors noticed "
-            "present",
-        ) | {"to": to, "left_out": left_out}
-
-    def preview_call(self, org: str, account: Account, body: schemas.CallMeeting) -> dict[str, Any]:
-        """The meeting as called, noticed now to every director by e-mail and held at its
-        time with all of them present: what the call itself decides (who may call it, the
-        time left for notice)."""
-        view = self.view(org)
-        now = self.now(view)
-        callers = tuple(body.called_by) if body.called_by else (account.person(org) or "unknown",)
-        held = body.at.astimezone(view.tz) if body.at else now + UNSET
-        held = max(held, now + dt.timedelta(microseconds=1))
-        directors = sorted(self.state(view, now).directors)
-        meeting = body.meeting or "preview-meeting"
-        notices: list[tuple[Event, dt.datetime]] = [
-            (
-                Notice(
-                    kind="notice",
-                    at=now,
-                    meeting=meeting,
-                    to=(p,),
-                    channel=Channel.EMAIL,
-                    by=account.person(org) or "unknown",
-                    purpose_stated=bool(body.purpose),
-                ),
-                now,
-            )
-            for p in directors
-        ]
-        opened = preview.opened_for_probe(
-            meeting,
-            held,
-            directors,
-            type=body.type,
-            called_by=tuple(c for c in callers if c != "unknown") or "unknown",
-            notices="complete",
-            remote=body.remote,
-        )
-        judged = preview.judge_everywhere(
-            view.case,
-            view.size,
-            [*notices, (opened, held)],
-            preview.ordinary_act(meeting, held + dt.timedelta(microseconds=1), directors),
-            in_force=view.timeline.profile,
-        )
-        return _preview_json(
-            view,
-            judged,
-            "an act at the meeting at its time, noticed now to every director, all present",
-        )
-
-    def preview_propose(
-        self, org: str, account: Account, meeting: str, body: schemas.ProposeMotion
-    ) -> dict[str, Any]:
-        view = self.view(org)
-        now = self.now(view)
-        info = self._meeting(view, meeting, open_=True)
-        spec = self._spec(view, body, body.id or "preview-probe")
-        probe = preview.proposed_act(spec, meeting, now, info.present)
-        judged = preview.judge_everywhere(
-            view.case, view.size, [], probe, in_force=view.timeline.profile, families=None
-        )
-        return _preview_json(view, judged, "the motion, if every director present votes for it")
-
-    def preview_close(self, org: str, account: Account, motion: str) -> dict[str, Any]:
-        view = self.view(org)
-        now = self.now(view)
-        state = self.state(view, now)
-        info = self._open_motion(view, motion)
-        meeting = self._meeting(view, info.meeting, open_=True)
-        votes = dict(info.votes)
-        for person in sorted(state.directors):
-            if person not in votes:
-                votes[person] = "abstain" if person in meeting.present else "absent"
-        event = self._motion_event(view, info, votes, now, "adopted")
-        judged = preview.judge_everywhere(
-            view.case, view.size, [], event, in_force=view.timeline.profile, families=None
-        )
-        return _preview_json(view, judged, "the motion, closed now with the votes cast so far")
 
     def close_meeting(self, org: str, account: Account, meeting: str) -> dict[str, Any]:
         with self.locked(org) as view:
@@ -989,7 +863,7 @@ class Board:
         event = self._motion_event(view, info, votes, now, "adopted")
         verdicts = self._judge(view, event, now)
         found = [d for v in verdicts for d in defects(v, final=False)]
-        provisional = [_verdict_json(v) for v in verdicts]
+        provisional = [verdict_json(v) for v in verdicts]
         if found and not body.confirm:
             raise NeedsConfirmation(
                 409,
@@ -1222,139 +1096,6 @@ class Board:
             raise
         return {"recorded": seqs, "person": person, "from": moved_from, "to": to}
 
-    # -- reads -----------------------------------------------------------------------------------
-
-    def acts(self, org: str, bylaws: str | None) -> dict[str, Any]:
-        view = self.view(org)
-        timeline = view.timeline
-        if bylaws is not None:
-            profile = view.case.profiles.get(bylaws)
-            if profile is None and bylaws in shipped_profiles():
-                profile, _ = load_profile(bylaws)
-            if profile is None:
-                known = sorted(set(shipped_profiles()) | set(view.case.profiles))
-                raise Refused(
-                    422,
-                    "unknown-profile",
-                    f"unknown bylaws profile '{bylaws}' (known: {', '.join(known)})",
-                )
-            timeline = replay(view.case, bylaws=profile)
-        return {
-            "org": org,
-            "profile": timeline.profile,
-            "acts": [_verdict_json(v) for v in timeline.verdicts],
-        }
-
-    def state_json(self, org: str, at: dt.datetime | None, view_kind: View) -> dict[str, Any]:
-        view = self.view(org)
-        when = (
-            self.now(view)
-            if at is None
-            else (at if at.tzinfo is not None else at.replace(tzinfo=view.tz))
-        )
-        data = view.timeline.state_at(when, view_kind).to_json()
-        data["view"] = view_kind.value
-        data["profile"] = view.timeline.profile
-        return data
-
-    def pending(self, org: str) -> dict[str, Any]:
-        view = self.view(org)
-        return {
-            "org": org,
-            "meetings": [m.to_json() for m in view.meetings.values()],
-            "motions": [m.to_json() for m in view.motions.values()],
-            "consents": {c: list(s) for c, s in view.consents.items()},
-        }
-
-    def inbox(self, org: str, account: Account) -> dict[str, Any]:
-        """What waits for this account's person in ``org``, and what was decided lately: the
-        meetings called or open that they have not joined, the open motions they have not voted
-        on, the consents circulating they have not signed; then the last acts with their
-        verdicts.  A deadline is shown where the record has one (a meeting's time); consents
-        and votes have none in the record."""
-        view = self.view(org)
-        now = self.now(view)
-        person = account.person(org)
-        state = self.state(view, now)
-        todo: list[dict[str, Any]] = []
-        if person is not None and person in state.directors:
-            for m in view.meetings.values():
-                if not m.closed and person not in m.present:
-                    todo.append(
-                        {
-                            "kind": "attend",
-                            "id": m.id,
-                            "what": f"{m.type} meeting {m.id}",
-                            "purpose": m.purpose,
-                            "when": m.scheduled_at,
-                        }
-                    )
-            for motion in view.motions.values():
-                if not motion.closed and person not in motion.votes:
-                    spec = motion.spec
-                    subject = spec.get("subject") or {}
-                    who = view.name(subject["person"]) if subject.get("person") else None
-                    office = subject.get("office")
-                    about = " ".join(
-                        str(x)
-                        for x in (spec.get("act"), who, f"as {office}" if office else "")
-                        if x
-                    )
-                    todo.append(
-                        {
-                            "kind": "vote",
-                            "id": motion.id,
-                            "what": about,
-                            "meeting": motion.meeting,
-                            "when": None,
-                        }
-                    )
-            for consent, signers in view.consents.items():
-                complete = bool(state.directors) and state.directors <= set(signers)
-                if not complete and person not in signers:
-                    what = f"written consent {consent}"
-                    todo.append({"kind": "sign", "id": consent, "what": what, "when": None})
-        decided = [
-            {
-                "id": v.id,
-                "kind": v.kind.value,
-                "status": v.status.value,
-                "declared": v.declared,
-                "at": v.at.isoformat(),
-            }
-            for v in reversed(view.timeline.verdicts[-5:])
-        ]
-        return {"org": org, "person": person, "todo": todo, "decided": decided}
-
-    def minutes(self, org: str, meeting: str) -> tuple[str, str]:
-        """The draft minutes of ``meeting`` (Markdown) and their title."""
-        view = self.view(org)
-        drafted = draft(view, meeting)
-        text = minutes_markdown(drafted, drafted=self.now(view))
-        return text, f"Minutes of {meeting}: {drafted.org_title}"
-
-    def journal(self, org: str) -> str:
-        from charter.load.canonical import format_entries
-
-        view = self.view(org)
-        return format_entries(view.case.name, view.case.entries)
-
-    def power(self, org: str, at: dt.datetime | None, acts: Sequence[ActKind]) -> dict[str, Any]:
-        view = self.view(org)
-        when = (
-            self.now(view)
-            if at is None
-            else (at if at.tzinfo is not None else at.replace(tzinfo=view.tz))
-        )
-        state = view.timeline.state_at(when, View.DE_JURE)
-        chosen = list(acts) or [ActKind.REMOVE_OFFICER, ActKind.REMOVE_DIRECTOR]
-        return {
-            "org": org,
-            "at": when.isoformat(),
-            "directors": sorted(state.directors),
-            "acts": [p.to_json() for p in board_power(state, when, chosen)],
-        }
-
 
 def _confirm_or_refuse(
     judged: Sequence[preview.Judged],
@@ -1404,15 +1145,6 @@ def _left_out_warning(
             "citation": "DGCL §141(b), §229; Schroder v. Scotten, Dillon (Del. Ch. 1972)",
         }
     ]
-
-
-def _preview_json(view: OrgView, judged: Sequence[preview.Judged], probe: str) -> dict[str, Any]:
-    return {
-        "recorded": [],
-        "probe": probe,
-        "in_force": view.timeline.profile,
-        "profiles": [j.to_json() for j in judged],
-    }
 
 
 def _opened_early(

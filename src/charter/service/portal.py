@@ -49,10 +49,11 @@ from charter.service.accounts import Account, Accounts, HashingBusy, same_secret
 from charter.service.board import WRITERS, Board, presides
 from charter.service.errors import NeedsConfirmation, Refused
 from charter.service.share_links import ShareLinks
+from charter.service.trail import PAGE, trail
 from charter.store.checkpoint import KeyFileError, load_or_create_key, load_public_key
 from charter.store.db import EventStore
 from charter.store.verify import verify_log
-from charter.web.routes import PAGES, TEMPLATES_DIR, NavLink
+from charter.web.site import PAGES, TEMPLATES_DIR, NavLink
 from charter.web.timeline import STATUS_HELP, STATUS_LABEL
 
 PORTAL_NAV: tuple[NavLink, ...] = (
@@ -353,7 +354,16 @@ def create_portal_router(
             "channels": CHANNELS,
             "votes": VOTES,
             "smtp": board.mailer.config is not None,
-            "share_links": [link.to_json() for link in shares.listed(org)]
+            "share_links": [
+                link.to_json()
+                | {
+                    "created_at": human_time(dt.datetime.fromisoformat(link.created_at), view.tz),
+                    "revoked_at": human_time(dt.datetime.fromisoformat(link.revoked_at), view.tz)
+                    if link.revoked_at
+                    else None,
+                }
+                for link in shares.listed(org)
+            ]
             if "admin" in roles
             else None,
             "my_positions": (["director"] if person in state.directors else [])
@@ -859,9 +869,27 @@ def create_portal_router(
             raise Refused(404, "not-found", f"no organisation '{org}'")
         key = trusted_key()
         report = verify_log(board.store, org, trusted_key=key)
-        checks = list(reversed(report.checkpoints))
+        # each stored checkpoint with its number in the store ("#3 in the store"): its download
+        checks = [
+            {
+                "checkpoint": c.checkpoint,
+                "ok": c.ok,
+                "number": int(c.origin[1:].split()[0]) if c.origin.startswith("#") else None,
+            }
+            for c in reversed(report.checkpoints)
+        ]
         roles = who.account.roles(org)
+        try:  # a log that no longer replays (tampered) is still shown, by ids and in UTC
+            view = board.view(org)
+            names = {p.id: p.name or p.id for p in view.case.charter.people}
+            tz: dt.tzinfo = view.tz
+        except Refused:
+            names, tz = {}, dt.UTC
+        first = max(1, report.size - PAGE + 1)
+        rows = [r for r in board.store.iter_events(org) if r.seq >= first] if report.size else []
         return {
+            "trail": list(reversed(trail(rows, names, tz))),
+            "trail_from": first,
             "title": f"Audit — {org}",
             "account": who.account,
             "csrf": who.csrf,
@@ -874,6 +902,28 @@ def create_portal_router(
             "key_known": key is not None,
             "can_sign": bool(roles & WRITERS),
         }
+
+    @router.get("/orgs/{org}/audit/checkpoints/{number}.json", name="audit_checkpoint")
+    async def checkpoint_file(request: Request, org: str, number: int) -> Response:
+        """A stored checkpoint as the file ``charter checkpoint --out`` writes: keep a copy
+        elsewhere, and ``charter verify --checkpoint FILE`` checks the log against it."""
+        who = session(request)
+        if who is None:
+            return to_log_in(request)
+        try:
+            member(who.account, org)
+        except Refused as error:
+            return message_page(request, None, error.status, "Not available", error.message)
+        kept = await run_in_threadpool(board.store.checkpoints, org)
+        if not 1 <= number <= len(kept):
+            return message_page(request, org, 404, "No such checkpoint", f"no checkpoint #{number}")
+        return Response(
+            kept[number - 1].to_text(),
+            media_type="application/json",
+            headers={
+                "Content-Disposition": f'attachment; filename="{org}-checkpoint-{number}.json"'
+            },
+        )
 
     @router.get("/orgs/{org}/audit", name="audit_page", response_class=HTMLResponse)
     async def audit(request: Request, org: str, done: str | None = None) -> Response:

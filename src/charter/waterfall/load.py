@@ -86,6 +86,14 @@ def load_waterfall(
     spec, root, errors = read_spec(path, text)
     if spec is None:
         return None, errors
+    return build_waterfall(path, spec, root, params)
+
+
+def build_waterfall(
+    path: str | Path, spec: WaterfallSpec, root: Any, params: Mapping[str, str] | None = None
+) -> tuple[Waterfall | None, list[Diagnostic]]:
+    """The model of a file :func:`read_spec` has read, with ``params`` overrides: a caller that
+    needs the spec too (a page, a report) reads the file once, not once for each."""
     params = dict(params or {})
     name = str(path)
     diags = [

@@ -93,12 +93,12 @@ def _str(value: object) -> str:
 def explore(wf_text: WaterfallText, query: Mapping[str, str], amount: Fraction) -> Explorer:
     """Everything the Money page shows at ``amount`` with the parameters given in ``query``."""
     from charter.waterfall import compile_curves, evaluate, largest_remainder, marginal_split
-    from charter.waterfall.load import load_waterfall, read_spec
+    from charter.waterfall.load import build_waterfall, read_spec
     from charter.waterfall.money import parse_amount
 
     if wf_text.errors:
         return _broken(wf_text.label, list(wf_text.errors), amount)
-    spec, _, errors = read_spec(wf_text.label, wf_text.text)
+    spec, root, errors = read_spec(wf_text.label, wf_text.text)  # once per request
     if spec is None:
         return _broken(wf_text.label, errors, amount)
     party_specs = list(spec.parties or ())
@@ -124,7 +124,7 @@ def explore(wf_text: WaterfallText, query: Mapping[str, str], amount: Fraction) 
                 choices=choices,
             )
         )
-    wf, diagnostics = load_waterfall(wf_text.label, overrides, text=wf_text.text)
+    wf, diagnostics = build_waterfall(wf_text.label, spec, root, overrides)
     names = {p.id: p.name or p.id for p in party_specs}
     if wf is None:
         return Explorer(
