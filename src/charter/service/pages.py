@@ -54,6 +54,8 @@ class StoreCaseSource:
 def page_access(request: Request) -> None:
     """Pages need a log-in; a page about an organisation needs a role in it.  A browser without
     a session is sent to the log-in page and back here after (not shown a JSON error)."""
+    if request.url.path.startswith("/static/web/"):
+        return  # the style sheet and htmx: the log-in page needs them before anyone logs in
     try:
         who = principal(request)
     except Refused as error:
