@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
+from charter.cli.common import working
 from charter.load.case import CHARTER_FILE, load_case, load_charter, load_journal_file
 from charter.load.confine import OutsideMode, outside_reason
 from charter.load.profiles import load_profile
@@ -26,10 +27,11 @@ Checker = Callable[[Path], list[Diagnostic]]
 def _case(path: Path, outside: OutsideMode = "refuse") -> list[Diagnostic]:
     """The case's charter, journals and profile, the replay, and the waterfall file it names:
     every file of the case, so that ``check`` passing means each of them loads."""
-    case, diagnostics = load_case(path, outside=outside)
-    if case is None:
-        return diagnostics
-    found = list(replay(case).diagnostics)
+    with working(f"Checking {path}"):
+        case, diagnostics = load_case(path, outside=outside)
+        if case is None:
+            return diagnostics
+        found = list(replay(case).diagnostics)
     if case.charter.waterfall is not None:
         waterfall = Path(case.root) / case.charter.waterfall
         if outside == "read" or outside_reason(case.root, case.charter.waterfall) is None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 from typing import Annotated, Any, NoReturn
 
 import typer
@@ -28,6 +30,38 @@ AllowOutsideOpt = Annotated[
 
 console = FittingConsole(highlight=False, width=terminal_width(sys.stdout))
 err_console = FittingConsole(stderr=True, highlight=False, width=terminal_width(sys.stderr))
+SLOW_S = 2.0
+"""Work that takes longer than this shows a progress bar (on a terminal's stderr only)."""
+
+
+@contextlib.contextmanager
+def working(what: str, *, after: float = SLOW_S, force: bool = False) -> Iterator[None]:
+    """A progress bar for work that takes more than ``after`` seconds (loading and judging a
+    large journal): on standard error, only where it is a terminal (never in piped output or a
+    test's captured output, unless ``force``), and gone when the work ends."""
+    if not (force or err_console.is_terminal):
+        yield
+        return
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    progress = Progress(
+        SpinnerColumn(),
+        TextColumn(what),
+        BarColumn(),  # pulses: the work does not know its own length
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    )
+    progress.add_task(what, total=None)
+    timer = threading.Timer(after, progress.start)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+        if progress.live.is_started:
+            progress.stop()
 
 
 def print_diagnostics(diagnostics: Sequence[Diagnostic]) -> None:

@@ -20,6 +20,7 @@ from charter.cli.common import (
     print_diagnostics,
     print_json,
     usage,
+    working,
 )
 from charter.cli.common import parse_time as _parse_time
 from charter.load.canonical import format_entries
@@ -64,9 +65,13 @@ def load_or_exit(
             usage(f"no such file: {path}", "--with takes a journal file")
     if bylaws is not None:
         bylaws = _profile_ref(bylaws, case_dir)
-    case, diagnostics = load_case(
-        case_dir, bylaws=bylaws, extra=extra or [], outside="read" if allow_outside else "refuse"
-    )
+    with working(f"Reading {case_dir}"):
+        case, diagnostics = load_case(
+            case_dir,
+            bylaws=bylaws,
+            extra=extra or [],
+            outside="read" if allow_outside else "refuse",
+        )
     if case is None:
         fail(diagnostics)
     return case
@@ -90,7 +95,8 @@ def _profile_ref(ref: str, case_dir: Path) -> str:
 
 
 def replay_or_exit(case: Case) -> Timeline:
-    timeline = replay(case)
+    with working(f"Judging {len(case.entries):,} events"):
+        timeline = replay(case)
     if timeline.diagnostics:
         fail(list(timeline.diagnostics))
     return timeline

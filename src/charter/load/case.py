@@ -12,9 +12,20 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from pydantic import ValidationError
+
 from charter.load.confine import OutsideMode, outside_error
+from charter.load.fast_journal import PlainData, fast_journal
 from charter.load.profiles import load_profile
-from charter.located import did_you_mean, locate, parse_mapping, validate
+from charter.located import (
+    FAST_PARSE_CHARS,
+    MAX_FILE_BYTES,
+    did_you_mean,
+    locate,
+    parse_mapping,
+    read_text,
+    validate,
+)
 from charter.model.bylaws import Bylaws
 from charter.model.case import Case, Entry
 from charter.model.charter import CharterFile
@@ -36,6 +47,9 @@ from charter.model.source import Diagnostic, Source
 from charter.model.unknown import is_unknown
 
 CHARTER_FILE = "charter.yaml"
+_WITH_MEETING = frozenset(
+    {"notice", "meeting-opened", "meeting-closed", "joined", "left", "objection", "motion"}
+)
 
 
 def _err(source: Source, message: str, hint: str | None = None) -> Diagnostic:
@@ -207,9 +221,52 @@ def _aware(value: dt.datetime | dt.date, tz: dt.tzinfo) -> dt.datetime:
     return value
 
 
+def _fast_entries(
+    path: Path, file_index: int, tz: dt.tzinfo, hypothetical: bool
+) -> tuple[list[Entry], Any, list[Diagnostic]] | None:
+    """A large journal that is valid, read by :mod:`charter.load.fast_journal`; None for any
+    other file, which the exact path reads (and locates every error of)."""
+    label = str(path)
+    text, _ = read_text(path)
+    if text is None or not FAST_PARSE_CHARS < len(text) <= MAX_FILE_BYTES:
+        return None
+    fast = fast_journal(text)
+    del text
+    if fast is None:
+        return None
+    try:
+        model = JournalFile.model_validate(fast.data)
+    except ValidationError:
+        return None
+    entries: list[Entry] = []
+    previous: dt.datetime | None = None
+    for i, (event, (line, column)) in enumerate(zip(model.events, fast.starts, strict=True)):
+        at = _aware(event.at, tz)
+        if previous is not None and at < previous:
+            return None  # an error: the exact path reports it, located
+        previous = at
+        entries.append(
+            Entry(
+                event=event,
+                at=at,
+                source=Source(path=label, line=line, column=column),
+                file_index=file_index,
+                position=i,
+                hypothetical=hypothetical,
+            )
+        )
+    return entries, fast.data, []
+
+
 def load_journal_file(
-    path: Path, file_index: int, tz: dt.tzinfo, *, hypothetical: bool = False
+    path: Path, file_index: int, tz: dt.tzinfo, *, hypothetical: bool = False, fast: bool = True
 ) -> tuple[list[Entry], Any, list[Diagnostic]]:
+    """A journal file's entries (with where each event was written) and its data.  ``fast``:
+    a large valid file is read by the compiled parser (see :mod:`charter.load.fast_journal`)."""
+    if fast:
+        loaded = _fast_entries(path, file_index, tz, hypothetical)
+        if loaded is not None:
+            return loaded
     label = str(path)
     parsed = parse_mapping(path, "a journal", "events:")
     if parsed.errors:
@@ -437,7 +494,8 @@ def _check_journal(
                 )
             else:
                 ids[ident] = where
-        meeting_ref = getattr(ev, "meeting", None)
+        # asked of the kinds that have it: pydantic answers a missing attribute slowly
+        meeting_ref = ev.meeting if ev.kind in _WITH_MEETING else None  # type: ignore[union-attr]
         needs_meeting = ev.kind in ("joined", "left", "objection", "meeting-closed") or (
             isinstance(ev, Motion) and ev.form in ("meeting", "unknown") and ev.meeting
         )
@@ -622,6 +680,7 @@ def load_case(
     bylaws: str | None = None,
     extra: Sequence[str | Path] = (),
     outside: OutsideMode = "refuse",
+    fast: bool = True,
 ) -> tuple[Case | None, list[Diagnostic]]:
     """Load ``case_dir/charter.yaml``, its journal files, then ``extra`` (what-if) files.
 
@@ -683,7 +742,9 @@ def load_case(
             files.append((root / name, False))
     files += [(Path(x), True) for x in extra]
     for index, (path, hypothetical) in enumerate(files):
-        loaded, data, errs = load_journal_file(path, index, tz, hypothetical=hypothetical)
+        loaded, data, errs = load_journal_file(
+            path, index, tz, hypothetical=hypothetical, fast=fast
+        )
         diagnostics.extend(errs)
         entries.extend(loaded)
         datas[str(path)] = data
@@ -691,6 +752,10 @@ def load_case(
         return None, diagnostics
     profiles: dict[str, Bylaws] = {ref: profile}
     diagnostics.extend(_check_journal(entries, datas, charter, profile, profiles, root, confine))
+    if diagnostics and any(isinstance(d, PlainData) for d in datas.values()):
+        # a fast-read file knows where its events begin, not where each key was written: the
+        # exact path reads the case again, so every error is located to the column
+        return load_case(case_dir, bylaws=bylaws, extra=extra, outside=outside, fast=False)
     if diagnostics:
         return None, diagnostics
     case = Case(
