@@ -4,6 +4,7 @@ own answers to the same request, never typed in by hand."""
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import os
 import re
@@ -157,7 +158,7 @@ def test_forms__call_notice_open_propose_vote_close_as_the_api_decides(portal: P
     assert str(called.url).startswith("http://testserver/orgs/acme/portal?done=")
     assert section(called, "result").startswith("Recorded: Call a meeting")
     assert "Meeting m1 (special) is called." in section(called, "result")
-    assert "Called by Ana, for 2026-02-03T10:00:00+00:00; purpose: ceo." in text(called)
+    assert "Called by Ana, for 2026-02-03 10:00 UTC; purpose: ceo." in text(called)
 
     noticed = sec.submit(f"{PORTAL}/meetings/m1/notices", channel="personal")
     result = section(noticed, "result")
@@ -410,7 +411,8 @@ def test_audit__a_clean_log_verifies_and_a_secretary_signs_a_checkpoint(
     result = section(signed, "result")
     assert f"Signed a checkpoint of {head.size} events, root {head.root.hex()}" in result
     shown = text(signed)
-    assert f"Latest: {head.size} events signed {saved.timestamp}, ✓ signature valid" in shown
+    stamp = dt.datetime.fromisoformat(saved.timestamp).strftime("%Y-%m-%d %H:%M UTC")
+    assert f"Latest: {head.size} events signed {stamp}, ✓ signature valid" in shown
     assert f"Covered by a valid checkpoint {head.size} events" in shown
     assert str(key) not in shown  # the key's path on the server is not shown to a secretary
     assert str(key) in text(Person(portal, "adm").client.get(AUDIT))

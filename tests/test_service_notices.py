@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -90,3 +92,36 @@ def test_notices__after_the_meeting_opened_is_409(tmp_path: Path) -> None:
     late = portal.post("sec", "/api/orgs/acme/meetings/m1/notices", {"channel": "phone"})
     assert late.status_code == 409
     assert late.json()["error"]["message"] == "meeting 'm1' is already open"
+
+
+def test_notices__carry_the_agenda_its_papers_and_the_time_as_people_write_it(
+    tmp_path: Path, sink: SmtpSink
+) -> None:
+    portal = make_portal(tmp_path, smtp=SmtpConfig(host="127.0.0.1", port=sink.port))
+    pack = portal.as_("sec").post(
+        "/api/orgs/acme/documents?name=pack.pdf", content=b"%PDF-1.4\n%%EOF\n"
+    )
+    sha = pack.json()["sha256"]
+    body = {
+        "meeting": "m1",
+        "purpose": "the CEO",
+        "at": "2026-02-10T15:30:00+00:00",
+        "place": "https://video.example/m1",
+        "agenda": [{"title": "Minutes"}, {"title": "The CEO", "documents": [{"sha256": sha}]}],
+    }
+    assert portal.post("ana", "/api/orgs/acme/meetings", body).status_code == 201
+    sent = portal.post("ana", "/api/orgs/acme/meetings/m1/notices", {"to": list(DIRECTORS[:-1])})
+    assert sent.status_code == 409  # eve left out: confirmed only
+    sent = portal.post("ana", "/api/orgs/acme/meetings/m1/notices")
+    assert sent.status_code == 201, sent.json()
+    raw = next(m for to, m in sink.messages if to == ["ben@acme.test"])
+    message = email.message_from_string(raw, policy=email.policy.default)
+    part = message.get_body(preferencelist=("plain",))
+    assert part is not None
+    text = part.get_content()
+    assert "Dear Ben," in text
+    assert "called by Ana for 2026-02-10 15:30 UTC." in text
+    assert "Place or call link: https://video.example/m1" in text
+    assert "1. Minutes" in text
+    assert "2. The CEO" in text
+    assert f"paper: pack.pdf (SHA-256 {sha})" in text

@@ -101,3 +101,28 @@ def test_an_admin_shares_and_revokes_from_the_portal(portal: Portal) -> None:
     director = TestClient(portal.app)
     form_login(director, "ana", portal.passwords["ana"])
     assert "Read-only share links" not in director.get("/orgs/acme/portal").text
+
+
+def test_the_api_reads_the_audit_trail_and_each_checkpoint(portal: Portal, tmp_path: Path) -> None:
+    """What the Audit page shows, for scripts: the verification, the trail, the checkpoints."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from charter.store.checkpoint import read_checkpoint
+
+    portal.meeting()
+    audit = portal.as_("obs").get("/api/orgs/acme/audit").json()
+    size = portal.store.tree_head("acme").size
+    assert audit["ok"] is True
+    assert audit["size"] == size
+    assert [t["seq"] for t in audit["trail"]][:2] == [size, size - 1]
+    assert audit["trail"][-1]["what"].startswith("the organisation's charter")
+    opened = next(t for t in audit["trail"] if t["what"] == "meeting opened: m1")
+    assert opened["who"].startswith("sec")
+    assert portal.as_("obs").get("/api/orgs/acme/checkpoints/1").status_code == 404
+    signed = portal.store.checkpoint("acme", Ed25519PrivateKey.generate())
+    got = portal.as_("obs").get("/api/orgs/acme/checkpoints/1")
+    assert got.status_code == 200
+    kept = tmp_path / "cp.json"
+    kept.write_bytes(got.content)
+    assert read_checkpoint(kept)[0] == signed
+    assert portal.as_("gil").get("/api/orgs/acme/audit").status_code == 403

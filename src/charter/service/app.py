@@ -60,8 +60,10 @@ from charter.service.portal import MAX_FORM_BYTES
 from charter.service.share_links import COOKIE as SHARE_COOKIE
 from charter.service.share_links import ShareLinks
 from charter.service.token_cache import TokenCache, keep_vouching
+from charter.service.trail import latest
 from charter.store.db import EventStore
 from charter.store.documents import MAX_DOCUMENT_BYTES
+from charter.store.verify import verify_log
 from charter.web.headers import SecurityHeaders, SelectiveGZip
 from charter.web.site import TEMPLATES_DIR
 
@@ -958,6 +960,47 @@ def create_app(config: ServiceConfig, *, store: EventStore | None = None) -> Fas
             "href": f"/api/orgs/{org}/documents/{kept.sha256}",
             "title": title,
         }
+
+    @app.get("/api/orgs/{org}/audit", tags=["reads"])
+    def audit(org: OrgName, who: Auth) -> dict[str, Any]:
+        """What the Audit page shows: the log verified (every leaf, position, tree head and
+        stored checkpoint, as `charter verify`), and its latest records in words (who did what,
+        when, at which Merkle position)."""
+        member(who, org)
+        if not board.store.has_org(org):
+            raise not_found("organisation", org)
+        report = verify_log(board.store, org)
+        try:
+            view = board.view(org)
+            names = {p.id: p.name or p.id for p in view.case.charter.people}
+            tz: dt.tzinfo = view.tz
+        except Refused:  # a log that no longer replays is still read
+            names, tz = {}, dt.UTC
+        lines = latest(board.store, org, report.size, names, tz)
+        return report.to_json() | {
+            "trail": [
+                {
+                    "seq": t.seq,
+                    "recorded_at": t.recorded_at,
+                    "who": t.who,
+                    "what": t.what,
+                    "leaf": t.leaf,
+                }
+                for t in lines
+            ]
+        }
+
+    @app.get("/api/orgs/{org}/checkpoints/{number}", tags=["reads"])
+    def checkpoint_file(
+        org: OrgName, who: Auth, number: Annotated[int, PathParam(ge=1, le=10**9)]
+    ) -> Response:
+        """A stored checkpoint (1 = the oldest) as the file `charter checkpoint --out` writes:
+        keep it elsewhere; `charter verify --checkpoint FILE` checks the log against it."""
+        member(who, org)
+        kept = board.store.checkpoints(org)
+        if number > len(kept):
+            raise not_found("checkpoint", str(number))
+        return Response(kept[number - 1].to_text(), media_type="application/json")
 
     @app.get("/api/orgs/{org}/journal", tags=["reads"], response_class=PlainTextResponse)
     def journal(org: OrgName, who: Auth) -> PlainTextResponse:

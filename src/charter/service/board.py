@@ -62,6 +62,7 @@ from charter.model.source import Source
 from charter.model.state import State
 from charter.replay import Timeline, replay
 from charter.replay.engine import Verdict
+from charter.report.terminal import human_time
 from charter.service import papers, preview, schemas
 from charter.service.accounts import Account
 from charter.service.board_previews import UNSET, BoardPreviews
@@ -551,7 +552,7 @@ class Board(BoardReads, BoardPreviews):
             delivery = self.mailer.deliver(
                 address,
                 f"[{org}] notice of a {info.type} meeting: {meeting}",
-                _notice_text(org, info, person),
+                _notice_text(view, info, person),
                 attachment=invitation,
             )
             records: list[tuple[Event, dt.datetime] | dict[str, Any]] = [
@@ -1189,11 +1190,35 @@ def _noticed(info: MeetingInfo, channel: str) -> set[str]:
     return {n["person"] for n in info.notices if n.get("channel") == channel and "status" not in n}
 
 
-def _notice_text(org: str, info: MeetingInfo, person: str) -> str:
-    when = info.scheduled_at or "a time to be announced"
-    return (
-        f"Dear {person},\n\nA {info.type} meeting of the board of {org} ({info.id}) has been "
-        f"called by {', '.join(info.called_by or ())} for {when}.\n"
-        + (f"Purpose: {info.purpose}\n" if info.purpose else "")
-        + "\nThis notice was sent and recorded by Charter.\n"
+def _notice_text(view: OrgView, info: MeetingInfo, person: str) -> str:
+    """The notice a director reads: names, the time in the organisation's zone as people write
+    it, the place or call link, the purpose, and the agenda with its papers (each named with
+    its SHA-256, which the log records: what the board pack was is never in doubt)."""
+    when = (
+        human_time(dt.datetime.fromisoformat(info.scheduled_at), view.tz)
+        if info.scheduled_at
+        else "a time to be announced"
     )
+    callers = ", ".join(view.name(p) for p in info.called_by or ()) or "the board"
+    title = view.case.charter.title or view.org
+    lines = [
+        f"Dear {view.name(person)},",
+        "",
+        f"A {info.type} meeting of the board of {title} ({info.id}) has been called by "
+        f"{callers} for {when}.",
+    ]
+    if info.place:
+        lines.append(f"Place or call link: {info.place}")
+    if info.purpose:
+        lines.append(f"Purpose: {info.purpose}")
+    if info.agenda:
+        lines += ["", "Agenda:"]
+        for i, item in enumerate(info.agenda, 1):
+            lines.append(f"{i}. {item.get('title', '')}")
+            for doc in item.get("documents", []):
+                lines.append(
+                    f"   paper: {doc.get('name')} (SHA-256 {doc.get('sha256')}), on the Portal at "
+                    f"/api/orgs/{view.org}/documents/{doc.get('sha256')}"
+                )
+    lines += ["", "This notice was sent and recorded by Charter."]
+    return "\n".join(lines) + "\n"

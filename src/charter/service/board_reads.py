@@ -17,6 +17,7 @@ from charter.model.kinds import ActKind, View
 from charter.power.board import board_power
 from charter.replay import replay
 from charter.report.minutes import minutes_markdown
+from charter.report.terminal import human_time
 from charter.service.accounts import Account
 from charter.service.errors import Refused
 from charter.service.minutes import draft
@@ -89,6 +90,11 @@ class BoardReads:
                             "what": f"{m.type} meeting {m.id}",
                             "purpose": m.purpose,
                             "when": m.scheduled_at,
+                            "when_label": human_time(
+                                dt.datetime.fromisoformat(m.scheduled_at), view.tz
+                            )
+                            if m.scheduled_at
+                            else None,
                         }
                     )
             for motion in view.motions.values():

@@ -49,7 +49,7 @@ from charter.service.accounts import Account, Accounts, HashingBusy, same_secret
 from charter.service.board import WRITERS, Board, presides
 from charter.service.errors import NeedsConfirmation, Refused
 from charter.service.share_links import ShareLinks
-from charter.service.trail import PAGE, trail
+from charter.service.trail import PAGE, latest
 from charter.store.checkpoint import KeyFileError, load_or_create_key, load_public_key
 from charter.store.db import EventStore
 from charter.store.verify import verify_log
@@ -206,6 +206,10 @@ def create_portal_router(
     env.filters["names"] = lambda ids, people: ", ".join(people.get(i, i) for i in ids)
     env.filters["markdown"] = lambda text: Markup(markdown_html(text))  # raw HTML is off
     env.filters["kib"] = lambda n: f"{max(1, round((n or 0) / 1024)):,} KiB"
+    # an ISO time from the record, as people write it, in the zone given (the organisation's)
+    env.filters["local"] = lambda text, tz: (
+        human_time(dt.datetime.fromisoformat(str(text)), tz) if text else ""
+    )
     pages = Jinja2Templates(env=env)
     flash = _Flash()
     shares = ShareLinks(board.store.engine)
@@ -333,6 +337,7 @@ def create_portal_router(
             },
             "now": now.strftime("%d %b %Y %H:%M %Z"),
             "tz": view.case.charter.timezone,
+            "zone": view.tz,
             "state": state,
             "directors": directors,
             "people": people,
@@ -885,11 +890,10 @@ def create_portal_router(
             tz: dt.tzinfo = view.tz
         except Refused:
             names, tz = {}, dt.UTC
-        first = max(1, report.size - PAGE + 1)
-        rows = [r for r in board.store.iter_events(org) if r.seq >= first] if report.size else []
         return {
-            "trail": list(reversed(trail(rows, names, tz))),
-            "trail_from": first,
+            "zone": tz,
+            "trail": latest(board.store, org, report.size, names, tz),
+            "trail_from": max(1, report.size - PAGE + 1),
             "title": f"Audit — {org}",
             "account": who.account,
             "csrf": who.csrf,

@@ -21,6 +21,7 @@ PAGE = 50
 @dataclass(frozen=True, slots=True)
 class TrailLine:
     seq: int
+    recorded_at: str
     when: str
     who: str
     what: str
@@ -104,6 +105,7 @@ def trail(rows: list[StoredEvent], names: dict[str, str], tz: dt.tzinfo) -> list
         out.append(
             TrailLine(
                 seq=row.seq,
+                recorded_at=row.recorded_at,
                 when=f"{stamp:%d %b %Y %H:%M:%S} {stamp.strftime('%Z')}",
                 who=who,
                 what=describe(record, names),
@@ -111,3 +113,12 @@ def trail(rows: list[StoredEvent], names: dict[str, str], tz: dt.tzinfo) -> list
             )
         )
     return out
+
+
+def latest(
+    store: Any, org: str, size: int, names: dict[str, str], tz: dt.tzinfo
+) -> list[TrailLine]:
+    """The last :data:`PAGE` records of ``org``'s log of ``size`` records, newest first."""
+    first = max(1, size - PAGE + 1)
+    rows = [r for r in store.iter_events(org) if r.seq >= first] if size else []
+    return list(reversed(trail(rows, names, tz)))
