@@ -31,7 +31,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check src tests benchmarks
 
 typecheck: $(STAMP)
-	$(BIN)/mypy src/charter/model src/charter/load src/charter/rules src/charter/replay src/charter/waterfall src/charter/power src/charter/store
+	$(BIN)/mypy src/charter/model src/charter/load src/charter/rules src/charter/replay src/charter/waterfall src/charter/valuation src/charter/power src/charter/store
 
 pytest: $(STAMP) $(CHROMIUM)
 	$(BIN)/pytest -q

@@ -19,7 +19,7 @@ import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "charter"
 
-CORE = {"model", "located", "load", "rules", "replay", "waterfall", "power", "store"}
+CORE = {"model", "located", "load", "rules", "replay", "waterfall", "valuation", "power", "store"}
 # Layer -> the layers it may import (itself included).
 ALLOWED: dict[str, set[str]] = {
     "model": {"model"},
@@ -28,10 +28,23 @@ ALLOWED: dict[str, set[str]] = {
     "rules": {"model", "rules"},
     "replay": {"model", "rules", "replay"},
     "waterfall": {"model", "located", "waterfall"},
+    # prices the compiled payout curves (DESIGN.md, "Valuation": a layer above waterfall)
+    "valuation": {"model", "waterfall", "valuation"},
     "power": {"model", "rules", "located", "power"},
     "store": {"model", "load", "located", "store"},
-    "report": {"model", "replay", "waterfall", "power", "report"},
-    "web": {"model", "located", "load", "rules", "replay", "waterfall", "power", "report", "web"},
+    "report": {"model", "replay", "waterfall", "valuation", "power", "report"},
+    "web": {
+        "model",
+        "located",
+        "load",
+        "rules",
+        "replay",
+        "waterfall",
+        "valuation",
+        "power",
+        "report",
+        "web",
+    },
     # the service mounts the pages (web) and serves papers drafted by report (minutes): both
     # sit below it, and neither imports the service
     "service": CORE | {"report", "web", "service"},

@@ -14,6 +14,7 @@ def register(app: typer.Typer) -> None:
         report_cmd,
         service_cmd,
         store_cmd,
+        value_cmd,
         waterfall_cmd,
     )
 
@@ -25,3 +26,4 @@ def register(app: typer.Typer) -> None:
     report_cmd.register(app)
     service_cmd.register(app)
     minutes_cmd.register(app)
+    value_cmd.register(app)
