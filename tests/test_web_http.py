@@ -403,3 +403,25 @@ def test_a_page_reads_the_waterfall_file_once_per_request(
     answer = client.get(f"/orgs/{ORG}/{page}", params={"amount": "13B"})
     assert answer.status_code == 200
     assert len(parsed) == 1, parsed
+
+
+def test_money__each_claims_value_today_beside_its_payout(client: TestClient) -> None:
+    """issue 14: the Money page shows what each party's claim is worth today (the closed form
+    of charter.valuation, as `charter value` gives it) and says when an input is out of range."""
+    from charter.valuation import Lognormal, closed_form
+    from charter.waterfall import compile_curves, load_waterfall
+    from charter.web.money import money
+
+    query = {"amount": "100B", "value_today": "30B", "vol": "0.6", "rate": "0.04", "horizon": "10"}
+    page = client.get(f"/orgs/{ORG}/money", params=query)
+    assert page.status_code == 200
+    section = page.text[page.text.index('id="h-value"') :]
+    wf, _ = load_waterfall(CASE / "waterfall.yaml")
+    assert wf is not None
+    found = closed_form(compile_curves(wf), Lognormal(value=30e9, vol=0.6, rate=0.04, horizon=10))
+    for party in found.parties:
+        assert f"<td>{money(party.value)}</td><td>{party.share:.1%}</td>" in section
+    bad = client.get(f"/orgs/{ORG}/money", params=query | {"vol": "-1"})
+    assert bad.status_code == 400
+    assert "Value today: vol: a positive volatility" in html.unescape(bad.text)
+    assert 'name="vol" value="-1"' in bad.text  # kept as typed, to be corrected

@@ -67,6 +67,29 @@ class Breakpoint:
     payouts: tuple[str, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class ValueRow:
+    name: str
+    colour: str
+    value: str
+    share: str
+    delta: str
+
+
+@dataclass(frozen=True, slots=True)
+class Valued:
+    """Each claim's value today under the lognormal model (charter.valuation), with the inputs
+    as typed (kept in the form) and the reason when one is out of range."""
+
+    value_today: str
+    vol: str
+    rate: str
+    horizon: str
+    rows: tuple[ValueRow, ...] = ()
+    total: str = ""
+    error: str | None = None
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Explorer:
     title: str
@@ -82,6 +105,7 @@ class Explorer:
     breakpoints: tuple[Breakpoint, ...]
     parties: tuple[tuple[str, str, str], ...]  # (id, name, colour)
     chart: Markup | None
+    valued: Valued | None = None
 
 
 def _str(value: object) -> str:
@@ -177,6 +201,7 @@ def explore(wf_text: WaterfallText, query: Mapping[str, str], amount: Fraction) 
         for k, x in enumerate(curves.breakpoints)
     )
     top = max(SLIDER_MAX, amount)
+    valued = value_today(curves, names, colours, query, amount)
     return Explorer(
         title=spec.waterfall,
         description=" ".join((spec.description or "").split()),
@@ -191,7 +216,54 @@ def explore(wf_text: WaterfallText, query: Mapping[str, str], amount: Fraction) 
         breakpoints=breakpoints,
         parties=tuple((p, names.get(p, p), colours[p]) for p in ids),
         chart=payout_chart(curves, amount, top, names, colours),
+        valued=valued,
     )
+
+
+VALUE_DEFAULTS = {"vol": "0.6", "rate": "0.04", "horizon": "10"}
+
+
+def value_today(
+    curves: Any,
+    names: dict[str, str],
+    colours: dict[str, str],
+    query: Mapping[str, str],
+    amount: Fraction,
+) -> Valued:
+    """What each party's claim is worth today (the closed form of charter.valuation), for the
+    inputs in ``query``: today's value of the whole claim (default: the amount chosen), the
+    volatility, the rate and the horizon."""
+    from charter.valuation import Lognormal, closed_form
+    from charter.waterfall.money import parse_amount
+
+    typed = {k: query.get(k, "").strip() or v for k, v in VALUE_DEFAULTS.items()}
+    today_text = query.get("value_today", "").strip() or money(amount).replace("$", "")
+    inputs = {"value_today": today_text, **typed}
+    today, problem = parse_amount(today_text)
+    if today is None or today <= 0:
+        return Valued(**inputs, error=f"today's value '{today_text[:24]}': {problem or 'zero'}")
+    try:
+        model = Lognormal(
+            value=float(today),
+            vol=float(typed["vol"]),
+            rate=float(typed["rate"]),
+            horizon=float(typed["horizon"]),
+        )
+    except ValueError as error:
+        reason = str(error) if ":" in str(error) else f"not a number ({error})"
+        return Valued(**inputs, error=reason)
+    found = closed_form(curves, model)
+    rows = tuple(
+        ValueRow(
+            name=names.get(p.party, p.party),
+            colour=colours[p.party],
+            value=money(p.value),
+            share=f"{p.share:.1%}",
+            delta=f"{p.delta:.3f}",
+        )
+        for p in found.parties
+    )
+    return Valued(**inputs, rows=rows, total=money(found.total))
 
 
 def _broken(label: str, errors: list[Diagnostic], amount: Fraction) -> Explorer:

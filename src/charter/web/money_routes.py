@@ -36,7 +36,10 @@ def add_routes(router: APIRouter, site: Site) -> None:
             "oob": fragment(request),
             "errors": errors,
         }
-        bad = errors or (explorer is not None and explorer.diagnostics)
+        bad = errors or (
+            explorer is not None
+            and (explorer.diagnostics or (explorer.valued and explorer.valued.error))
+        )
         name = "_money.html" if fragment(request) else "money.html"
         return render(
             request, name, context, org=org, page="money", status_code=400 if bad else 200
