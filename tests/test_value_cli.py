@@ -59,3 +59,34 @@ def test_bad_inputs_are_usage_errors_with_the_reason(args: list[str], message: s
     assert result.exit_code == 2, result.output
     assert message in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("dask", [False, True], ids=["here", "local-dask"])
+def test_a_sweep_writes_every_point_and_party(tmp_path: Path, dask: bool) -> None:
+    pytest.importorskip("distributed")
+    import pyarrow.csv as pacsv
+
+    out = tmp_path / "sweep.csv"
+    args = ["value", str(CASE), "--value", "30B", "--vol", "0.6", "--out", str(out)]
+    args += ["--sweep", "vol=0.2:1.0:3", "--sweep", "horizon=5,10", "--paths", "2000"]
+    result = runner.invoke(app, args + (["--dask", "--workers", "2"] if dask else []))
+    assert result.exit_code == 0, result.output
+    assert "6 points, 24 rows" in result.output
+    rows = pacsv.read_csv(out).to_pylist()
+    assert len(rows) == 24
+    assert sorted({r["vol"] for r in rows}) == [0.2, 0.6, 1.0]
+    for point in {r["point"] for r in rows}:
+        total = sum(r["party_value"] for r in rows if r["point"] == point)
+        assert math.isclose(total, 30e9, rel_tol=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("sweep", "message"),
+    [("vol=0.2:1.0:1", "2 to 10,000 steps"), ("speed=1,2", "NAME one of"), ("vol=-1,1", "vol")],
+)
+def test_a_bad_sweep_is_a_usage_error(tmp_path: Path, sweep: str, message: str) -> None:
+    args = ["value", str(CASE), "--value", "30B", "--vol", "0.6", "--out", str(tmp_path / "x.csv")]
+    result = runner.invoke(app, [*args, "--sweep", sweep])
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    assert not (tmp_path / "x.csv").exists()

@@ -3,13 +3,23 @@ the profits (charter.valuation): exact, and checked by simulation on request."""
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Annotated
 
+import numpy as np
 import typer
 from rich.table import Table
 
-from charter.cli.common import EXIT_INPUT, EXIT_USAGE, console, print_diagnostics, print_json, usage
+from charter.cli.common import (
+    EXIT_INPUT,
+    EXIT_USAGE,
+    console,
+    err_console,
+    print_diagnostics,
+    print_json,
+    usage,
+)
 from charter.load.case import CHARTER_FILE, load_charter
 from charter.valuation import Lognormal, closed_form, monte_carlo
 from charter.waterfall import compile_curves, load_waterfall, read_spec, unknown_overrides
@@ -56,6 +66,27 @@ def register(app: typer.Typer) -> None:
             list[str] | None, typer.Option("--param", help="Override a waterfall parameter.")
         ] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+        sweep_axes: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--sweep",
+                help="Sweep an input: NAME=FROM:TO:STEPS or NAME=A,B,C (value, vol, rate, "
+                "horizon). Repeatable; needs --out.",
+            ),
+        ] = None,
+        out: Annotated[
+            Path | None, typer.Option("--out", help="The sweep's rows: FILE.parquet or FILE.csv.")
+        ] = None,
+        dask: Annotated[
+            bool, typer.Option("--dask", help="Run the sweep on a local Dask cluster.")
+        ] = False,
+        workers: Annotated[
+            int, typer.Option("--workers", min=1, max=256, help="Local cluster's processes.")
+        ] = 2,
+        scheduler: Annotated[
+            str | None,
+            typer.Option("--scheduler", help="A Dask scheduler's address (tcp://host:8786)."),
+        ] = None,
     ) -> None:
         """What each claim is worth today: the lognormal model's exact value per party (a sum of
         calls at the waterfall's breakpoints), its delta and vega, and with --paths a simulation
@@ -83,6 +114,12 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(
                 EXIT_USAGE if any(d.message.startswith(OVERRIDE) for d in errors) else EXIT_INPUT
             )
+        if sweep_axes:
+            if out is None:
+                usage("a sweep writes its rows to a file", "add --out sweep.parquet (or .csv)")
+            axes = _axes(sweep_axes, model)
+            _run_sweep(file, overrides, axes, paths, seed, out, dask, workers, scheduler)
+            return
         curves = compile_curves(wf)
         exact = closed_form(curves, model)
         simulated = monte_carlo(curves, model, paths=paths, seed=seed) if paths else None
@@ -119,3 +156,96 @@ def register(app: typer.Typer) -> None:
                 row.append(f"{format_money(s.value)} ± {format_money(s.stderr)}")
             table.add_row(*row)
         console.print(table)
+
+
+def _numbers(name: str, text: str) -> list[float]:
+    """``FROM:TO:STEPS`` (evenly spaced, both ends included) or ``A,B,C``."""
+    parse = (lambda t: float(parse_amount(t)[0] or "nan")) if name == "value" else float
+    try:
+        if ":" in text:
+            lo, hi, steps = text.split(":")
+            n = int(steps)
+            if n < 2 or n > 10_000:
+                raise ValueError
+            # 12 significant digits: 0.6, not 0.6000000000000001, in the rows and file names
+            return [float(f"{x:.12g}") for x in np.linspace(parse(lo), parse(hi), n)]
+        return [parse(t) for t in text.split(",")]
+    except ValueError:
+        usage(f"--sweep {name}={text}", "FROM:TO:STEPS (2 to 10,000 steps) or A,B,C")
+
+
+def _axes(specs: list[str], model: Lognormal) -> dict[str, list[float]]:
+    axes: dict[str, list[float]] = {
+        "value": [model.value],
+        "vol": [model.vol],
+        "rate": [model.rate],
+        "horizon": [model.horizon],
+    }
+    for spec in specs:
+        name, sep, text = spec.partition("=")
+        if not sep or name not in axes:
+            usage(
+                f"--sweep {spec}", "NAME=FROM:TO:STEPS with NAME one of value, vol, rate, horizon"
+            )
+        values = _numbers(name, text)
+        for v in values:  # each point must be a valid model: refused before anything runs
+            try:
+                Lognormal(**{**{k: x[0] for k, x in axes.items()}, name: v})
+            except ValueError as error:
+                usage(f"--sweep {spec}: {error}")
+        axes[name] = values
+    return axes
+
+
+def _run_sweep(
+    file: Path,
+    overrides: dict[str, str],
+    axes: dict[str, list[float]],
+    paths: int,
+    seed: int,
+    out: Path,
+    dask: bool,
+    workers: int,
+    scheduler: str | None,
+) -> None:
+    from rich.progress import Progress
+
+    from charter.valuation.sweep import grid, sweep, write_rows
+
+    points = grid(axes)
+    text = file.read_text(encoding="utf-8")
+    with contextlib.ExitStack() as stack:
+        client = None
+        if scheduler is not None or dask:
+            import distributed
+
+            if scheduler is not None:
+                client = stack.enter_context(distributed.Client(scheduler, timeout="10s"))
+            else:
+                cluster = stack.enter_context(
+                    distributed.LocalCluster(
+                        n_workers=workers,
+                        threads_per_worker=1,
+                        host="127.0.0.1",
+                        dashboard_address=None,
+                        silence_logs=40,
+                    )
+                )
+                client = stack.enter_context(distributed.Client(cluster))
+        progress = stack.enter_context(
+            Progress(console=err_console, transient=True, disable=not err_console.is_terminal)
+        )
+        task = progress.add_task(f"Valuing {len(points):,} points", total=len(points))
+        rows = sweep(
+            text,
+            str(file),
+            overrides,
+            points,
+            paths=paths,
+            seed=seed,
+            client=client,
+            progress=lambda done: progress.update(task, completed=done),
+        )
+    write_rows(rows, str(out))
+    where = f"on {scheduler}" if scheduler else f"on {workers} local workers" if dask else "here"
+    typer.echo(f"wrote {out}: {len(points):,} points, {len(rows):,} rows (computed {where})")

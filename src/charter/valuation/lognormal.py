@@ -218,13 +218,16 @@ def monte_carlo(
         x = 0.5 * (up + down)
         pay_up = curves.evaluate(up)
         pay_down = curves.evaluate(down)
+        # sums by numpy's own pairwise summation, not BLAS's dot: a BLAS spreads a dot product
+        # over threads whose number differs from process to process (a Dask worker runs one),
+        # and the order of the additions would change the last digits
         sx += float(x.sum())
-        sxx += float(np.dot(x, x))
+        sxx += float((x * x).sum())
         for j, party in enumerate(curves.parties):
             y = 0.5 * (pay_up[party] + pay_down[party])
             sy[j] += float(y.sum())
-            syy[j] += float(np.dot(y, y))
-            sxy[j] += float(np.dot(x, y))
+            syy[j] += float((y * y).sum())
+            sxy[j] += float((x * y).sum())
         done += m
     mean_x = sx / pairs
     var_x = sxx / pairs - mean_x * mean_x
