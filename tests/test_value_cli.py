@@ -90,3 +90,18 @@ def test_a_bad_sweep_is_a_usage_error(tmp_path: Path, sweep: str, message: str) 
     assert result.exit_code == 2, result.output
     assert message in result.output
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_a_warrant_is_valued_beside_the_claims() -> None:
+    from charter.valuation.barrier import Warrant, warrant_value
+
+    args = ["value", str(CASE), "--value", "500B", "--vol", "0.5", "--warrant", "0.05:10:15"]
+    result = runner.invoke(app, [*args, "--json", "--paths", "40000"])
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.output)["warrant"]
+    exact = warrant_value(Warrant(fraction=0.05, multiple=10, years=15), 500e9, 0.04, 0.5)
+    assert math.isclose(found["value"], exact, rel_tol=1e-12)
+    assert abs(found["simulated_value"] - exact) <= 4.5 * found["stderr"]
+    bad = runner.invoke(app, [*args[:-1], "0.05:1:15"])
+    assert bad.exit_code == 2
+    assert "multiple: the milestone" in bad.output

@@ -22,6 +22,7 @@ from charter.cli.common import (
 )
 from charter.load.case import CHARTER_FILE, load_charter
 from charter.valuation import Lognormal, closed_form, monte_carlo
+from charter.valuation.barrier import Warrant, warrant_monte_carlo, warrant_value
 from charter.waterfall import compile_curves, load_waterfall, read_spec, unknown_overrides
 from charter.waterfall.load import OVERRIDE
 from charter.waterfall.money import format_money, parse_amount
@@ -66,6 +67,14 @@ def register(app: typer.Typer) -> None:
             list[str] | None, typer.Option("--param", help="Override a waterfall parameter.")
         ] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+        warrant: Annotated[
+            str | None,
+            typer.Option(
+                "--warrant",
+                help="Also value a warrant FRACTION:MULTIPLE:YEARS on --value as the company's "
+                "value (e.g. 0.05:10:15: 5% more equity if it grows tenfold within 15 years).",
+            ),
+        ] = None,
         sweep_axes: Annotated[
             list[str] | None,
             typer.Option(
@@ -120,13 +129,34 @@ def register(app: typer.Typer) -> None:
             axes = _axes(sweep_axes, model)
             _run_sweep(file, overrides, axes, paths, seed, out, dask, workers, scheduler)
             return
+        terms = _warrant(warrant) if warrant else None
         curves = compile_curves(wf)
         exact = closed_form(curves, model)
         simulated = monte_carlo(curves, model, paths=paths, seed=seed) if paths else None
+        priced = None
+        if terms is not None:
+            worth = warrant_value(terms, model.value, model.rate, model.vol)
+            sim = (
+                warrant_monte_carlo(
+                    terms, model.value, model.rate, model.vol, paths=paths, steps=120, seed=seed
+                )
+                if paths
+                else None
+            )
+            priced = (worth, sim)
         if as_json:
             document = exact.to_json()
             if simulated is not None:
                 document["simulation"] = simulated.to_json()
+            if priced is not None and terms is not None:
+                document["warrant"] = {
+                    "fraction": terms.fraction,
+                    "multiple": terms.multiple,
+                    "years": terms.years,
+                    "value": priced[0],
+                    "simulated_value": priced[1][0] if priced[1] else None,
+                    "stderr": priced[1][1] if priced[1] else None,
+                }
             print_json(document)
             return
         names = {p.id: p.name or p.id for p in (spec.parties or ())} if spec else {}
@@ -156,6 +186,15 @@ def register(app: typer.Typer) -> None:
                 row.append(f"{format_money(s.value)} ± {format_money(s.stderr)}")
             table.add_row(*row)
         console.print(table)
+        if priced is not None and terms is not None:
+            line = (
+                f"Warrant for {terms.fraction:.1%} of the company once it is worth "
+                f"{terms.multiple:g}x today ({format_money(terms.multiple * model.value)}) within "
+                f"{terms.years:g} years: worth {format_money(priced[0])} today"
+            )
+            if priced[1] is not None:
+                line += f" (simulated {format_money(priced[1][0])} ± {format_money(priced[1][1])})"
+            console.print(line + ".", markup=False)
 
 
 def _numbers(name: str, text: str) -> list[float]:
@@ -249,3 +288,12 @@ def _run_sweep(
     write_rows(rows, str(out))
     where = f"on {scheduler}" if scheduler else f"on {workers} local workers" if dask else "here"
     typer.echo(f"wrote {out}: {len(points):,} points, {len(rows):,} rows (computed {where})")
+
+
+def _warrant(text: str) -> Warrant:
+    try:
+        fraction, multiple, years = (float(x) for x in text.split(":"))
+        return Warrant(fraction=fraction, multiple=multiple, years=years)
+    except ValueError as error:
+        reason = str(error) if ":" in str(error) else "FRACTION:MULTIPLE:YEARS, e.g. 0.05:10:15"
+        usage(f"--warrant {text}: {reason}")
