@@ -50,10 +50,20 @@ def register(app: typer.Typer) -> None:
             Path, typer.Argument(help="A waterfall file, or a case directory that names one.")
         ],
         today: Annotated[
-            str,
+            str | None,
             typer.Option("--value", help="Today's value of the whole profit claim (e.g. 30B)."),
-        ],
-        vol: Annotated[float, typer.Option("--vol", help="Volatility a year (0.6 for 60%).")],
+        ] = None,
+        vol: Annotated[
+            float | None, typer.Option("--vol", help="Volatility a year (0.6 for 60%).")
+        ] = None,
+        scenarios: Annotated[
+            Path | None,
+            typer.Option(
+                "--scenarios",
+                help="Value on your own forecast instead: a CSV of amounts at the horizon "
+                "(column amount, optional column weight).",
+            ),
+        ] = None,
         rate: Annotated[float, typer.Option("--rate", help="Risk-free rate a year (0.04).")] = 0.04,
         horizon: Annotated[
             float, typer.Option("--horizon", help="Years until the profits are distributed.")
@@ -100,6 +110,11 @@ def register(app: typer.Typer) -> None:
         """What each claim is worth today: the lognormal model's exact value per party (a sum of
         calls at the waterfall's breakpoints), its delta and vega, and with --paths a simulation
         that checks it. A model of value under the inputs given, not advice."""
+        if scenarios is not None:
+            _by_scenarios(target, scenarios, rate, horizon, param or [], as_json)
+            return
+        if today is None or vol is None:
+            usage("--value and --vol are needed", "or --scenarios FILE.csv for your own forecast")
         amount, problem = parse_amount(today)
         if amount is None:
             usage(f"--value {today}: {problem}")
@@ -297,3 +312,78 @@ def _warrant(text: str) -> Warrant:
     except ValueError as error:
         reason = str(error) if ":" in str(error) else "FRACTION:MULTIPLE:YEARS, e.g. 0.05:10:15"
         usage(f"--warrant {text}: {reason}")
+
+
+MAX_SCENARIOS = 10_000_000
+
+
+def read_scenarios(path: Path) -> tuple[list[float], list[float] | None]:
+    """The amounts (and weights) of a scenarios CSV, or a located usage error."""
+    import csv
+    import io
+
+    from charter.located import read_text
+
+    text, problems = read_text(path)
+    if text is None:
+        usage(problems[0].render())
+    reader = csv.DictReader(io.StringIO(text))
+    if reader.fieldnames is None or "amount" not in reader.fieldnames:
+        usage(f"{path}:1: no 'amount' column", "a header line: amount[,weight]")
+    weighted = "weight" in reader.fieldnames
+    amounts: list[float] = []
+    weights: list[float] = []
+    for row in reader:
+        line = reader.line_num
+        if len(amounts) >= MAX_SCENARIOS:
+            usage(f"{path}:{line}: more than {MAX_SCENARIOS:,} scenarios", "sample them")
+        value, problem = parse_amount((row.get("amount") or "").strip())
+        if value is None:
+            usage(f"{path}:{line}: amount '{(row.get('amount') or '')[:24]}': {problem}")
+        amounts.append(float(value))
+        if weighted:
+            try:
+                weights.append(float(row.get("weight") or ""))
+            except ValueError:
+                usage(f"{path}:{line}: weight '{(row.get('weight') or '')[:24]}' is not a number")
+    if not amounts:
+        usage(f"{path}: no scenarios", "one line per scenario after the header")
+    return amounts, weights if weighted else None
+
+
+def _by_scenarios(
+    target: Path, path: Path, rate: float, horizon: float, params: list[str], as_json: bool
+) -> None:
+    from charter.valuation.empirical import empirical
+
+    file = _file(target)
+    overrides = dict(p.partition("=")[::2] for p in params)
+    wf, errors = load_waterfall(file, overrides)
+    if wf is None:
+        print_diagnostics(errors)
+        raise typer.Exit(EXIT_INPUT)
+    amounts, weights = read_scenarios(path)
+    try:
+        found = empirical(compile_curves(wf), amounts, weights, rate=rate, horizon=horizon)
+    except ValueError as error:
+        usage(f"--scenarios {path}: {error}")
+    if as_json:
+        print_json(found.to_json())
+        return
+    spec, _, _ = read_spec(file)
+    names = {p.id: p.name or p.id for p in (spec.parties or ())} if spec else {}
+    table = Table(
+        title=f"Value of each claim on {found.scenarios:,} scenarios",
+        caption=f"the scenarios' weighted mean, discounted at {rate:.1%} over {horizon:g} years;"
+        " a model, not advice",
+    )
+    for column in ("party", "value", "share", "standard error"):
+        table.add_column(column, justify="left" if column == "party" else "right")
+    for p in found.parties:
+        table.add_row(
+            names.get(p.party, p.party),
+            format_money(p.value),
+            f"{p.share:.2%}",
+            format_money(p.stderr),
+        )
+    console.print(table)
