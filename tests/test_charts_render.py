@@ -374,3 +374,20 @@ def test_a_crowded_control_chart_still_fits(
     write_control_chart(report, tmp_path / "control.png")
     [(fig, path)] = saved
     judge(fig, path, [])
+
+
+def test_a_valuation_sweep_chart_fits_and_draws_every_party(
+    tmp_path: Path, saved: list[tuple[Figure, Path]]
+) -> None:
+    out = tmp_path / "sweep.png"
+    args = ["value", str(CASE), "--value", "30B", "--vol", "0.6", "--out", str(tmp_path / "s.csv")]
+    args += ["--sweep", "value=5B:500B:8", "--sweep", "vol=0.2:1.0:5", "--chart", str(out)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert out.stat().st_size > 10_000
+    [(fig, path)] = saved
+    assert path == out
+    assert text_problems(fig) == []
+    panels = [ax for ax in fig.axes if ax.lines]
+    assert len(panels) == 4  # five volatilities, at most four panels
+    assert all(len(ax.lines) == 4 for ax in panels)  # every party, in every panel

@@ -146,7 +146,8 @@ def test_money__moving_the_slider_updates_the_table_and_marker(page: Any, base_u
     page.keyboard.press("Home")
     expect(page.get_by_role("heading", name="At $0")).to_be_visible()
     page.goto(f"{base_url}/orgs/{ORG}/money?amount=10B")
-    microsoft = page.get_by_role("row", name=re.compile("^Microsoft"))
+    payouts = page.locator("section[aria-labelledby=h-at]")
+    microsoft = payouts.get_by_role("row", name=re.compile("^Microsoft"))
     expect(microsoft).to_contain_text("75.0%")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import numpy as np
 import typer
@@ -96,6 +96,10 @@ def register(app: typer.Typer) -> None:
         out: Annotated[
             Path | None, typer.Option("--out", help="The sweep's rows: FILE.parquet or FILE.csv.")
         ] = None,
+        chart: Annotated[
+            Path | None,
+            typer.Option("--chart", help="A chart of the sweep: FILE.png or FILE.svg."),
+        ] = None,
         dask: Annotated[
             bool, typer.Option("--dask", help="Run the sweep on a local Dask cluster.")
         ] = False,
@@ -142,7 +146,17 @@ def register(app: typer.Typer) -> None:
             if out is None:
                 usage("a sweep writes its rows to a file", "add --out sweep.parquet (or .csv)")
             axes = _axes(sweep_axes, model)
-            _run_sweep(file, overrides, axes, paths, seed, out, dask, workers, scheduler)
+            if chart is not None and chart.suffix.lower() not in (".png", ".svg"):
+                usage(f"--chart {chart}: expected a .png or .svg file name")
+            rows = _run_sweep(file, overrides, axes, paths, seed, out, dask, workers, scheduler)
+            if chart is not None:
+                from charter.report.value_render import swept_axes, write_sweep_chart
+
+                if not swept_axes(rows):
+                    usage("--chart: the sweep varies no input", "sweep at least two values")
+                names = {p.id: p.name or p.id for p in (spec.parties or ())} if spec else {}
+                write_sweep_chart(rows, chart, names)
+                typer.echo(f"chart written to {chart}")
             return
         terms = _warrant(warrant) if warrant else None
         curves = compile_curves(wf)
@@ -261,7 +275,7 @@ def _run_sweep(
     dask: bool,
     workers: int,
     scheduler: str | None,
-) -> None:
+) -> list[dict[str, Any]]:
     from rich.progress import Progress
 
     from charter.valuation.sweep import grid, sweep, write_rows
@@ -303,6 +317,7 @@ def _run_sweep(
     write_rows(rows, str(out))
     where = f"on {scheduler}" if scheduler else f"on {workers} local workers" if dask else "here"
     typer.echo(f"wrote {out}: {len(points):,} points, {len(rows):,} rows (computed {where})")
+    return rows
 
 
 def _warrant(text: str) -> Warrant:

@@ -231,13 +231,14 @@ def value_today(
     amount: Fraction,
 ) -> Valued:
     """What each party's claim is worth today (the closed form of charter.valuation), for the
-    inputs in ``query``: today's value of the whole claim (default: the amount chosen), the
-    volatility, the rate and the horizon."""
+    inputs in ``query``: today's value of the whole claim (default: the page's default amount),
+    the volatility, the rate and the horizon."""
     from charter.valuation import Lognormal, closed_form
     from charter.waterfall.money import parse_amount
 
     typed = {k: query.get(k, "").strip() or v for k, v in VALUE_DEFAULTS.items()}
-    today_text = query.get("value_today", "").strip() or money(amount).replace("$", "")
+    # not the slider's amount: at $0 there would be nothing to value
+    today_text = query.get("value_today", "").strip() or money(DEFAULT_AMOUNT).replace("$", "")
     inputs = {"value_today": today_text, **typed}
     today, problem = parse_amount(today_text)
     if today is None or today <= 0:
