@@ -69,7 +69,7 @@ from charter.service.board_previews import UNSET, BoardPreviews
 from charter.service.board_reads import BoardReads
 from charter.service.calendar import meeting_invitation
 from charter.service.commit_pipeline import CommitPipeline
-from charter.service.errors import NeedsConfirmation, Refused, not_found
+from charter.service.errors import Refused, confirmation, not_found
 from charter.service.mail import Delivery, Mailer
 from charter.service.org_view import MeetingInfo, MotionInfo, OrgView
 from charter.service.verdicts import defects, verdict_json
@@ -336,15 +336,7 @@ class Board(BoardReads, BoardPreviews):
         found = [d for v in final for d in defects(v)]
         body = {"verdicts": [verdict_json(v) for v in final]}
         if found and not confirm:
-            raise NeedsConfirmation(
-                409,
-                "confirm",
-                f"{what} would be recorded as legally defective ("
-                + ", ".join(sorted({d["rule"] for d in found}))
-                + '): send "confirm": true to record it anyway',
-                warnings=found,
-                **body,
-            )
+            raise confirmation(f"{what} would be recorded as legally defective", found, **body)
         seqs = self._record(view, records, account=account, case=case, timeline=timeline)
         return {"recorded": seqs, "warnings": found} | body
 
@@ -866,13 +858,10 @@ class Board(BoardReads, BoardPreviews):
         found = [d for v in verdicts for d in defects(v, final=False)]
         provisional = [verdict_json(v) for v in verdicts]
         if found and not body.confirm:
-            raise NeedsConfirmation(
-                409,
-                "confirm",
-                "the vote would be recorded on a motion that is legally defective ("
-                + ", ".join(sorted({d["rule"] for d in found}))
-                + '): send "confirm": true to vote anyway',
-                warnings=found,
+            raise confirmation(
+                "the vote would be recorded on a motion that is legally defective",
+                found,
+                "vote anyway",
                 verdicts=provisional,
             )
         record = self._service_record(
@@ -1115,13 +1104,9 @@ def _confirm_or_refuse(
         if p["severity"] in ("void", "voidable", "failed")
     ] + list(also)
     if found and not confirm:
-        raise NeedsConfirmation(
-            409,
-            "confirm",
-            f"{what}: every act at the meeting would be legally defective ("
-            + ", ".join(sorted({p["rule"] for p in found}))
-            + '): send "confirm": true to record it anyway',
-            warnings=found,
+        raise confirmation(
+            f"{what}: every act at the meeting would be legally defective",
+            found,
             profiles=[j.to_json() for j in judged],
         )
 

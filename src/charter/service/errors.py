@@ -24,6 +24,21 @@ class NeedsConfirmation(Refused):
     """The act would be recorded with a defective verdict: say ``confirm: true`` to record it."""
 
 
+def confirmation(
+    defect: str, found: list[dict[str, Any]], anyway: str = "record it anyway", **extra: Any
+) -> NeedsConfirmation:
+    """The 409 that asks for ``confirm``: what would be defective, the rules that fail, and
+    the warnings themselves (with whatever verdicts or profiles ``extra`` gives)."""
+    rules = ", ".join(sorted({d["rule"] for d in found}))
+    return NeedsConfirmation(
+        409,
+        "confirm",
+        f'{defect} ({rules}): send "confirm": true to {anyway}',
+        warnings=found,
+        **extra,
+    )
+
+
 def not_found(what: str, ident: str) -> Refused:
     return Refused(404, "not-found", f"no {what} '{ident}' in this organisation")
 
