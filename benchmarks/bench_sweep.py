@@ -76,5 +76,7 @@ def run() -> str:
 
 A worker's memory is the same for sweeps 10x apart: the simulation holds one chunk of paths at
 a time, whatever the number of paths or points. The rows with 1 and 2 workers are
-{"identical bit for bit" if same else "NOT identical (a bug)"}.
+{"identical bit for bit" if same else "NOT identical (a bug)"}. A worker values fewer paths a
+second than one process alone does (`python benchmarks/run.py value`): on 2 cores it shares them
+with the scheduler, its nanny and its own event loop.
 """
