@@ -105,3 +105,38 @@ def test_a_warrant_is_valued_beside_the_claims() -> None:
     bad = runner.invoke(app, [*args[:-1], "0.05:1:15"])
     assert bad.exit_code == 2
     assert "multiple: the milestone" in bad.output
+
+
+def test_capped_claims_against_plain_equity() -> None:
+    """The 2025 split (Microsoft about 27%, the Foundation about 26%, employees and investors
+    about 47%: facts/openai-2024-2026.md) beside the 2023 capped claims, same inputs."""
+    stakes = ["microsoft=0.27", "nonprofit=0.26", "others=0.47"]
+    args = ["value", str(CASE), "--value", "500B", "--vol", "0.6", "--json"]
+    result = runner.invoke(app, args + [x for s in stakes for x in ("--equity", s)])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.output)
+    capped = {p["party"]: p["value"] for p in document["parties"]}
+    for row in document["equity"]:
+        assert math.isclose(row["value"], row["fraction"] * 500e9, rel_tol=1e-12)
+        assert row["capped_claim_value"] == capped[row["party"]]
+    nonprofit = next(r for r in document["equity"] if r["party"] == "nonprofit")
+    assert nonprofit["capped_claim_value"] > nonprofit["value"]  # what the caps sent to it
+
+
+@pytest.mark.parametrize(
+    ("stake", "message"),
+    [("apple=0.1", "PARTY one of"), ("microsoft=2", "between 0 and 1"), ("microsoft", "PARTY=")],
+)
+def test_a_bad_stake_is_a_usage_error(stake: str, message: str) -> None:
+    result = runner.invoke(
+        app, ["value", str(CASE), "--value", "1B", "--vol", "0.5", "--equity", stake]
+    )
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+
+
+def test_stakes_above_the_whole_are_refused() -> None:
+    args = ["value", str(CASE), "--value", "1B", "--vol", "0.5"]
+    result = runner.invoke(app, [*args, "--equity", "microsoft=0.6", "--equity", "others=0.6"])
+    assert result.exit_code == 2
+    assert "add up to 1.2, more than 1" in result.output

@@ -85,6 +85,14 @@ def register(app: typer.Typer) -> None:
                 "value (e.g. 0.05:10:15: 5% more equity if it grows tenfold within 15 years).",
             ),
         ] = None,
+        equity: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--equity",
+                help="Compare with plain equity: PARTY=FRACTION of the company for a party of "
+                "the waterfall (repeatable; e.g. microsoft=0.27).",
+            ),
+        ] = None,
         sweep_axes: Annotated[
             list[str] | None,
             typer.Option(
@@ -159,6 +167,7 @@ def register(app: typer.Typer) -> None:
                 typer.echo(f"chart written to {chart}")
             return
         terms = _warrant(warrant) if warrant else None
+        stakes = _stakes(equity or [], spec.parties or () if spec else ())
         curves = compile_curves(wf)
         exact = closed_form(curves, model)
         simulated = monte_carlo(curves, model, paths=paths, seed=seed) if paths else None
@@ -177,6 +186,18 @@ def register(app: typer.Typer) -> None:
             document = exact.to_json()
             if simulated is not None:
                 document["simulation"] = simulated.to_json()
+            if stakes:
+                document["equity"] = [
+                    {
+                        "party": party,
+                        "fraction": fraction,
+                        "value": fraction * model.value,
+                        "capped_claim_value": next(
+                            p.value for p in exact.parties if p.party == party
+                        ),
+                    }
+                    for party, fraction in stakes.items()
+                ]
             if priced is not None and terms is not None:
                 document["warrant"] = {
                     "fraction": terms.fraction,
@@ -199,6 +220,8 @@ def register(app: typer.Typer) -> None:
         table.add_column("share", justify="right")
         table.add_column("delta", justify="right")
         table.add_column("vega, +1 pt", justify="right")
+        if stakes:
+            table.add_column("as equity", justify="right")
         if simulated is not None:
             table.add_column(f"simulated ({simulated.paths:,} paths)", justify="right")
         sims = {p.party: p for p in simulated.parties} if simulated else {}
@@ -210,6 +233,10 @@ def register(app: typer.Typer) -> None:
                 f"{p.delta:.3f}",
                 format_money(p.vega / 100),
             ]
+            if stakes:
+                row.append(
+                    format_money(stakes[p.party] * model.value) if p.party in stakes else "—"
+                )
             if simulated is not None:
                 s = sims[p.party]
                 row.append(f"{format_money(s.value)} ± {format_money(s.stderr)}")
@@ -402,3 +429,24 @@ def _by_scenarios(
             format_money(p.stderr),
         )
     console.print(table)
+
+
+def _stakes(pairs: list[str], parties: Any) -> dict[str, float]:
+    """``PARTY=FRACTION`` pairs for parties of the waterfall, adding up to at most 1."""
+    known = {p.id for p in parties}
+    out: dict[str, float] = {}
+    for pair in pairs:
+        party, sep, text = pair.partition("=")
+        party = party.strip()
+        if not sep or party not in known:
+            usage(f"--equity {pair}", f"PARTY=FRACTION, PARTY one of {', '.join(sorted(known))}")
+        try:
+            fraction = float(text)
+        except ValueError:
+            fraction = -1.0
+        if not 0 <= fraction <= 1:
+            usage(f"--equity {pair}: a fraction between 0 and 1, e.g. 0.27")
+        out[party] = fraction
+    if sum(out.values()) > 1 + 1e-9:
+        usage(f"--equity: the fractions add up to {sum(out.values()):.4g}, more than 1")
+    return out
