@@ -10,10 +10,12 @@ from typing import Any
 
 import pytest
 
+import test_portal_browser
 from browser_support import CHROMIUM
 from conftest import WIDTHS, keep_screenshots, watched_page
-from test_board_story_browser import ORG, service  # noqa: F401 (the fixture)
+from test_portal_browser import ORG
 
+service = test_portal_browser.service  # the demo service (a module-scoped fixture)
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed"),
@@ -44,7 +46,7 @@ def serious(page: Any) -> list[str]:
 
 
 @pytest.fixture
-def signed_in(browser: Any, service: tuple[str, dict[str, str]]) -> Iterator[Any]:  # noqa: F811
+def signed_in(browser: Any, service: tuple[str, dict[str, str]]) -> Iterator[Any]:
     base, passwords = service
     ctx, page, errors = watched_page(browser, "dangelo", viewport={"width": 1440, "height": 900})
     page.goto(base + "/")
@@ -70,7 +72,7 @@ def signed_in(browser: Any, service: tuple[str, dict[str, str]]) -> Iterator[Any
 
 def test_no_serious_violation_on_any_page_at_either_width(
     signed_in: Any,
-    service: tuple[str, dict[str, str]],  # noqa: F811
+    service: tuple[str, dict[str, str]],
 ) -> None:
     page = signed_in
     found = []

@@ -18,10 +18,11 @@ from typing import Any
 
 import pytest
 
+import test_portal_browser
 from browser_support import CHROMIUM
 from conftest import keep_screenshots, watched_page
-from test_web_browser import CASE
 
+service = test_portal_browser.service  # the demo service (a module-scoped fixture)
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed"),
@@ -32,25 +33,6 @@ ORG = "openai-2023"
 PORTAL = f"/orgs/{ORG}/portal"
 PACK = b"%PDF-1.4\n% board pack: the CFO candidate\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 RESOLUTION = "RESOLVED, that **Mira Murati** is appointed Chief Financial Officer."
-
-
-@pytest.fixture(scope="module")
-def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str]]]:
-    from charter.service.app import ServiceConfig, create_app
-    from charter.service.demo import setup_demo
-    from charter.store.db import EventStore
-    from service_support import FAST_ARGON2, ThreadedServer
-
-    root = tmp_path_factory.mktemp("board-story")
-    url = f"sqlite:///{root / 'demo.db'}"
-    store = EventStore.open(url)
-    app = create_app(ServiceConfig(db=url, password_hasher=FAST_ARGON2), store=store)
-    made = setup_demo(store, app.state.accounts, CASE)
-    passwords = {m.username: m.password for m in made if m.password}
-    server = ThreadedServer(app)
-    yield server.url, passwords
-    server.close()
-    store.close()
 
 
 class People:

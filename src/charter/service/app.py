@@ -60,7 +60,7 @@ from charter.service.portal import MAX_FORM_BYTES
 from charter.service.share_links import COOKIE as SHARE_COOKIE
 from charter.service.share_links import ShareLinks
 from charter.service.token_cache import TokenCache, keep_vouching
-from charter.service.trail import latest
+from charter.service.trail import latest, names_and_zone
 from charter.store.db import EventStore
 from charter.store.documents import MAX_DOCUMENT_BYTES
 from charter.store.verify import verify_log
@@ -970,12 +970,7 @@ def create_app(config: ServiceConfig, *, store: EventStore | None = None) -> Fas
         if not board.store.has_org(org):
             raise not_found("organisation", org)
         report = verify_log(board.store, org)
-        try:
-            view = board.view(org)
-            names = {p.id: p.name or p.id for p in view.case.charter.people}
-            tz: dt.tzinfo = view.tz
-        except Refused:  # a log that no longer replays is still read
-            names, tz = {}, dt.UTC
+        names, tz = names_and_zone(board, org)
         lines = latest(board.store, org, report.size, names, tz)
         return report.to_json() | {
             "trail": [

@@ -49,7 +49,7 @@ from charter.service.accounts import Account, Accounts, HashingBusy, same_secret
 from charter.service.board import WRITERS, Board, presides
 from charter.service.errors import NeedsConfirmation, Refused
 from charter.service.share_links import ShareLinks
-from charter.service.trail import PAGE, latest
+from charter.service.trail import PAGE, latest, names_and_zone
 from charter.store.checkpoint import KeyFileError, load_or_create_key, load_public_key
 from charter.store.db import EventStore
 from charter.store.verify import verify_log
@@ -884,12 +884,7 @@ def create_portal_router(
             for c in reversed(report.checkpoints)
         ]
         roles = who.account.roles(org)
-        try:  # a log that no longer replays (tampered) is still shown, by ids and in UTC
-            view = board.view(org)
-            names = {p.id: p.name or p.id for p in view.case.charter.people}
-            tz: dt.tzinfo = view.tz
-        except Refused:
-            names, tz = {}, dt.UTC
+        names, tz = names_and_zone(board, org)
         return {
             "zone": tz,
             "trail": latest(board.store, org, report.size, names, tz),

@@ -122,3 +122,15 @@ def latest(
     first = max(1, size - PAGE + 1)
     rows = [r for r in store.iter_events(org) if r.seq >= first] if size else []
     return list(reversed(trail(rows, names, tz)))
+
+
+def names_and_zone(board: Any, org: str) -> tuple[dict[str, str], dt.tzinfo]:
+    """The people's names and the organisation's zone for reading its log; a log that no
+    longer replays (tampered) is still read, by ids and in UTC."""
+    from charter.service.errors import Refused
+
+    try:
+        view = board.view(org)
+    except Refused:
+        return {}, dt.UTC
+    return {p.id: p.name or p.id for p in view.case.charter.people}, view.tz
