@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -33,16 +36,28 @@ def test_a_case_is_valued_from_the_waterfall_it_names() -> None:
     assert document["simulation"]["paths"] == 200_000
 
 
-def test_the_table_fits_80_columns() -> None:
-    result = runner.invoke(
-        app,
-        ["value", str(CASE / "waterfall.yaml"), "--value", "30B", "--vol", "0.6"],
-        env={"COLUMNS": "80"},
+def in_80_columns(args: list[str]) -> str:
+    """What ``charter ARGS`` prints to a pipe 80 columns wide (the command's own console,
+    made at import, is sized there: an in-process runner would not resize it)."""
+    done = subprocess.run(
+        [str(Path(sys.executable).with_name("charter")), *args],
+        env=os.environ | {"COLUMNS": "80"},
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
-    assert result.exit_code == 0, result.output
-    assert "Microsoft" in result.output
-    assert "a model, not" in result.output
-    assert max(len(line) for line in result.output.splitlines()) <= 80
+    assert done.returncode == 0, done.stderr
+    assert max(len(line) for line in done.stdout.splitlines()) <= 80, done.stdout
+    return done.stdout
+
+
+def test_the_table_fits_80_columns() -> None:
+    output = in_80_columns(
+        ["value", str(CASE / "waterfall.yaml"), "--value", "30B", "--vol", "0.6", "--paths", "2000",
+         "--equity", "microsoft=0.27"]
+    )  # fmt: skip
+    assert "Microsoft" in output
+    assert "a model, not" in output
 
 
 @pytest.mark.parametrize(
@@ -140,3 +155,67 @@ def test_stakes_above_the_whole_are_refused() -> None:
     result = runner.invoke(app, [*args, "--equity", "microsoft=0.6", "--equity", "others=0.6"])
     assert result.exit_code == 2
     assert "add up to 1.2, more than 1" in result.output
+
+
+def test_the_path_model_pays_out_along_the_way() -> None:
+    """--model path: values add up to today's value, with standard errors, and beside them the
+    terminal model's closed form; a payout of 0 gives the closed form back within the errors."""
+    args = ["value", str(CASE), "--value", "30B", "--vol", "0.6", "--model", "path", "--json"]
+    result = runner.invoke(app, [*args, "--payout", "0.08", "--paths", "60000", "--seed", "3"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.output)
+    assert document["model"] == "path"
+    assert document["inputs"]["payout"] == 0.08
+    assert document["inputs"]["steps"] == 10  # one date a year by default
+    assert math.isclose(document["total"], 30e9, rel_tol=1e-9)
+    terminal = {p["party"]: p["value"] for p in document["at_the_horizon"]["parties"]}
+    moved = {p["party"]: p["value"] for p in document["parties"]}
+    assert moved["microsoft"] > terminal["microsoft"]  # paid first, paid sooner
+    flat = runner.invoke(app, [*args, "--payout", "0", "--steps", "3", "--paths", "60000"])
+    flat_doc = json.loads(flat.output)
+    for p in flat_doc["parties"]:
+        assert abs(p["value"] - terminal[p["party"]]) <= 4.5 * p["stderr"] + 1, p["party"]
+
+
+def test_the_path_table_fits_80_columns() -> None:
+    output = in_80_columns(
+        ["value", str(CASE), "--value", "30B", "--vol", "0.6", "--payout", "0.05",
+         "--paths", "20000"]
+    )  # fmt: skip
+    assert "5% paid out a year on 10 dates" in " ".join(output.split())
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--model", "path"], "--model path needs --payout"),
+        (["--model", "poisson"], "one of lognormal, path, empirical"),
+        (["--model", "empirical"], "add --scenarios"),
+        (["--model", "lognormal", "--payout", "0.1"], "are for --model path"),
+        (["--payout", "-0.1"], "payout: the share"),
+        (["--payout", "0.1", "--steps", "5000"], "steps: between 1 and 1,000"),
+        (["--payout", "0.1", "--sweep", "vol=0.2,0.4", "--out", "x.csv"], "lognormal model"),
+        (["--chart", "x.gif"], "expected a .png or .svg"),
+    ],
+)
+def test_bad_model_options_are_usage_errors(args: list[str], message: str) -> None:
+    result = runner.invoke(app, ["value", str(CASE), "--value", "30B", "--vol", "0.6", *args])
+    assert result.exit_code == 2, result.output
+    assert message in " ".join(result.output.split())
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("model", [[], ["--payout", "0.05"]], ids=["lognormal", "path"])
+def test_a_chart_without_a_sweep_shows_value_against_the_inputs(
+    tmp_path: Path, model: list[str]
+) -> None:
+    """The chart is drawn from the same model: an SVG with every party's name in its legend."""
+    chart = tmp_path / "value.svg"
+    args = ["value", str(CASE), "--value", "30B", "--vol", "0.6", "--chart", str(chart), *model]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert f"chart written to {chart}" in " ".join(result.output.split())
+    svg = chart.read_text(encoding="utf-8")
+    for name in ("Microsoft", "OpenAI, Inc. (nonprofit)", "First close partners ($0 throughout)"):
+        assert name in svg
+    assert ("paid out a year" in svg) == bool(model)

@@ -7,7 +7,7 @@ import datetime as dt
 import json
 import sys
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Annotated, Any, NoReturn
 
 import typer
@@ -62,6 +62,17 @@ def working(what: str, *, after: float = SLOW_S, force: bool = False) -> Iterato
         timer.cancel()
         if progress.live.is_started:
             progress.stop()
+
+
+@contextlib.contextmanager
+def counted(what: str, total: int) -> Iterator[Callable[[int], None]]:
+    """A progress bar for work that knows its length: yields ``tick(done)``.  On a terminal's
+    standard error only, and gone when the work ends."""
+    from rich.progress import Progress
+
+    with Progress(console=err_console, transient=True, disable=not err_console.is_terminal) as bar:
+        task = bar.add_task(what, total=total)
+        yield lambda done: bar.update(task, completed=done)
 
 
 def print_diagnostics(diagnostics: Sequence[Diagnostic]) -> None:

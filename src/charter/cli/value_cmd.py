@@ -15,14 +15,16 @@ from charter.cli.common import (
     EXIT_INPUT,
     EXIT_USAGE,
     console,
-    err_console,
+    counted,
     print_diagnostics,
     print_json,
     usage,
+    working,
 )
 from charter.load.case import CHARTER_FILE, load_charter
-from charter.valuation import Lognormal, closed_form, monte_carlo
+from charter.valuation import Lognormal, Valuation, closed_form, monte_carlo
 from charter.valuation.barrier import Warrant, warrant_monte_carlo, warrant_value
+from charter.valuation.paths import Schedule, path_monte_carlo, yearly
 from charter.waterfall import compile_curves, load_waterfall, read_spec, unknown_overrides
 from charter.waterfall.load import OVERRIDE
 from charter.waterfall.money import format_money, parse_amount
@@ -118,10 +120,31 @@ def register(app: typer.Typer) -> None:
             str | None,
             typer.Option("--scheduler", help="A Dask scheduler's address (tcp://host:8786)."),
         ] = None,
+        model_name: Annotated[
+            str | None,
+            typer.Option(
+                "--model",
+                help="lognormal (all at the horizon; the default), path (paid out along the "
+                "way: needs --payout) or empirical (needs --scenarios).",
+            ),
+        ] = None,
+        payout: Annotated[
+            float | None,
+            typer.Option(
+                "--payout", help="Path model: share of the value paid out a year (0.05 for 5%)."
+            ),
+        ] = None,
+        steps: Annotated[
+            int | None,
+            typer.Option(
+                "--steps", min=1, help="Path model: distribution dates (default one a year)."
+            ),
+        ] = None,
     ) -> None:
         """What each claim is worth today: the lognormal model's exact value per party (a sum of
         calls at the waterfall's breakpoints), its delta and vega, and with --paths a simulation
         that checks it. A model of value under the inputs given, not advice."""
+        kind = _model_kind(model_name, scenarios, payout, steps)
         if scenarios is not None:
             _by_scenarios(target, scenarios, rate, horizon, param or [], as_json)
             return
@@ -150,12 +173,14 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(
                 EXIT_USAGE if any(d.message.startswith(OVERRIDE) for d in errors) else EXIT_INPUT
             )
+        if chart is not None and chart.suffix.lower() not in (".png", ".svg"):
+            usage(f"--chart {chart}: expected a .png or .svg file name")
         if sweep_axes:
             if out is None:
                 usage("a sweep writes its rows to a file", "add --out sweep.parquet (or .csv)")
+            if kind == "path":
+                usage("--sweep values the lognormal model", "leave out --model path and --payout")
             axes = _axes(sweep_axes, model)
-            if chart is not None and chart.suffix.lower() not in (".png", ".svg"):
-                usage(f"--chart {chart}: expected a .png or .svg file name")
             rows = _run_sweep(file, overrides, axes, paths, seed, out, dask, workers, scheduler)
             if chart is not None:
                 from charter.report.value_render import swept_axes, write_sweep_chart
@@ -166,11 +191,21 @@ def register(app: typer.Typer) -> None:
                 write_sweep_chart(rows, chart, names)
                 typer.echo(f"chart written to {chart}")
             return
+        schedule = _schedule(payout, steps, horizon) if kind == "path" else None
         terms = _warrant(warrant) if warrant else None
         stakes = _stakes(equity or [], spec.parties or () if spec else ())
         curves = compile_curves(wf)
         exact = closed_form(curves, model)
-        simulated = monte_carlo(curves, model, paths=paths, seed=seed) if paths else None
+        names = {p.id: p.name or p.id for p in (spec.parties or ())} if spec else {}
+        found, simulated = exact, None
+        if schedule is not None:
+            with counted("Simulating paths", paths or PATH_PATHS) as tick:
+                found = path_monte_carlo(
+                    curves, model, schedule, paths=paths or PATH_PATHS, seed=seed, progress=tick
+                )
+        elif paths:
+            with counted("Simulating", paths) as tick:
+                simulated = monte_carlo(curves, model, paths=paths, seed=seed, progress=tick)
         priced = None
         if terms is not None:
             worth = warrant_value(terms, model.value, model.rate, model.vol)
@@ -182,8 +217,22 @@ def register(app: typer.Typer) -> None:
                 else None
             )
             priced = (worth, sim)
+        if chart is not None:
+            from charter.report.value_render import write_value_chart
+
+            def valuate(value: float, vol: float) -> dict[str, float]:
+                moved = Lognormal(value=value, vol=vol, rate=rate, horizon=horizon)
+                if schedule is None:
+                    return {p.party: p.value for p in closed_form(curves, moved).parties}
+                priced = path_monte_carlo(curves, moved, schedule, paths=CHART_PATHS, seed=seed)
+                return {p.party: p.value for p in priced.parties}
+
+            with working("Drawing the chart", after=1.0):
+                write_value_chart(valuate, model, chart, names, schedule=schedule)
         if as_json:
-            document = exact.to_json()
+            document = found.to_json()
+            if schedule is not None:
+                document["at_the_horizon"] = exact.to_json()
             if simulated is not None:
                 document["simulation"] = simulated.to_json()
             if stakes:
@@ -193,7 +242,7 @@ def register(app: typer.Typer) -> None:
                         "fraction": fraction,
                         "value": fraction * model.value,
                         "capped_claim_value": next(
-                            p.value for p in exact.parties if p.party == party
+                            p.value for p in found.parties if p.party == party
                         ),
                     }
                     for party, fraction in stakes.items()
@@ -209,39 +258,7 @@ def register(app: typer.Typer) -> None:
                 }
             print_json(document)
             return
-        names = {p.id: p.name or p.id for p in (spec.parties or ())} if spec else {}
-        table = Table(
-            title=f"Value today of each claim: {spec.waterfall if spec else file.name}",
-            caption=f"lognormal: value {format_money(model.value)}, vol {vol:.0%}, "
-            f"rate {rate:.1%}, horizon {horizon:g} years; a model, not advice",
-        )
-        table.add_column("party")
-        table.add_column("value", justify="right")
-        table.add_column("share", justify="right")
-        table.add_column("delta", justify="right")
-        table.add_column("vega, +1 pt", justify="right")
-        if stakes:
-            table.add_column("as equity", justify="right")
-        if simulated is not None:
-            table.add_column(f"simulated ({simulated.paths:,} paths)", justify="right")
-        sims = {p.party: p for p in simulated.parties} if simulated else {}
-        for p in exact.parties:
-            row = [
-                names.get(p.party, p.party),
-                format_money(p.value),
-                f"{p.share:.2%}",
-                f"{p.delta:.3f}",
-                format_money(p.vega / 100),
-            ]
-            if stakes:
-                row.append(
-                    format_money(stakes[p.party] * model.value) if p.party in stakes else "—"
-                )
-            if simulated is not None:
-                s = sims[p.party]
-                row.append(f"{format_money(s.value)} ± {format_money(s.stderr)}")
-            table.add_row(*row)
-        console.print(table)
+        _print_table(spec, file, found, exact, simulated, stakes, names)
         if priced is not None and terms is not None:
             line = (
                 f"Warrant for {terms.fraction:.1%} of the company once it is worth "
@@ -251,6 +268,100 @@ def register(app: typer.Typer) -> None:
             if priced[1] is not None:
                 line += f" (simulated {format_money(priced[1][0])} ± {format_money(priced[1][1])})"
             console.print(line + ".", markup=False)
+        if chart is not None:
+            typer.echo(f"chart written to {chart}")
+
+
+PATH_PATHS = 200_000
+"""Paths simulated by the path model when --paths does not say (it has no closed form)."""
+CHART_PATHS = 20_000
+"""Paths for each point of a path model's chart: a smooth line, not a priced figure."""
+MODELS = ("lognormal", "path", "empirical")
+
+
+def _model_kind(
+    name: str | None, scenarios: Path | None, payout: float | None, steps: int | None
+) -> str:
+    """The model the options ask for, or a usage error naming what is missing."""
+    kind = name or ("empirical" if scenarios is not None else "path" if payout else "lognormal")
+    if kind not in MODELS:
+        usage(f"--model {name}", f"one of {', '.join(MODELS)}")
+    if kind == "empirical" and scenarios is None:
+        usage("--model empirical values your own scenarios", "add --scenarios FILE.csv")
+    if kind != "empirical" and scenarios is not None:
+        usage(f"--scenarios is for --model empirical, not {kind}")
+    if kind == "path" and payout is None:
+        usage(
+            "--model path needs --payout",
+            "the share of the value paid out a year, e.g. --payout 0.05",
+        )
+    if kind != "path" and (payout is not None or steps is not None):
+        usage(f"--payout and --steps are for --model path, not {kind}")
+    return kind
+
+
+def _schedule(payout: float | None, steps: int | None, horizon: float) -> Schedule:
+    try:
+        return Schedule(payout=payout or 0.0, steps=steps or yearly(horizon))
+    except ValueError as error:
+        usage(f"--{error}")
+
+
+def _print_table(
+    spec: Any,
+    file: Path,
+    found: Valuation,
+    exact: Valuation,
+    simulated: Valuation | None,
+    stakes: dict[str, float],
+    names: dict[str, str],
+) -> None:
+    model, schedule = found.model, found.schedule
+    if schedule is None:
+        how = "lognormal"
+    else:
+        how = (
+            f"{schedule.payout * 100:.3g}% paid out a year on {schedule.steps} dates, "
+            f"{found.paths:,} paths"
+        )
+    table = Table(
+        title=f"Value today of each claim: {spec.waterfall if spec else file.name}",
+        caption=f"{how}: value {format_money(model.value)}, vol {model.vol:.0%}, "
+        f"rate {model.rate:.1%}, horizon {model.horizon:g} years; a model, not advice",
+    )
+    table.add_column("party")
+    table.add_column("value", justify="right")
+    if schedule is not None:
+        table.add_column("±", justify="right")
+    table.add_column("share", justify="right")
+    table.add_column("delta", justify="right")
+    table.add_column("vega, +1 pt", justify="right")
+    if schedule is not None:
+        table.add_column("all at the horizon", justify="right")
+    if stakes:
+        table.add_column("as equity", justify="right")
+    if simulated is not None:
+        table.add_column(f"simulated ({simulated.paths:,} paths)", justify="right")
+    sims = {p.party: p for p in simulated.parties} if simulated else {}
+    terminal = {p.party: p for p in exact.parties}
+    for p in found.parties:
+        row = [names.get(p.party, p.party), format_money(p.value)]
+        if schedule is not None:
+            row.append(format_money(p.stderr))
+        row += [
+            f"{p.share:.2%}",
+            f"{p.delta:.3f}",
+            format_money(p.vega / 100),
+        ]
+        if schedule is not None:
+            row.append(format_money(terminal[p.party].value))
+        if stakes:
+            row.append(format_money(stakes[p.party] * model.value) if p.party in stakes else "—")
+        if simulated is not None:
+            s = sims[p.party]
+            row.append(f"{format_money(s.value)} ± {format_money(s.stderr)}")
+        table.add_row(*row)
+    console.print(table)
 
 
 def _numbers(name: str, text: str) -> list[float]:
@@ -303,8 +414,6 @@ def _run_sweep(
     workers: int,
     scheduler: str | None,
 ) -> list[dict[str, Any]]:
-    from rich.progress import Progress
-
     from charter.valuation.sweep import grid, sweep, write_rows
 
     points = grid(axes)
@@ -327,10 +436,7 @@ def _run_sweep(
                     )
                 )
                 client = stack.enter_context(distributed.Client(cluster))
-        progress = stack.enter_context(
-            Progress(console=err_console, transient=True, disable=not err_console.is_terminal)
-        )
-        task = progress.add_task(f"Valuing {len(points):,} points", total=len(points))
+        tick = stack.enter_context(counted(f"Valuing {len(points):,} points", len(points)))
         rows = sweep(
             text,
             str(file),
@@ -339,7 +445,7 @@ def _run_sweep(
             paths=paths,
             seed=seed,
             client=client,
-            progress=lambda done: progress.update(task, completed=done),
+            progress=tick,
         )
     write_rows(rows, str(out))
     where = f"on {scheduler}" if scheduler else f"on {workers} local workers" if dask else "here"

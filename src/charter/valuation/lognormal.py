@@ -15,11 +15,17 @@ within its standard error, and carried to models with no closed form.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from charter.valuation.moments import ControlledMeans
 from charter.waterfall.curves import Curves
+
+if TYPE_CHECKING:
+    from charter.valuation.paths import Schedule
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -72,21 +78,26 @@ class Valuation:
     parties: tuple[PartyValue, ...]
     paths: int = 0
     seed: int | None = None
+    schedule: Schedule | None = None
+    """The path model's distribution dates (None: everything at the horizon)."""
 
     @property
     def total(self) -> float:
         return sum(p.value for p in self.parties)
 
     def to_json(self) -> dict[str, object]:
+        inputs: dict[str, float] = {
+            "value": self.model.value,
+            "vol": self.model.vol,
+            "rate": self.model.rate,
+            "horizon": self.model.horizon,
+        }
+        if self.schedule is not None:
+            inputs |= {"payout": self.schedule.payout, "steps": self.schedule.steps}
         return {
-            "model": "lognormal",
+            "model": "lognormal" if self.schedule is None else "path",
             "method": self.method,
-            "inputs": {
-                "value": self.model.value,
-                "vol": self.model.vol,
-                "rate": self.model.rate,
-                "horizon": self.model.horizon,
-            },
+            "inputs": inputs,
             "paths": self.paths,
             "seed": self.seed,
             "total": self.total,
@@ -169,6 +180,7 @@ def _valuation(
     stderrs: list[float] | None = None,
     paths: int = 0,
     seed: int | None = None,
+    schedule: Schedule | None = None,
 ) -> Valuation:
     total = sum(values)
     parties = tuple(
@@ -182,7 +194,9 @@ def _valuation(
         )
         for j, (p, v, dl, vg) in enumerate(zip(curves.parties, values, deltas, vegas, strict=True))
     )
-    return Valuation(model=model, method=method, parties=parties, paths=paths, seed=seed)
+    return Valuation(
+        model=model, method=method, parties=parties, paths=paths, seed=seed, schedule=schedule
+    )
 
 
 CHUNK = 15_000
@@ -194,7 +208,12 @@ step (a 16x larger chunk ran 4x slower in a worker)."""
 
 
 def monte_carlo(
-    curves: Curves, model: Lognormal, *, paths: int = 200_000, seed: int = 0
+    curves: Curves,
+    model: Lognormal,
+    *,
+    paths: int = 200_000,
+    seed: int = 0,
+    progress: Callable[[int], None] | None = None,
 ) -> Valuation:
     """Each party's value by simulation: ``paths`` draws in antithetic pairs, with ``X`` (whose
     discounted mean is ``V0``) as a control variate; the standard error is of the pair means.
@@ -203,47 +222,22 @@ def monte_carlo(
         raise ValueError("paths: at least 2")
     rng = np.random.default_rng(seed)
     pairs = paths // 2
-    n = len(curves.parties)
     root = model.vol * math.sqrt(model.horizon)
     drift = math.log(model.forward) - 0.5 * root * root
-    d = model.discount
-    # running sums of y (pair mean payout), x (pair mean X), y*y, x*x, x*y per party
-    sy = np.zeros(n)
-    syy = np.zeros(n)
-    sxy = np.zeros(n)
-    sx = sxx = 0.0
+    means = ControlledMeans(len(curves.parties))
     done = 0
     while done < pairs:
         m = min(CHUNK, pairs - done)
         z = rng.standard_normal(m)
         up = np.exp(drift + root * z)
         down = np.exp(drift - root * z)
-        x = 0.5 * (up + down)
         pay_up = curves.evaluate(up)
         pay_down = curves.evaluate(down)
-        # sums by numpy's own pairwise summation, not BLAS's dot: a BLAS spreads a dot product
-        # over threads whose number differs from process to process (a Dask worker runs one),
-        # and the order of the additions would change the last digits
-        sx += float(x.sum())
-        sxx += float((x * x).sum())
-        for j, party in enumerate(curves.parties):
-            y = 0.5 * (pay_up[party] + pay_down[party])
-            sy[j] += float(y.sum())
-            syy[j] += float((y * y).sum())
-            sxy[j] += float((x * y).sum())
+        means.add(0.5 * (up + down), [0.5 * (pay_up[p] + pay_down[p]) for p in curves.parties])
         done += m
-    mean_x = sx / pairs
-    var_x = sxx / pairs - mean_x * mean_x
-    values, stderrs = [], []
-    for j in range(n):
-        mean_y = sy[j] / pairs
-        cov = sxy[j] / pairs - mean_x * mean_y
-        var_y = syy[j] / pairs - mean_y * mean_y
-        beta = cov / var_x if var_x > 0 else 0.0
-        adjusted = mean_y - beta * (mean_x - model.forward)
-        residual = max(var_y - beta * cov, 0.0)
-        values.append(float(d * adjusted))
-        stderrs.append(float(d * math.sqrt(residual / pairs)))
+        if progress is not None:
+            progress(2 * done)
+    values, stderrs = means.finish(model.forward, model.discount)
     exact = closed_form(curves, model)
     return _valuation(
         curves,

@@ -1,0 +1,156 @@
+"""Claims on profits distributed over time: a geometric Brownian path of the company's value
+that pays out a share of itself at each distribution date, and everything that is left at the
+horizon.
+
+Why a path: a waterfall's tiers cap *cumulative* receipts (Microsoft's 75% until it recoups its
+investment, then a smaller share up to its cap).  When profits arrive over years, a party paid
+first is paid earlier and so is worth more, and a cap reached in a good early year is reached
+whatever comes later: the order and timing of the distributions matter, and a single terminal
+amount cannot say so.  The compiled curves are functions of the cumulative amount distributed, so
+a party receives ``f(C_k) − f(C_(k−1))`` at the ``k``-th date, discounted from then.
+
+Under the risk-neutral measure, the value just before a date grows at the rate ``r`` with
+volatility ``σ``; a fraction ``1 − e^(−q·Δt)`` of it is paid out (``q`` is the payout yield a
+year); at the horizon the rest is paid.  The discounted distributions then add up to ``V0`` in
+expectation, whatever ``q``, so the parties' values add up to today's value as in the terminal
+model, to which this model reduces when ``q = 0``.  No closed form exists for ``q > 0``: the
+values come from simulation (antithetic pairs, with the total discounted distribution, whose
+mean is ``V0``, as a control variate), and the deltas and vegas from pathwise derivatives
+(exact almost everywhere, since the curves are piecewise linear).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from charter.valuation.lognormal import CHUNK, Lognormal, Valuation, _valuation
+from charter.valuation.moments import ControlledMeans
+from charter.waterfall.curves import Curves
+
+MAX_STEPS = 1_000
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Schedule:
+    """How the profits come: ``payout`` of the value a year (continuous yield, e.g. 0.05), on
+    ``steps`` evenly spaced dates up to the horizon, the last of which pays out everything."""
+
+    payout: float
+    steps: int
+
+    def __post_init__(self) -> None:
+        if not (math.isfinite(self.payout) and 0 <= self.payout <= 1):
+            raise ValueError("payout: the share of the value paid out a year, e.g. 0.05")
+        if not 1 <= self.steps <= MAX_STEPS:
+            raise ValueError(f"steps: between 1 and {MAX_STEPS:,} distribution dates")
+
+
+def yearly(horizon: float) -> int:
+    """One distribution date a year (at least one): the default schedule."""
+    return max(1, min(MAX_STEPS, round(horizon)))
+
+
+def path_monte_carlo(
+    curves: Curves,
+    model: Lognormal,
+    schedule: Schedule,
+    *,
+    paths: int = 200_000,
+    seed: int = 0,
+    progress: Callable[[int], None] | None = None,
+) -> Valuation:
+    """Each party's value when the profits are distributed along the path (see the module's
+    docstring), with its standard error, delta and vega."""
+    if paths < 2:
+        raise ValueError("paths: at least 2")
+    rng = np.random.default_rng(seed)
+    pairs = paths // 2
+    n = len(curves.parties)
+    dt = model.horizon / schedule.steps
+    root = model.vol * math.sqrt(dt)
+    growth = (model.rate - 0.5 * model.vol * model.vol) * dt
+    kept = math.exp(-schedule.payout * dt)
+    # each estimate has a control of known mean: the total discounted distribution for the
+    # values (V0), the same over V0 for the deltas (1), and the sum of the vegas (0: the total
+    # is V0 whatever the volatility)
+    means, deltas, vegas = ControlledMeans(n), ControlledMeans(n), ControlledMeans(n)
+    done = 0
+    while done < pairs:
+        m = min(CHUNK, pairs - done)
+        z = rng.standard_normal((schedule.steps, m))
+        up = _one_side(curves, model, schedule.steps, dt, root, growth, kept, z)
+        down = _one_side(curves, model, schedule.steps, dt, root, growth, kept, -z)
+        total = 0.5 * (up[0] + down[0])
+        payouts = 0.5 * (up[1] + down[1])
+        means.add(total, payouts)
+        delta = 0.5 * (up[2] + down[2])
+        deltas.add(total / model.value, delta)
+        vega = 0.5 * (up[3] + down[3])
+        vegas.add(vega.sum(axis=0), vega)
+        done += m
+        if progress is not None:
+            progress(2 * done)
+    values, stderrs = means.finish(model.value)
+    return _valuation(
+        curves,
+        model,
+        "monte carlo on paths (antithetic, control variate; pathwise greeks)",
+        values,
+        deltas.finish(1.0)[0],
+        vegas.finish(0.0)[0],
+        stderrs,
+        paths=pairs * 2,
+        seed=seed,
+        schedule=schedule,
+    )
+
+
+def _one_side(
+    curves: Curves,
+    model: Lognormal,
+    steps: int,
+    dt: float,
+    root: float,
+    growth: float,
+    kept: float,
+    z: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """For the paths driven by ``z`` (steps × paths): the total discounted distribution, and
+    per party (rows) the discounted payouts and their derivatives in V0 and in vol."""
+    n, m = len(curves.parties), z.shape[1]
+    value = np.full(m, model.value)
+    brownian = np.zeros(m)
+    cumulative = np.zeros(m)
+    d_vol = np.zeros(m)  # d cumulative / d vol
+    before = np.zeros((n, m))  # f_j(C_(k-1)), s_j(C_(k-1))·C'_(k-1) in V0 and in vol
+    before_v = np.zeros((n, m))
+    before_s = np.zeros((n, m))
+    total = np.zeros(m)
+    paid = np.zeros((n, m))
+    delta = np.zeros((n, m))
+    vega = np.zeros((n, m))
+    for k in range(steps):
+        t = (k + 1) * dt
+        discount = math.exp(-model.rate * t)
+        brownian += math.sqrt(dt) * z[k]
+        value = value * np.exp(growth + root * z[k])
+        out = value if k == steps - 1 else value * (1.0 - kept)
+        value = value * kept
+        cumulative = cumulative + out
+        d_vol = d_vol + out * (brownian - model.vol * t)
+        total += discount * out
+        now = curves.evaluate(cumulative)
+        slope = curves.shares(cumulative)
+        for j, party in enumerate(curves.parties):
+            f, s = now[party], slope[party]
+            s_v = s * cumulative / model.value
+            s_s = s * d_vol
+            paid[j] += discount * (f - before[j])
+            delta[j] += discount * (s_v - before_v[j])
+            vega[j] += discount * (s_s - before_s[j])
+            before[j], before_v[j], before_s[j] = f, s_v, s_s
+    return total, paid, delta, vega
