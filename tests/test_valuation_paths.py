@@ -181,3 +181,21 @@ def test_schedules_out_of_range_are_refused_with_the_reason(
 @pytest.mark.parametrize(("horizon", "dates"), [(0.2, 1), (1, 1), (7.4, 7), (10, 10)])
 def test_the_default_schedule_is_one_date_a_year(horizon: float, dates: int) -> None:
     assert yearly(horizon) == dates
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
+@settings(max_examples=20, deadline=None)
+@given(amounts=st.lists(st.floats(min_value=0, max_value=1e13), min_size=1, max_size=300))
+def test_payouts_with_slopes_are_the_payouts_and_the_shares(
+    path: Path, amounts: list[float]
+) -> None:
+    """The one-lookup path the simulation uses gives what the two public calls give."""
+    import numpy as np
+
+    curves = curves_of(path)
+    a = np.array(amounts)
+    values, slopes = curves.with_slopes(a)
+    paid, shares = curves.evaluate(a), curves.shares(a)
+    for j, party in enumerate(curves.parties):
+        assert np.allclose(values[j], paid[party], rtol=1e-12, atol=1e-3)
+        assert np.array_equal(slopes[j], shares[party])

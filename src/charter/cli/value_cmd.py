@@ -224,7 +224,9 @@ def register(app: typer.Typer) -> None:
                 moved = Lognormal(value=value, vol=vol, rate=rate, horizon=horizon)
                 if schedule is None:
                     return {p.party: p.value for p in closed_form(curves, moved).parties}
-                priced = path_monte_carlo(curves, moved, schedule, paths=CHART_PATHS, seed=seed)
+                priced = path_monte_carlo(
+                    curves, moved, schedule, paths=CHART_PATHS, seed=seed, greeks=False
+                )
                 return {p.party: p.value for p in priced.parties}
 
             with working("Drawing the chart", after=1.0):

@@ -26,12 +26,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from charter.valuation.lognormal import CHUNK, Lognormal, Valuation, _valuation
 from charter.valuation.moments import ControlledMeans
 from charter.waterfall.curves import Curves
 
 MAX_STEPS = 1_000
+FloatArray = npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -62,9 +64,11 @@ def path_monte_carlo(
     paths: int = 200_000,
     seed: int = 0,
     progress: Callable[[int], None] | None = None,
+    greeks: bool = True,
 ) -> Valuation:
     """Each party's value when the profits are distributed along the path (see the module's
-    docstring), with its standard error, delta and vega."""
+    docstring), with its standard error, and its delta and vega unless ``greeks`` is false
+    (then 0: a chart's points need only the values)."""
     if paths < 2:
         raise ValueError("paths: at least 2")
     rng = np.random.default_rng(seed)
@@ -82,15 +86,16 @@ def path_monte_carlo(
     while done < pairs:
         m = min(CHUNK, pairs - done)
         z = rng.standard_normal((schedule.steps, m))
-        up = _one_side(curves, model, schedule.steps, dt, root, growth, kept, z)
-        down = _one_side(curves, model, schedule.steps, dt, root, growth, kept, -z)
+        up = _one_side(curves, model, schedule.steps, dt, root, growth, kept, z, greeks)
+        down = _one_side(curves, model, schedule.steps, dt, root, growth, kept, -z, greeks)
         total = 0.5 * (up[0] + down[0])
         payouts = 0.5 * (up[1] + down[1])
         means.add(total, payouts)
-        delta = 0.5 * (up[2] + down[2])
-        deltas.add(total / model.value, delta)
-        vega = 0.5 * (up[3] + down[3])
-        vegas.add(vega.sum(axis=0), vega)
+        if greeks:
+            delta = 0.5 * (up[2] + down[2])
+            deltas.add(total / model.value, delta)
+            vega = 0.5 * (up[3] + down[3])
+            vegas.add(vega.sum(axis=0), vega)
         done += m
         if progress is not None:
             progress(2 * done)
@@ -100,8 +105,8 @@ def path_monte_carlo(
         model,
         "monte carlo on paths (antithetic, control variate; pathwise greeks)",
         values,
-        deltas.finish(1.0)[0],
-        vegas.finish(0.0)[0],
+        deltas.finish(1.0)[0] if greeks else [0.0] * n,
+        vegas.finish(0.0)[0] if greeks else [0.0] * n,
         stderrs,
         paths=pairs * 2,
         seed=seed,
@@ -117,40 +122,57 @@ def _one_side(
     root: float,
     growth: float,
     kept: float,
-    z: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    z: FloatArray,
+    greeks: bool,
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
     """For the paths driven by ``z`` (steps × paths): the total discounted distribution, and
-    per party (rows) the discounted payouts and their derivatives in V0 and in vol."""
-    n, m = len(curves.parties), z.shape[1]
+    per party (rows) the discounted payouts and their derivatives in V0 and in vol.
+
+    Summation by parts keeps one term a step: ``Σ_k d_k·(f(C_k) − f(C_(k−1)))`` is
+    ``Σ_k f(C_k)·(d_k − d_(k+1))`` with ``d_(n+1) = 0`` (and ``f(C_0) = f(0)`` paid at the
+    first date, as in the closed form), and likewise for the derivatives ``f'(C_k)·C'_k``."""
+    m = z.shape[1]
     value = np.full(m, model.value)
     brownian = np.zeros(m)
     cumulative = np.zeros(m)
     d_vol = np.zeros(m)  # d cumulative / d vol
-    before = np.zeros((n, m))  # f_j(C_(k-1)), s_j(C_(k-1))·C'_(k-1) in V0 and in vol
-    before_v = np.zeros((n, m))
-    before_s = np.zeros((n, m))
     total = np.zeros(m)
-    paid = np.zeros((n, m))
-    delta = np.zeros((n, m))
-    vega = np.zeros((n, m))
+    paid = np.zeros((len(curves.parties), m))
+    delta = np.zeros_like(paid)
+    vega = np.zeros_like(paid)
+    step_root = math.sqrt(dt)
+    scratch = np.empty(m)
     for k in range(steps):
         t = (k + 1) * dt
         discount = math.exp(-model.rate * t)
-        brownian += math.sqrt(dt) * z[k]
-        value = value * np.exp(growth + root * z[k])
-        out = value if k == steps - 1 else value * (1.0 - kept)
-        value = value * kept
-        cumulative = cumulative + out
-        d_vol = d_vol + out * (brownian - model.vol * t)
-        total += discount * out
-        now = curves.evaluate(cumulative)
-        slope = curves.shares(cumulative)
-        for j, party in enumerate(curves.parties):
-            f, s = now[party], slope[party]
-            s_v = s * cumulative / model.value
-            s_s = s * d_vol
-            paid[j] += discount * (f - before[j])
-            delta[j] += discount * (s_v - before_v[j])
-            vega[j] += discount * (s_s - before_s[j])
-            before[j], before_v[j], before_s[j] = f, s_v, s_s
+        weight = discount - (math.exp(-model.rate * (t + dt)) if k < steps - 1 else 0.0)
+        if greeks:
+            np.multiply(z[k], step_root, out=scratch)
+            brownian += scratch
+        np.multiply(z[k], root, out=scratch)
+        scratch += growth
+        np.exp(scratch, out=scratch)
+        value *= scratch
+        out = value.copy() if k == steps - 1 else value * (1.0 - kept)
+        value *= kept
+        cumulative += out
+        if greeks:
+            np.subtract(brownian, model.vol * t, out=scratch)
+            scratch *= out
+            d_vol += scratch
+        out *= discount
+        total += out
+        now, slope = curves.with_slopes(cumulative)
+        for j in range(len(paid)):  # row by row, in place: no temporaries of all parties
+            np.multiply(now[j], weight, out=scratch)
+            paid[j] += scratch
+        if not greeks:
+            continue
+        by_value = cumulative * (weight / model.value)
+        by_vol = d_vol * weight
+        for j in range(len(paid)):
+            np.multiply(slope[j], by_value, out=scratch)
+            delta[j] += scratch
+            np.multiply(slope[j], by_vol, out=scratch)
+            vega[j] += scratch
     return total, paid, delta, vega

@@ -112,6 +112,22 @@ class Curves:
         shape = np.shape(amounts)
         return {party: result[j].reshape(shape) for j, party in enumerate(self.parties)}
 
+    def with_slopes(self, amounts: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """Every party's payout and marginal split (right derivative) at every amount of a flat
+        array, as two ``(len(parties), n)`` arrays from one segment lookup: what a pathwise
+        derivative needs at each step, in a fraction of two separate calls' time."""
+        idx = np.empty(len(amounts), dtype=np.intp)
+        _segment_index(self._xs[1:], amounts, idx, np.empty(len(amounts), dtype=np.bool_))
+        dx = amounts - np.take(self._xs, idx)
+        p, n = len(self.parties), len(amounts)
+        values, slopes = np.empty((p, n)), np.empty((p, n))
+        for j in range(p):  # a take per row: 2-D fancy indexing is several times slower
+            np.take(self._table[2 * j + 1], idx, out=slopes[j])
+            np.take(self._table[2 * j], idx, out=values[j])
+        for j in range(p):
+            values[j] += slopes[j] * dx
+        return values, slopes
+
     def shares(self, amounts: npt.ArrayLike) -> dict[str, FloatArray]:
         """The marginal split (right derivative) of every party at every amount."""
         a = np.asarray(amounts, dtype=np.float64)
