@@ -22,6 +22,7 @@ from charter.valuation.paths import Schedule, path_monte_carlo
 from charter.waterfall import compile_curves, load_waterfall
 
 ROOT = Path(__file__).resolve().parent.parent
+PATH_PATHS = 200_000
 
 
 def _best(fn, repeat: int = 3) -> float:  # type: ignore[no-untyped-def]
@@ -51,15 +52,19 @@ def run() -> str:
         )
     path_rows = []
     for steps in (10, 40):
-        n = 200_000
+        n = PATH_PATHS
         schedule = Schedule(payout=0.05, steps=steps)
         rng = np.random.default_rng(1)
         amounts = model.value * np.exp(0.3 * rng.standard_normal(n * steps))
         evaluate_s = _best(lambda a=amounts: curves.evaluate(a))
         value_s = _best(
-            lambda s=schedule: path_monte_carlo(curves, model, s, paths=n, seed=1, greeks=False)
+            lambda s=schedule: path_monte_carlo(
+                curves, model, s, paths=PATH_PATHS, seed=1, greeks=False
+            )
         )
-        greeks_s = _best(lambda s=schedule: path_monte_carlo(curves, model, s, paths=n, seed=1))
+        greeks_s = _best(
+            lambda s=schedule: path_monte_carlo(curves, model, s, paths=PATH_PATHS, seed=1)
+        )
         path_rows.append(
             f"| {n:,} x {steps} | {evaluate_s:.3f} s | {value_s:.3f} s | "
             f"{value_s / evaluate_s:.2f}x | {greeks_s:.3f} s | {greeks_s / evaluate_s:.2f}x |"
