@@ -18,7 +18,8 @@ from pathlib import Path
 import numpy as np
 
 from charter.valuation import Lognormal, closed_form, monte_carlo
-from charter.valuation.paths import Schedule, path_monte_carlo
+from charter.valuation.paths import path_monte_carlo
+from charter.valuation.schedule import Schedule
 from charter.waterfall import compile_curves, load_waterfall
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -14,7 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from charter.valuation import Lognormal, closed_form
-from charter.valuation.paths import Schedule, path_monte_carlo, yearly
+from charter.valuation.paths import path_monte_carlo
+from charter.valuation.schedule import Schedule, yearly
 from charter.waterfall import compile_curves, load_waterfall
 
 ROOT = Path(__file__).resolve().parent.parent

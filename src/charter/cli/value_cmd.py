@@ -24,7 +24,8 @@ from charter.cli.common import (
 from charter.load.case import CHARTER_FILE, load_charter
 from charter.valuation import Lognormal, Valuation, closed_form, monte_carlo
 from charter.valuation.barrier import Warrant, warrant_monte_carlo, warrant_value
-from charter.valuation.paths import Schedule, path_monte_carlo, yearly
+from charter.valuation.paths import path_monte_carlo
+from charter.valuation.schedule import Schedule, yearly
 from charter.waterfall import compile_curves, load_waterfall, read_spec, unknown_overrides
 from charter.waterfall.load import OVERRIDE
 from charter.waterfall.money import format_money, parse_amount

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from charter.load.confine import OutsideMode, outside_error
 from charter.load.fast_journal import PlainData, fast_journal
 from charter.load.profiles import load_profile
+from charter.load.structure_checks import check_structure
 from charter.located import (
     FAST_PARSE_CHARS,
     MAX_FILE_BYTES,
@@ -352,6 +353,14 @@ def _persons_of(event: Event) -> list[tuple[tuple[str | int, ...], str]]:
         case "private-message":
             refs.append((("from",), event.from_))
             many("to", event.to)
+        case "observer-seat":
+            one("person", event.person)
+        case "committee-formed" | "committee-changed":
+            many("members", event.members)
+            one("chair", event.chair)
+        case "board-seated":
+            many("directors", event.directors)
+            one("chair", event.chair)
     return refs
 
 
@@ -367,6 +376,16 @@ def _check_act(
 ) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     where = locate(data, loc, path)
+    if spec.act in (ActKind.RESTRUCTURE, ActKind.RESIGN):
+        out.append(
+            _err(
+                where,
+                f"'{spec.act}' is not an act a board votes on",
+                "record a resignation with a 'resignation' event, and a change of the "
+                "structure with its own event (entity-converted, interests-issued ...) whose "
+                "by: names the act that authorised it",
+            )
+        )
     if spec.act in NEEDS_PERSON and spec.subject.person is None:
         out.append(
             _err(where, f"act '{spec.act}' needs subject.person", "add 'subject: {person: ID}'")
@@ -552,6 +571,7 @@ def _check_journal(
                 )
             )
     out.extend(_check_sequence(entries, datas))
+    out.extend(check_structure(entries, datas, c, case_dir))
     return out
 
 

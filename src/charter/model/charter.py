@@ -9,7 +9,16 @@ from pydantic import BaseModel, ConfigDict, Field
 from charter.model.unknown import Unknown
 
 EntityKind = Literal[
-    "nonprofit", "llc", "lp", "corporation", "pbc", "fund", "trust", "holding", "partnership"
+    "nonprofit",
+    "llc",
+    "lp",
+    "corporation",
+    "pbc",
+    "fund",
+    "trust",
+    "holding",
+    "partnership",
+    "government",
 ]
 
 
@@ -90,7 +99,8 @@ class Interest(_Frozen):
     entity: str
     kind: str
     cap: str | Unknown = "unknown"
-    voting: bool = False
+    voting: bool | Unknown = False
+    """Whether the interest carries votes (unknown where the record does not say)."""
     waterfall_party: str | None = None
     source: str | None = None
     note: str = ""

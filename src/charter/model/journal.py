@@ -8,6 +8,20 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from charter.model.kinds import ActKind, Channel, Vote
+from charter.model.structure_events import (
+    STRUCTURAL_KINDS,
+    AgreementAmended,
+    BoardSeated,
+    CommitteeChanged,
+    CommitteeFormed,
+    ControlChanged,
+    EntityConverted,
+    EntityCreated,
+    EntityRenamed,
+    InterestsIssued,
+    ObserverSeat,
+    RightGranted,
+)
 from charter.model.unknown import Unknown
 
 
@@ -197,7 +211,18 @@ Event = Annotated[
     | Resignation
     | InterestDeclared
     | PrivateMessage
-    | Announcement,
+    | Announcement
+    | EntityCreated
+    | EntityRenamed
+    | EntityConverted
+    | ControlChanged
+    | InterestsIssued
+    | RightGranted
+    | ObserverSeat
+    | CommitteeFormed
+    | CommitteeChanged
+    | BoardSeated
+    | AgreementAmended,
     Field(discriminator="kind"),
 ]
 
@@ -216,6 +241,7 @@ EVENT_KINDS: tuple[str, ...] = (
     "interest-declared",
     "private-message",
     "announcement",
+    *STRUCTURAL_KINDS,
 )
 
 # Events at the same instant are ordered by this rank, then by file order (STYLE.md §7): the
@@ -235,6 +261,8 @@ KIND_RANK: dict[str, int] = {
     "resignation": 5,
     "left": 8,
     "meeting-closed": 10,
+    # a structural change follows the acts of its instant (it may cite one as its authority)
+    **dict.fromkeys(STRUCTURAL_KINDS, 9),
 }
 
 

@@ -19,10 +19,13 @@ class ActKind(StrEnum):
     APPROVE_TRANSACTION = "approve-transaction"
     APPROVE_MINUTES = "approve-minutes"
     RESIGN = "resign"
+    RESTRUCTURE = "restructure"
+    """A structural change (a conversion, a recapitalization, a right over a board ...): judged
+    by the act that authorised it, not by a vote of its own."""
 
 
 BOARD_ACTS: tuple[ActKind, ...] = tuple(
-    k for k in ActKind if k not in (ActKind.RESIGN, ActKind.APPROVE_MINUTES)
+    k for k in ActKind if k not in (ActKind.RESIGN, ActKind.APPROVE_MINUTES, ActKind.RESTRUCTURE)
 )
 """The acts whose power is analysed by default: approving minutes passes as any ordinary act
 does, and a row for it would only repeat the ordinary majority's."""

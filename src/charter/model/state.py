@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from charter.model.bylaws import Bylaws
+from charter.model.structure import Structure
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -18,6 +19,10 @@ class AgreementState:
     excludes_after_agi: bool
     agi_excluded: tuple[tuple[str, str], ...] = ()
     """(date determined, technology) pairs now outside the agreement's scope."""
+    terms: tuple[tuple[str, str], ...] = ()
+    """Clauses as amended (``AGI verified by``, ``ends`` ...), in words."""
+    amended: tuple[str, ...] = ()
+    """The ISO dates of its amendments."""
 
     def to_json(self) -> dict[str, Any]:
         scope = self.covers or "as written"
@@ -31,6 +36,8 @@ class AgreementState:
             "scope": scope,
             "excludes_after_agi": self.excludes_after_agi,
             "agi_excluded": [{"determined": w, "technology": t} for w, t in self.agi_excluded],
+            "terms": dict(self.terms),
+            "amended": list(self.amended),
         }
 
 
@@ -45,6 +52,7 @@ class State:
     bylaws_ref: str
     agreements: tuple[AgreementState, ...] = ()
     agi_determinations: tuple[tuple[str, str], ...] = field(default=())
+    structure: Structure = field(default_factory=Structure)
 
     @property
     def officer_map(self) -> dict[str, str]:
@@ -71,4 +79,5 @@ class State:
             "officers": dict(self.officers),
             "agreements": {a.id: a.to_json() for a in self.agreements},
             "bylaws": self.bylaws_ref,
+            "structure": self.structure.to_json(),
         }

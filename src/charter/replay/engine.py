@@ -39,9 +39,16 @@ from charter.model.journal import (
 from charter.model.kinds import CAST_VOTES, ActKind, Outcome, Severity, Status, View, Vote
 from charter.model.source import Diagnostic, Source
 from charter.model.state import AgreementState, State
+from charter.model.structure_events import STRUCTURAL_KINDS
 from charter.model.unknown import is_unknown
 from charter.replay.effects import apply_act, resign
-from charter.rules import RESIGNATION, apply, rules_for
+from charter.replay.structure_effects import (
+    StructuralEvent,
+    apply_structural,
+    describe_structural,
+    initial_structure,
+)
+from charter.rules import RESIGNATION, STRUCTURE, apply, rules_for
 from charter.rules.base import ActContext, Check, Form, MeetingFacts
 from charter.rules.status import missing_of, status_of
 
@@ -202,6 +209,7 @@ def initial_state(case: Case) -> State:
             )
             for a in c.agreements
         ),
+        structure=initial_structure(c),
     )
 
 
@@ -465,6 +473,8 @@ class _Fold:
                 self.adopted(entry, ev)
             case Resignation():
                 self.resignation(entry, ev)
+            case _ if ev.kind in STRUCTURAL_KINDS:
+                self.restructure(entry, ev)  # type: ignore[arg-type]
             case _:
                 pass
         if not self.judging_only:
@@ -783,6 +793,31 @@ class _Fold:
                 ]
                 status = status_of(checks)
                 self.record(entry, spec, status, checks, (), "written-consent", "not adopted")
+
+    def restructure(self, entry: Entry, ev: StructuralEvent) -> None:
+        """A change of the structure, judged by the act that authorised it (``by``): it takes
+        effect de jure where that act does, and de facto in any case (it was carried out)."""
+        what = describe_structural(ev)
+        spec = ActSpec(id=ev.id, act=ActKind.RESTRUCTURE, description=what)
+        by = None if is_unknown(ev.by) else str(ev.by)
+        by_status = next((v.status for v in reversed(self.verdicts) if v.id == by), None)
+        ctx = ActContext(
+            spec=spec,
+            form="meeting",
+            at=entry.at,
+            state=self.jure,
+            bylaws=self.jure.bylaws,
+            source=entry.source,
+            votes={},
+            extra={"by": by, "by_status": by_status},
+        )
+        checks = apply(STRUCTURE, ctx)
+        status = status_of(checks)
+        missing = missing_of(checks) if status is Status.CONDITIONAL else ()
+        self.record(entry, spec, status, checks, missing, "structure", "adopted")
+        if status in APPLIES_DE_JURE:
+            self.set_jure(apply_structural(self.jure, ev, entry.at), what)
+        self.set_facto(apply_structural(self.facto, ev, entry.at), what)
 
     def resignation(self, entry: Entry, ev: Resignation) -> None:
         spec = ActSpec(

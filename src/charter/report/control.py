@@ -146,7 +146,7 @@ def control_vs_economics(
         interest = interests.get(p)
         entity = interest.holder if interest is not None else loaded.entities.get(p)
         holders[p] = entity
-        if (interest is not None and interest.voting) or entity == board_entity:
+        if (interest is not None and interest.voting is True) or entity == board_entity:
             voters[p] = f"through the board of {board_name} ({len(state.directors)} directors)"
         elif interest is not None:
             silent[p] = f"{interest.kind}: no vote"

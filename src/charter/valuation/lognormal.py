@@ -25,7 +25,7 @@ from charter.valuation.moments import ControlledMeans
 from charter.waterfall.curves import Curves
 
 if TYPE_CHECKING:
-    from charter.valuation.paths import Schedule
+    from charter.valuation.schedule import Schedule
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -114,7 +114,8 @@ def agreement_scope(a: Agreement, state_agreement: AgreementState | None) -> str
 
 def interest_label(x: Interest) -> str:
     cap = x.cap if x.cap != "unknown" else "not recorded"
-    vote = "" if "vote" in x.kind else ("; votes" if x.voting else "; no vote")
+    votes = {True: "; votes", False: "; no vote"}.get(x.voting, "; votes unknown")  # type: ignore[call-overload]
+    vote = "" if "vote" in x.kind else votes
     return f"{x.kind}; cap: {cap}{vote}"
 
 

@@ -1,0 +1,183 @@
+"""Journal events that change the structure itself (issue 13): entities created, renamed and
+converted, who controls whom, the interests issued in an entity (a recapitalization: the
+economics from that date), rights held over another entity's board, observer seats,
+committees and other entities' boards, and amendments of an agreement's clauses.
+
+They are facts like every event: each names the act that authorised it (``by``) where the
+record gives one, and the replay judges it by that act (see ``charter.rules.structure``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from charter.model.charter import Entity, EntityKind, Interest
+from charter.model.unknown import Unknown
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class _Structural(_Frozen):
+    id: str | None = None
+    at: dt.datetime | dt.date
+    source: str | None = None
+    note: str = ""
+    by: str | Unknown = "unknown"
+    """The id of the journal act (a motion or a consent's act) that authorised the change, or
+    unknown where the record does not say."""
+
+
+class EntityCreated(_Structural):
+    kind: Literal["entity-created"]
+    entity: Entity
+
+
+class EntityRenamed(_Structural):
+    kind: Literal["entity-renamed"]
+    entity: str
+    name: str = Field(min_length=1)
+
+
+class EntityConverted(_Structural):
+    """A change of legal form (an LLC becoming a public benefit corporation), possibly with a
+    new name and jurisdiction."""
+
+    kind: Literal["entity-converted"]
+    entity: str
+    to: EntityKind
+    name: str | None = None
+    jurisdiction: str | Unknown | None = None
+
+
+class ControlChanged(_Structural):
+    """``controller`` now controls ``controlled`` (``controller: null``: nobody does)."""
+
+    kind: Literal["control-changed"]
+    controlled: str
+    controller: str | None
+    how: str = ""
+
+
+class Milestone(_Frozen):
+    """When a warrant vests: the company's value reaching ``multiple`` times its value at
+    issue within ``within_years``."""
+
+    multiple: float = Field(gt=1)
+    within_years: float = Field(gt=0)
+
+
+class Warrant(_Frozen):
+    holder: str
+    fraction: float | Unknown = Field(default="unknown")
+    """More of the company on vesting (unknown: a parameter, since terms may not be public)."""
+    vests_when: Milestone
+    source: str | None = None
+    note: str = ""
+
+
+class InterestsIssued(_Structural):
+    """The interests in ``entity`` from this date: with ``replaces`` (a recapitalization) every
+    earlier interest in it ends; ``waterfall`` names the file that distributes its profits from
+    now on (the economics of the era)."""
+
+    kind: Literal["interests-issued"]
+    entity: str
+    replaces: bool = True
+    interests: tuple[Interest, ...] = ()
+    warrants: tuple[Warrant, ...] = ()
+    waterfall: str | None = None
+
+
+class RightGranted(_Structural):
+    """A right ``holder`` holds over ``over``: to appoint or remove its directors, to veto or
+    approve a class of its acts, or to be told in advance of a change; held through a share
+    class or a contract (``via``), exclusive or not (often unknown)."""
+
+    kind: Literal["right-granted"]
+    holder: str
+    right: Literal["appoint-directors", "remove-directors", "veto", "approve", "advance-notice"]
+    over: str
+    exclusive: bool | Unknown = "unknown"
+    via: str = ""
+    matters: str = ""
+
+
+class ObserverSeat(_Structural):
+    """A non-voting observer at ``board``'s meetings: no vote, no quorum count; notice and
+    information only."""
+
+    kind: Literal["observer-seat"]
+    person: str
+    board: str
+    """The entity whose board the observer attends."""
+    for_: str | None = Field(default=None, alias="for")
+    action: Literal["granted", "given-up"] = "granted"
+
+
+class CommitteeFormed(_Structural):
+    kind: Literal["committee-formed"]
+    committee: str
+    name: str
+    board: str
+    """The entity whose board formed it."""
+    members: tuple[str, ...]
+    chair: str | None = None
+    powers: tuple[str, ...] = ()
+    """What the board delegated to it, in words (e.g. "delay a model release")."""
+    independent: bool | Unknown = "unknown"
+
+
+class CommitteeChanged(_Structural):
+    """A committee's new members, chair, powers or independence (each only where given), or
+    its move to another entity's board."""
+
+    kind: Literal["committee-changed"]
+    committee: str
+    members: tuple[str, ...] | None = None
+    chair: str | None = None
+    powers: tuple[str, ...] | None = None
+    independent: bool | Unknown | None = None
+    board: str | None = None
+
+
+class BoardSeated(_Structural):
+    """The directors of another entity's board (a subsidiary's, a new corporation's), as a
+    fact at this date: the board the charter describes stays the one whose acts are judged."""
+
+    kind: Literal["board-seated"]
+    entity: str
+    directors: tuple[str, ...]
+    chair: str | None = None
+
+
+class AgreementAmended(_Structural):
+    """New terms of an agreement: its scope, who determines and who verifies AGI, when it
+    ends, and any other clause in words."""
+
+    kind: Literal["agreement-amended"]
+    agreement: str
+    covers: str | None = None
+    agi_determined_by: str | None = None
+    agi_verified_by: str | None = None
+    ends: str | None = None
+    """A date, a year, or words ("the panel verifies AGI or 2030, whichever comes first")."""
+    clauses: dict[str, str] = Field(default_factory=dict)
+
+
+STRUCTURAL_KINDS: tuple[str, ...] = (
+    "entity-created",
+    "entity-renamed",
+    "entity-converted",
+    "control-changed",
+    "interests-issued",
+    "right-granted",
+    "observer-seat",
+    "committee-formed",
+    "committee-changed",
+    "board-seated",
+    "agreement-amended",
+)

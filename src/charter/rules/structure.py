@@ -1,0 +1,55 @@
+"""A change of the structure (issue 13) stands on the act that authorised it.
+
+A conversion, a recapitalization, a right granted over a board: each is the act of some body
+(the board, the holders, both), and the journal names it with ``by:``.  The change is judged by
+that act: it stands where the act stands, falls where the act is void, is voidable where the
+act is, and is conditional where the record does not say which act authorised it (the usual
+case for a change known only from a press release)."""
+
+from __future__ import annotations
+
+from charter.model.kinds import ActKind, Outcome, Severity, Status
+from charter.rules.base import ActContext, Check
+
+CITATION = "the act that authorised the change (by:), judged under its own rules"
+
+
+def structure_authority(ctx: ActContext) -> list[Check]:
+    if ctx.spec.act is not ActKind.RESTRUCTURE:
+        return []
+    what = ctx.spec.description or "the change"
+    act: str | None = ctx.extra.get("by")
+    status: Status | None = ctx.extra.get("by_status")
+    if act is None:
+        return [
+            ctx.check(
+                "structure.authority",
+                CITATION,
+                Outcome.UNKNOWN,
+                "the record does not say which act authorised it",
+                missing=("the act that authorised it",),
+            )
+        ]
+    if status in (Status.VALID, Status.VALID_WITH_WARNINGS):
+        return [ctx.check("structure.authority", CITATION, Outcome.PASSED, f"authorised by {act}")]
+    if status is Status.CONDITIONAL:
+        return [
+            ctx.check(
+                "structure.authority",
+                CITATION,
+                Outcome.UNKNOWN,
+                f"authorised by {act}, whose own verdict is conditional",
+                missing=(f"the facts {act} turns on",),
+            )
+        ]
+    severity = Severity.VOIDABLE if status is Status.VOIDABLE else Severity.VOID
+    state = "not adopted" if status is Status.FAILED else str(status)
+    return [
+        ctx.check(
+            "structure.authority",
+            CITATION,
+            Outcome.FAILED,
+            f"authorised by {act}, which is {state}",
+            severity,
+        )
+    ]
