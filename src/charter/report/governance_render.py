@@ -13,6 +13,7 @@ from rich.text import Text
 
 from charter.model.kinds import Outcome, Status, View
 from charter.model.state import State
+from charter.model.structure import Structure
 from charter.replay import Timeline, Verdict
 from charter.report.terminal import human_time
 
@@ -147,9 +148,70 @@ def state_table(state: State, view: View) -> Table:
     for office, holder in state.officers:
         table.add_row(office, holder)
     for agreement in state.agreements:
-        table.add_row(agreement.id, agreement.to_json()["scope"])
+        terms = "".join(f"; {k}: {v}" for k, v in agreement.terms)
+        table.add_row(agreement.id, agreement.to_json()["scope"] + terms)
     table.add_row("bylaws", state.bylaws_ref)
+    for label, text in structure_rows(state.structure):
+        table.add_row(label, text)
     return table
+
+
+def structure_rows(s: Structure) -> list[tuple[str, str]]:
+    """The structure beside the board, a row for each thing a reader asks about: the entities
+    (with what they were), who controls whom, each paying entity's economics, the rights over
+    boards, observers, committees and other boards."""
+    rows: list[tuple[str, str]] = []
+    for e in s.entities:
+        was = f"; formerly {', '.join(e.formerly)}" if e.formerly else ""
+        rows.append((f"entity {e.id}", f"{e.name} ({e.kind}, {e.jurisdiction}){was}"))
+    for controller, controlled, how in s.controls:
+        rows.append(
+            ("control", f"{controller} controls {controlled}" + (f": {how}" if how else ""))
+        )
+    for era in s.economics:
+        since = f"since {era.since}" if era.since else "as the charter sets it"
+        holders = "; ".join(f"{i.holder}: {i.kind}" for i in era.interests) or "none recorded"
+        rows.append((f"economics of {era.entity}", f"{since}: {holders}"))
+        if era.waterfall:
+            rows.append(("  waterfall", era.waterfall))
+        for w in era.warrants:
+            fraction = "an unknown fraction" if isinstance(w.fraction, str) else f"{w.fraction:.1%}"
+            rows.append(
+                (
+                    "  warrant",
+                    f"{w.holder}: {fraction} more once the value is "
+                    f"{w.vests_when.multiple:g}x within {w.vests_when.within_years:g} years",
+                )
+            )
+    for r in s.rights:
+        exclusive = {True: "exclusive", False: "not exclusive", None: "exclusivity unknown"}
+        matters = f" ({r.matters})" if r.matters else ""
+        via = f", via {r.via}" if r.via else ""
+        rows.append(
+            (
+                f"right: {r.right}",
+                f"{r.holder} over {r.over}{matters}, {exclusive[r.exclusive]}{via}",
+            )
+        )
+    for person, board, for_ in s.observers:
+        rows.append(
+            ("observer", f"{person} at the board of {board}" + (f" for {for_}" if for_ else ""))
+        )
+    for c in s.committees:
+        chair = f", chair {c.chair}" if c.chair else ""
+        independent = {True: ", independent", False: "", None: ""}[c.independent]
+        powers = f"; powers: {'; '.join(c.powers)}" if c.powers else ""
+        rows.append(
+            (
+                f"committee {c.id}",
+                f"{c.name} of the board of {c.board}{independent}: {', '.join(c.members)}"
+                f"{chair}{powers}",
+            )
+        )
+    for b in s.boards:
+        directors = ", ".join(f"{d} (chair)" if d == b.chair else d for d in b.directors)
+        rows.append((f"board of {b.entity}", f"{directors}  [{len(b.directors)}]"))
+    return rows
 
 
 def one_line_reason(v: Verdict) -> str:
