@@ -17,7 +17,6 @@ CITATION = "the act that authorised the change (by:), judged under its own rules
 def structure_authority(ctx: ActContext) -> list[Check]:
     if ctx.spec.act is not ActKind.RESTRUCTURE:
         return []
-    what = ctx.spec.description or "the change"
     act: str | None = ctx.extra.get("by")
     status: Status | None = ctx.extra.get("by_status")
     if act is None:
