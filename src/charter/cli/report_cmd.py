@@ -18,8 +18,14 @@ from charter.cli.common import (
     usage,
 )
 from charter.cli.governance_cmd import BylawsOpt, load_or_exit, parse_time, replay_or_exit
+from charter.model.case import Case
 from charter.model.kinds import View
-from charter.report.control import DEFAULT_AMOUNTS, control_vs_economics, load_for_report
+from charter.report.control import (
+    DEFAULT_AMOUNTS,
+    LoadedWaterfall,
+    control_vs_economics,
+    load_for_report,
+)
 from charter.report.control_render import board_sentence, control_table, write_control_chart
 from charter.waterfall import read_spec, unknown_overrides
 from charter.waterfall.load import OVERRIDE
@@ -70,6 +76,14 @@ def register(app: typer.Typer) -> None:
             Path | None, typer.Option("--chart", help="Write the chart (.png or .svg).")
         ] = None,
         json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+        over: Annotated[
+            str | None,
+            typer.Option(
+                "--over",
+                help="START..END: the report at START and at each change of the economics or "
+                "of who appoints the paying entity's board up to END.",
+            ),
+        ] = None,
         allow_outside: AllowOutsideOpt = False,
     ) -> None:
         """Each party's share of the controlling votes beside its share of the money."""
@@ -79,7 +93,18 @@ def register(app: typer.Typer) -> None:
         amounts = _amounts(amount, "--amount") or list(DEFAULT_AMOUNTS)
         if chart is not None and chart.suffix.lower() not in (".png", ".svg"):
             usage(f"--chart {chart}: expected a .png or .svg file")
-        file = Path(case.root) / case.charter.waterfall
+        if over is not None:
+            if at is not None:
+                usage("--at and --over: give one", "--over START..END reports every era")
+            _over(case, over, amounts, _params(param), chart, json_out)
+            return
+        timeline = replay_or_exit(case)
+        when = parse_time(at, case) if at else case.start
+        state = timeline.state_at(when, View.DE_JURE) if when else timeline.initial
+        era = state.structure.economics_of()
+        file = Path(case.root) / (
+            era.waterfall if era and era.waterfall else case.charter.waterfall
+        )
         params = _params(param)
         spec, _, _ = read_spec(str(file))
         if spec is not None and (unknown := unknown_overrides(spec, params)):
@@ -89,9 +114,6 @@ def register(app: typer.Typer) -> None:
             print_diagnostics(diagnostics)
             from_cli = any(d.message.startswith(OVERRIDE) for d in diagnostics)
             raise typer.Exit(EXIT_USAGE if from_cli else EXIT_INPUT)
-        timeline = replay_or_exit(case)
-        when = parse_time(at, case) if at else case.start
-        state = timeline.state_at(when, View.DE_JURE) if when else timeline.initial
         result = control_vs_economics(case, state, loaded, amounts=amounts, margins=amounts)
         if chart is not None:
             write_control_chart(result, chart)
@@ -107,3 +129,49 @@ def register(app: typer.Typer) -> None:
         console.print(board_sentence(result, timeline.profile))
         if chart is not None:
             console.print(f"chart written to {chart}")
+
+
+def _over(
+    case: Case,
+    over: str,
+    amounts: list[Fraction],
+    params: dict[str, str],
+    chart: Path | None,
+    json_out: bool,
+) -> None:
+    from charter.report.eras import control_over
+    from charter.report.eras_render import eras_table, write_eras_chart
+
+    first, sep, last = over.partition("..")
+    if not sep or not first or not last:
+        usage(f"--over {over}", "START..END, e.g. --over 2023-01-01..2026-06-30")
+    start, end = parse_time(first, case), parse_time(last, case)
+    if end <= start:
+        usage(f"--over {over}: END must come after START")
+    timeline = replay_or_exit(case)
+
+    def load(file: str) -> LoadedWaterfall:
+        path = Path(case.root) / file
+        spec, _, _ = read_spec(str(path))
+        if spec is not None and (unknown := unknown_overrides(spec, params)):
+            usage("; ".join(unknown))
+        loaded, diagnostics = load_for_report(path, params)
+        if loaded is None:
+            print_diagnostics(diagnostics)
+            raise typer.Exit(EXIT_INPUT)
+        return loaded
+
+    eras = control_over(case, timeline, start, end, load, amounts=amounts, margins=())
+    if chart is not None:
+        write_eras_chart(eras, chart, end)
+    if json_out:
+        print_json({"from": start.isoformat(), "to": end.isoformat(), "profile": timeline.profile,
+                    "eras": [e.to_json() for e in eras]})  # fmt: skip
+        return
+    console.print(eras_table(eras, amounts))
+    for era in eras:
+        console.print(f"from {era.start:%Y-%m-%d} ({era.waterfall}):", markup=False)
+        for p in era.report.parties:
+            console.print(f"  {p.name}: {p.why}", markup=False)
+    if chart is not None:
+        console.print(f"chart written to {chart}")

@@ -131,14 +131,23 @@ def control_vs_economics(
     amounts: Sequence[Fraction] = DEFAULT_AMOUNTS,
     margins: Sequence[Fraction] = (),
 ) -> ControlReport:
-    """Votes: a party whose charter interest says ``voting: true``, or that stands for the
-    entity the board governs, controls through that board (several such parties share it
-    equally); every other party holds no vote, whatever money it is owed."""
+    """Votes, derived from who governs the paying entity: where one holder has the (exclusive)
+    right to appoint the paying entity's directors, its party holds every vote, whatever the
+    other interests say (the Foundation over OpenAI Group PBC); otherwise a party whose
+    interest says ``voting: true``, or that stands for the entity the board governs, controls
+    through that board (several such parties share it equally).  Every other party holds no
+    vote, whatever money it is owed.  The interests are the state's (the era's), not only the
+    charter's."""
     curves = compile_curves(loaded.waterfall)
-    interests = {x.waterfall_party: x for x in case.charter.interests if x.waterfall_party}
+    era = state.structure.economics_of()
+    held = era.interests if era is not None else case.charter.interests
+    interests = {x.waterfall_party: x for x in held if x.waterfall_party}
     board_entity = case.charter.board.entity
     known = case_names(case)
+    known.update({e.id: e.name for e in state.structure.entities})
     board_name = known.get(board_entity, board_entity)
+    paying = era.entity if era is not None else None
+    appointer = state.structure.appointer_of(paying) if paying is not None else None
     voters: dict[str, str] = {}
     silent: dict[str, str] = {}
     holders: dict[str, str | None] = {}
@@ -146,7 +155,17 @@ def control_vs_economics(
         interest = interests.get(p)
         entity = interest.holder if interest is not None else loaded.entities.get(p)
         holders[p] = entity
-        if (interest is not None and interest.voting is True) or entity == board_entity:
+        if appointer is not None and paying is not None:
+            if entity == appointer.holder:
+                why = f"appoints every director of {known.get(paying, paying)}"
+                if entity == board_entity:
+                    why += f", through the board of {board_name} ({len(state.directors)})"
+                voters[p] = why
+            elif interest is not None:
+                silent[p] = f"{interest.kind}: elects no director"
+            else:
+                silent[p] = "no voting interest recorded"
+        elif (interest is not None and interest.voting is True) or entity == board_entity:
             voters[p] = f"through the board of {board_name} ({len(state.directors)} directors)"
         elif interest is not None:
             silent[p] = f"{interest.kind}: no vote"
