@@ -141,11 +141,32 @@ def register(app: typer.Typer) -> None:
                 "--steps", min=1, help="Path model: distribution dates (default one a year)."
             ),
         ] = None,
+        at: Annotated[
+            str | None,
+            typer.Option("--at", help="A case's economics at this date (the era's waterfall)."),
+        ] = None,
+        compare: Annotated[
+            str | None,
+            typer.Option(
+                "--compare",
+                help="DATE,DATE[,...]: each date's economics valued under the same inputs, "
+                "side by side (the 2023 caps against the 2025 equity).",
+            ),
+        ] = None,
     ) -> None:
         """What each claim is worth today: the lognormal model's exact value per party (a sum of
         calls at the waterfall's breakpoints), its delta and vega, and with --paths a simulation
         that checks it. A model of value under the inputs given, not advice."""
         kind = _model_kind(model_name, scenarios, payout, steps)
+        if (at is not None or compare is not None) and not target.is_dir():
+            usage("--at and --compare read a case's economics", "give a case directory")
+        if at is not None and compare is not None:
+            usage("--at and --compare: give one")
+        if compare is not None:
+            if today is None or vol is None:
+                usage("--compare needs --value and --vol")
+            _compare(target, compare, today, vol, rate, horizon, param or [], as_json)
+            return
         if scenarios is not None:
             _by_scenarios(target, scenarios, rate, horizon, param or [], as_json)
             return
@@ -164,7 +185,7 @@ def register(app: typer.Typer) -> None:
             if not sep:
                 usage(f"--param {pair}: expected name=value")
             overrides[name.strip()] = text.strip()
-        file = _file(target)
+        file = _file(target) if at is None else _era_file(target, at)
         spec, _, _ = read_spec(file)
         if spec is not None and unknown_overrides(spec, overrides):
             usage("; ".join(unknown_overrides(spec, overrides)))
@@ -559,3 +580,105 @@ def _stakes(pairs: list[str], parties: Any) -> dict[str, float]:
     if sum(out.values()) > 1 + 1e-9:
         usage(f"--equity: the fractions add up to {sum(out.values()):.4g}, more than 1")
     return out
+
+
+def _eras(target: Path, dates: list[str]) -> list[tuple[str, Path]]:
+    """(the date as given, the waterfall file of the case's economics then) for each date."""
+    from charter.cli.governance_cmd import load_or_exit, parse_time, replay_or_exit
+    from charter.model.kinds import View
+
+    case = load_or_exit(target, None, None)
+    timeline = replay_or_exit(case)
+    out = []
+    for text in dates:
+        state = timeline.state_at(parse_time(text, case), View.DE_JURE)
+        era = state.structure.economics_of()
+        name = era.waterfall if era is not None and era.waterfall else case.charter.waterfall
+        if name is None:
+            usage(f"{target} has no economics at {text}", "name a waterfall in the charter")
+        out.append((text, Path(case.root) / name))
+    return out
+
+
+def _era_file(target: Path, at: str) -> Path:
+    return _eras(target, [at])[0][1]
+
+
+def _compare(
+    target: Path,
+    dates: str,
+    today: str,
+    vol: float,
+    rate: float,
+    horizon: float,
+    params: list[str],
+    as_json: bool,
+) -> None:
+    """Each date's economics valued under the same lognormal inputs, per party side by side:
+    what the capped claims were worth against the equity that replaced them."""
+    amount, problem = parse_amount(today)
+    if amount is None:
+        usage(f"--value {today}: {problem}")
+    try:
+        model = Lognormal(value=float(amount), vol=vol, rate=rate, horizon=horizon)
+    except ValueError as error:
+        usage(f"--{error}")
+    wanted = [d.strip() for d in dates.split(",") if d.strip()]
+    if len(wanted) < 2:
+        usage(f"--compare {dates}", "two dates or more, e.g. 2023-06-01,2026-01-01")
+    overrides = dict(p.partition("=")[::2] for p in params)
+    columns: list[tuple[str, Path, dict[str, float]]] = []
+    names: dict[str, list[str]] = {}
+    residuals: list[str | None] = []
+    for text, file in _eras(target, wanted):
+        spec, _, _ = read_spec(file)
+        known = set(spec.params or {}) if spec is not None else set()
+        wf, errors = load_waterfall(file, {k: v for k, v in overrides.items() if k in known})
+        if wf is None:
+            print_diagnostics(errors)
+            raise typer.Exit(EXIT_INPUT)
+        for p in spec.parties or () if spec is not None else ():
+            seen = names.setdefault(p.id, [])
+            if (p.name or p.id) not in seen:
+                seen.append(p.name or p.id)
+        residuals.append(getattr(spec, "residual", None) if spec is not None else None)
+        found = closed_form(compile_curves(wf), model)
+        columns.append((text, file, {p.party: p.value for p in found.parties}))
+    parties = list(dict.fromkeys(p for _, _, values in columns for p in values))
+    if as_json:
+        print_json(
+            {
+                "model": "lognormal",
+                "inputs": {"value": model.value, "vol": vol, "rate": rate, "horizon": horizon},
+                "eras": [
+                    {"at": text, "waterfall": file.name, "values": values}
+                    for text, file, values in columns
+                ],
+            }
+        )
+        return
+    table = Table(
+        title="Value today of each claim, era by era (same inputs)",
+        caption=f"lognormal: value {format_money(model.value)}, vol {vol:.0%}, rate {rate:.1%}, "
+        f"horizon {horizon:g} years; a model, not advice",
+    )
+    table.add_column("party")
+    for text, file, _ in columns:
+        table.add_column(f"{text}\n{file.stem}", justify="right")
+    table.add_column("change", justify="right")
+    for party in parties:
+        values = [v.get(party) for _, _, v in columns]
+        cells = [format_money(v) if v is not None else "—" for v in values]
+        first, last = values[0] or 0.0, values[-1] or 0.0
+        table.add_row(" → ".join(names.get(party, [party])), *cells, format_money(last - first))
+    console.print(table)
+    residual, first_values = residuals[0], columns[0][2]
+    capped = any(v for v in first_values.values()) and residual in first_values
+    if capped and residual is not None and len(set(first_values)) > 1:
+        worth = first_values[residual]
+        console.print(
+            f"Under {columns[0][1].name}, {names.get(residual, [residual])[0]} takes what the "
+            f"other claims leave: worth {format_money(worth)} of {format_money(model.value)} "
+            f"({worth / model.value:.1%}) under these inputs.",
+            markup=False,
+        )
