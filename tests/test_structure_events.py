@@ -57,7 +57,8 @@ def test_an_entity_is_created_converted_renamed_and_controlled_from_its_date(
     after = timeline.state_at(_at("2024-12-31"), View.DE_JURE).structure
     assert before.entity("sub").kind == "llc"  # type: ignore[union-attr]
     sub = after.entity("sub")
-    assert sub is not None and (sub.kind, sub.name) == ("pbc", "Sub PBC")
+    assert sub is not None
+    assert (sub.kind, sub.name) == ("pbc", "Sub PBC")
     assert sub.formerly == ("Sub LLC (llc, until 2024-06-01)",)
     assert after.entity("org").name == "Org Foundation"  # type: ignore[union-attr]
     assert ("org", "sub", "appoints its directors") in after.controls
@@ -112,7 +113,8 @@ def test_a_change_stands_or_falls_with_the_act_it_cites(tmp_path: Path) -> None:
     assert "the act that authorised it" in verdict(timeline, "make-sub").missing_facts
     jure = timeline.state_at(_at("2024-12-31"), View.DE_JURE).structure.entity("sub")
     facto = timeline.state_at(_at("2024-12-31"), View.DE_FACTO).structure.entity("sub")
-    assert jure is not None and facto is not None
+    assert jure is not None
+    assert facto is not None
     assert (jure.kind, jure.name) == ("corporation", "Sub LLC")
     assert facto.name == "Renamed"
 
@@ -122,16 +124,20 @@ def test_rights_observers_committees_and_other_boards(tmp_path: Path) -> None:
         tmp_path,
         SUB
         + """
-- {at: 2024-02-01, kind: right-granted, holder: org, right: appoint-directors, over: sub, exclusive: true, via: Class N}
+- {at: 2024-02-01, kind: right-granted, holder: org, right: appoint-directors, over: sub,
+   exclusive: true, via: Class N}
 - {at: 2024-02-01, kind: observer-seat, person: eve, board: sub, for: org}
 - {at: 2024-02-01, kind: board-seated, entity: sub, directors: [ann, bob], chair: ann}
-- {at: 2024-02-01, kind: committee-formed, committee: safety, name: Safety, board: org, members: [bob, cat], powers: [delay a release]}
-- {at: 2024-03-01, kind: committee-changed, committee: safety, members: [cat], chair: cat, independent: true}
+- {at: 2024-02-01, kind: committee-formed, committee: safety, name: Safety, board: org,
+   members: [bob, cat], powers: [delay a release]}
+- {at: 2024-03-01, kind: committee-changed, committee: safety, members: [cat], chair: cat,
+   independent: true}
 - {at: 2024-04-01, kind: observer-seat, person: eve, board: sub, action: given-up}
 """,
     )
     mid = timeline.state_at(_at("2024-03-15"), View.DE_JURE).structure
-    assert mid.appointer_of("sub") is not None and mid.appointer_of("sub").holder == "org"  # type: ignore[union-attr]
+    assert mid.appointer_of("sub") is not None
+    assert mid.appointer_of("sub").holder == "org"
     assert mid.observers == (("eve", "sub", "org"),)
     (board,) = mid.boards
     assert (board.entity, board.directors, board.chair) == ("sub", ("ann", "bob"), "ann")
@@ -145,7 +151,8 @@ def test_rights_observers_committees_and_other_boards(tmp_path: Path) -> None:
     ("events", "message"),
     [
         (
-            "- {at: 2024-01-01, kind: right-granted, holder: ghost, right: appoint-directors, over: org}",
+            "- {at: 2024-01-01, kind: right-granted, holder: ghost, right: appoint-directors,"
+            " over: org}",
             "journal.yaml:2:51: error: unknown entity or person 'ghost'",
         ),
         (
@@ -179,7 +186,8 @@ def test_rights_observers_committees_and_other_boards(tmp_path: Path) -> None:
             "unknown agreement 'licence'",
         ),
         (
-            "- {id: x, at: 2024-01-01, kind: motion, form: written-consent, act: restructure, votes: unknown}",
+            "- {id: x, at: 2024-01-01, kind: motion, form: written-consent, act: restructure,"
+            " votes: unknown}",
             "'restructure' is not an act a board votes on",
         ),
         (
@@ -270,9 +278,12 @@ def test_report_over_the_recapitalization() -> None:
     assert [e["from"][:10] for e in eras] == ["2023-01-01", "2025-10-28"]
     first = {p["party"]: p for p in eras[0]["parties"]}
     last = {p["party"]: p for p in eras[1]["parties"]}
-    assert first["microsoft"]["votes"] == 0 and first["microsoft"]["first_dollar"] == 0.75
-    assert last["microsoft"]["votes"] == 0 and last["microsoft"]["first_dollar"] == 0.27
-    assert first["nonprofit"]["votes"] == 1 and last["nonprofit"]["votes"] == 1
+    assert first["microsoft"]["votes"] == 0
+    assert first["microsoft"]["first_dollar"] == 0.75
+    assert last["microsoft"]["votes"] == 0
+    assert last["microsoft"]["first_dollar"] == 0.27
+    assert first["nonprofit"]["votes"] == 1
+    assert last["nonprofit"]["votes"] == 1
     assert last["nonprofit"]["first_dollar"] == 0.26
     assert "appoints every director of OpenAI Group PBC" in last["nonprofit"]["why"]
     assert sum(p["votes"] for p in last.values()) == 1
@@ -297,4 +308,5 @@ def test_values_era_by_era_under_the_same_inputs() -> None:
     at = runner.invoke(app, [*args, "--at", "2026-01-01"])
     assert json.loads(at.output)["parties"][0]["share"] in (0.27, 0.47, 0.26)
     bad = runner.invoke(app, [*args, "--compare", "2024-01-01"])
-    assert bad.exit_code == 2 and "two dates or more" in bad.output
+    assert bad.exit_code == 2
+    assert "two dates or more" in bad.output
