@@ -150,18 +150,25 @@ def _over(
         usage(f"--over {over}: END must come after START")
     timeline = replay_or_exit(case)
 
+    declared: set[str] = set()
+
     def load(file: str) -> LoadedWaterfall:
         path = Path(case.root) / file
         spec, _, _ = read_spec(str(path))
-        if spec is not None and (unknown := unknown_overrides(spec, params)):
-            usage("; ".join(unknown))
-        loaded, diagnostics = load_for_report(path, params)
+        names = set(spec.params or {}) if spec is not None else set()
+        declared.update(names)
+        loaded, diagnostics = load_for_report(
+            path, {k: v for k, v in params.items() if k in names}
+        )
         if loaded is None:
             print_diagnostics(diagnostics)
-            raise typer.Exit(EXIT_INPUT)
+            from_cli = any(d.message.startswith(OVERRIDE) for d in diagnostics)
+            raise typer.Exit(EXIT_USAGE if from_cli else EXIT_INPUT)
         return loaded
 
     eras = control_over(case, timeline, start, end, load, amounts=amounts, margins=())
+    if unknown := sorted(set(params) - declared):
+        usage(f"--param {', '.join(unknown)}: no era's waterfall declares it")
     if chart is not None:
         write_eras_chart(eras, chart, end)
     if json_out:
