@@ -346,3 +346,46 @@ def test_outside_reason_on_names(tmp_path: Path, name: str, inside: bool) -> Non
     root = tmp_path / "case"
     root.mkdir()
     assert (outside_reason(root, name) is None) is inside
+
+
+def test_the_bundled_cases_later_waterfalls_travel_into_the_store(tmp_path: Path) -> None:
+    """An era's waterfall (an interests-issued event's file) is embedded beside the charter's,
+    so the service's Money page shows it without the case directory; a name the case does not
+    give is never served."""
+    from charter.store.journal_io import waterfall_of
+
+    case, diagnostics = load_case(EXAMPLE_WATERFALL.parent)
+    assert case is not None, diagnostics
+    with EventStore.open(str(tmp_path / "board.db")) as store:
+        name, _ = import_case(store, case)
+        records = store.records(name)
+        later = waterfall_of(records, "waterfall-2025.yaml")
+        assert later is not None
+        assert later[1] == (EXAMPLE_WATERFALL.parent / "waterfall-2025.yaml").read_text()
+        assert waterfall_of(records, "waterfall.yaml") == waterfall_of(records)
+        assert waterfall_of(records, "../../etc/passwd") is None
+    source = DirectoryCaseSource([EXAMPLE_WATERFALL.parent])
+    assert source.waterfall("openai-2023", "charter.yaml") is None
+    found = source.waterfall("openai-2023", "waterfall-2025.yaml")
+    assert found is not None
+    assert "OpenAI Group PBC equity" in found.text
+
+
+def test_an_era_waterfall_outside_the_case_is_refused_at_import(tmp_path: Path) -> None:
+    secret = _secret(tmp_path)
+    root = _case(tmp_path)
+    (root / "journal.yaml").write_text(
+        journal_text(
+            f"- {{at: 2024-01-01, kind: interests-issued, entity: org, waterfall: {secret}}}"
+        ),
+        encoding="utf-8",
+    )
+    refused, diagnostics = load_case(root)
+    assert refused is None
+    assert any("--allow-outside" in d.message for d in diagnostics)
+    case, _ = load_case(root, outside="read")
+    assert case is not None
+    with EventStore.open(str(tmp_path / "board.db")) as store:
+        with pytest.raises(OutsideCase):
+            import_case(store, case)
+        assert store.orgs() == []

@@ -182,6 +182,10 @@ def test_rights_observers_committees_and_other_boards(tmp_path: Path) -> None:
             "no waterfall file 'nowhere.yaml'",
         ),
         (
+            "- {at: 2024-01-01, kind: interests-issued, entity: org, waterfall: ../../etc/passwd}",
+            "lies outside the case directory",
+        ),
+        (
             "- {at: 2024-01-01, kind: agreement-amended, agreement: licence}",
             "unknown agreement 'licence'",
         ),
@@ -204,6 +208,7 @@ def test_rights_observers_committees_and_other_boards(tmp_path: Path) -> None:
         "committee-never-formed",
         "authority-not-in-journal",
         "era-waterfall-missing",
+        "era-waterfall-outside",
         "agreement-not-in-charter",
         "restructure-as-motion",
         "observer-not-a-person",

@@ -425,3 +425,33 @@ def test_money__each_claims_value_today_beside_its_payout(client: TestClient) ->
     assert bad.status_code == 400
     assert "Value today: vol: a positive volatility" in html.unescape(bad.text)
     assert 'name="vol" value="-1"' in bad.text  # kept as typed, to be corrected
+
+
+def test_structure__at_a_date_shows_that_dates_structure(client: TestClient) -> None:
+    """After the recapitalization: the renamed Foundation, the PBC with its former name, the
+    Foundation's right to appoint the PBC's board, the committee, and the changes listed;
+    before it, none of these."""
+    after = client.get("/orgs/openai-2023/structure?at=2026-01-01T12:00")
+    assert after.status_code == 200
+    text = html.unescape(after.text)
+    assert "OpenAI Group PBC" in text
+    assert "formerly OpenAI Global, LLC" in text
+    assert "OpenAI Foundation over OpenAI Group PBC, exclusive" in text
+    assert "Safety and Security Committee of the board of OpenAI Foundation" in text
+    assert "Changes of the structure up to this moment" in text
+    assert "Zico Kolter at the board of OpenAI Group PBC" in text
+    before = html.unescape(client.get("/orgs/openai-2023/structure?at=2023-12-01T12:00").text)
+    assert "OpenAI Group PBC" not in before
+    assert "Rights, observers" not in before or "appoint-directors" not in before
+
+
+def test_money__shows_the_economics_in_force_at_the_date_chosen(client: TestClient) -> None:
+    later = html.unescape(client.get("/orgs/openai-2023/money?at=2026-01-01T12:00").text)
+    assert "OpenAI Group PBC equity" in later
+    assert "Economics in force" in later
+    assert '<option value="2025-10-28T12:00" selected>' in later
+    assert 'name="at" value="2026-01-01T12:00"' in later  # the amount form keeps the era
+    earlier = html.unescape(client.get("/orgs/openai-2023/money").text)
+    assert "reported January 2023 terms" in earlier
+    bad = client.get("/orgs/openai-2023/money?at=yesterday")
+    assert bad.status_code == 400

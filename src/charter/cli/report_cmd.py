@@ -157,9 +157,7 @@ def _over(
         spec, _, _ = read_spec(str(path))
         names = set(spec.params or {}) if spec is not None else set()
         declared.update(names)
-        loaded, diagnostics = load_for_report(
-            path, {k: v for k, v in params.items() if k in names}
-        )
+        loaded, diagnostics = load_for_report(path, {k: v for k, v in params.items() if k in names})
         if loaded is None:
             print_diagnostics(diagnostics)
             from_cli = any(d.message.startswith(OVERRIDE) for d in diagnostics)

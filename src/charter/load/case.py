@@ -571,7 +571,7 @@ def _check_journal(
                 )
             )
     out.extend(_check_sequence(entries, datas))
-    out.extend(check_structure(entries, datas, c, case_dir))
+    out.extend(check_structure(entries, datas, c, case_dir, confine))
     return out
 
 

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from charter.load.confine import outside_error
 from charter.located import did_you_mean, locate
 from charter.model.case import Entry
 from charter.model.charter import CharterFile
@@ -44,8 +45,14 @@ def _unknown(source: Source, what: str, ref: str, known: Iterable[str], hint: st
 
 
 def check_structure(
-    entries: Sequence[Entry], datas: dict[str, Any], c: CharterFile, case_dir: Path
+    entries: Sequence[Entry],
+    datas: dict[str, Any],
+    c: CharterFile,
+    case_dir: Path,
+    confine: Path | None = None,
 ) -> list[Diagnostic]:
+    """``confine``: the directory an era's waterfall file must lie in (None: any, as with
+    ``--allow-outside``)."""
     out: list[Diagnostic] = []
     entities: dict[str, str] = {e.id: e.kind for e in c.entities}
     converted: dict[str, Source] = {}
@@ -147,7 +154,14 @@ def check_structure(
                         )
                 for j, warrant in enumerate(ev.warrants):
                     entity(warrant.holder, "warrants", j, "holder", holders=True)
-                if ev.waterfall is not None and not (case_dir / ev.waterfall).is_file():
+                refused = (
+                    outside_error(confine, ev.waterfall, at("waterfall"))
+                    if ev.waterfall is not None and confine is not None
+                    else None
+                )
+                if refused is not None:
+                    out.append(refused)
+                elif ev.waterfall is not None and not (case_dir / ev.waterfall).is_file():
                     out.append(
                         Diagnostic(
                             source=at("waterfall"),

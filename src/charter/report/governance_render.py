@@ -156,22 +156,29 @@ def state_table(state: State, view: View) -> Table:
     return table
 
 
-def structure_rows(s: Structure) -> list[tuple[str, str]]:
+def structure_rows(
+    s: Structure, names: Mapping[str, str] | None = None, *, entities: bool = True
+) -> list[tuple[str, str]]:
     """The structure beside the board, a row for each thing a reader asks about: the entities
     (with what they were), who controls whom, each paying entity's economics, the rights over
-    boards, observers, committees and other boards."""
+    boards, observers, committees and other boards.  ``names``: ids to names (the web page's
+    readers see names; the terminal keeps the ids the journal uses)."""
+
+    def n(ident: str) -> str:
+        return names.get(ident, ident) if names else ident
+
     rows: list[tuple[str, str]] = []
-    for e in s.entities:
-        was = f"; formerly {', '.join(e.formerly)}" if e.formerly else ""
-        rows.append((f"entity {e.id}", f"{e.name} ({e.kind}, {e.jurisdiction}){was}"))
-    for controller, controlled, how in s.controls:
-        rows.append(
-            ("control", f"{controller} controls {controlled}" + (f": {how}" if how else ""))
-        )
+    if entities:
+        for e in s.entities:
+            was = f"; formerly {', '.join(e.formerly)}" if e.formerly else ""
+            rows.append((f"entity {e.id}", f"{e.name} ({e.kind}, {e.jurisdiction}){was}"))
+        for controller, controlled, how in s.controls:
+            text = f"{n(controller)} controls {n(controlled)}" + (f": {how}" if how else "")
+            rows.append(("control", text))
     for era in s.economics:
         since = f"since {era.since}" if era.since else "as the charter sets it"
-        holders = "; ".join(f"{i.holder}: {i.kind}" for i in era.interests) or "none recorded"
-        rows.append((f"economics of {era.entity}", f"{since}: {holders}"))
+        holders = "; ".join(f"{n(i.holder)}: {i.kind}" for i in era.interests) or "none recorded"
+        rows.append((f"economics of {n(era.entity)}", f"{since}: {holders}"))
         if era.waterfall:
             rows.append(("  waterfall", era.waterfall))
         for w in era.warrants:
@@ -179,38 +186,37 @@ def structure_rows(s: Structure) -> list[tuple[str, str]]:
             rows.append(
                 (
                     "  warrant",
-                    f"{w.holder}: {fraction} more once the value is "
+                    f"{n(w.holder)}: {fraction} more once the value is "
                     f"{w.vests_when.multiple:g}x within {w.vests_when.within_years:g} years",
                 )
             )
+    exclusive = {True: "exclusive", False: "not exclusive", None: "exclusivity unknown"}
     for r in s.rights:
-        exclusive = {True: "exclusive", False: "not exclusive", None: "exclusivity unknown"}
         matters = f" ({r.matters})" if r.matters else ""
         via = f", via {r.via}" if r.via else ""
         rows.append(
             (
                 f"right: {r.right}",
-                f"{r.holder} over {r.over}{matters}, {exclusive[r.exclusive]}{via}",
+                f"{n(r.holder)} over {n(r.over)}{matters}, {exclusive[r.exclusive]}{via}",
             )
         )
     for person, board, for_ in s.observers:
-        rows.append(
-            ("observer", f"{person} at the board of {board}" + (f" for {for_}" if for_ else ""))
-        )
+        text = f"{n(person)} at the board of {n(board)}" + (f" for {n(for_)}" if for_ else "")
+        rows.append(("observer", text))
     for c in s.committees:
-        chair = f", chair {c.chair}" if c.chair else ""
-        independent = {True: ", independent", False: "", None: ""}[c.independent]
+        chair = f", chair {n(c.chair)}" if c.chair else ""
+        independent = ", independent" if c.independent else ""
         powers = f"; powers: {'; '.join(c.powers)}" if c.powers else ""
+        members = ", ".join(n(m) for m in c.members)
         rows.append(
             (
                 f"committee {c.id}",
-                f"{c.name} of the board of {c.board}{independent}: {', '.join(c.members)}"
-                f"{chair}{powers}",
+                f"{c.name} of the board of {n(c.board)}{independent}: {members}{chair}{powers}",
             )
         )
     for b in s.boards:
-        directors = ", ".join(f"{d} (chair)" if d == b.chair else d for d in b.directors)
-        rows.append((f"board of {b.entity}", f"{directors}  [{len(b.directors)}]"))
+        directors = ", ".join(f"{n(d)} (chair)" if d == b.chair else n(d) for d in b.directors)
+        rows.append((f"board of {n(b.entity)}", f"{directors}  [{len(b.directors)}]"))
     return rows
 
 

@@ -38,13 +38,14 @@ class StoreCaseSource:
                 raise KeyError(org) from error
             raise
 
-    def waterfall(self, org: str) -> WaterfallText | None:
-        """The waterfall imported with the case travels in the log's charter record."""
+    def waterfall(self, org: str, name: str | None = None) -> WaterfallText | None:
+        """The waterfall imported with the case travels in the log's charter record (the later
+        eras' files beside it)."""
         try:
             records = self.board.view(org).records
         except Refused:
             return None
-        found = waterfall_of(records)
+        found = waterfall_of(records, name)
         if found is None:
             return None
         name, text = found

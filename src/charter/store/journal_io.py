@@ -254,8 +254,9 @@ def import_case(
     name = org or case.name
     if (problem := org_name_problem(name)) is not None:
         raise ValueError(problem)
-    if case.charter.waterfall is not None and not allow_outside:
-        reason = outside_reason(case.root, case.charter.waterfall)
+    eras = era_waterfalls(case)
+    for file in ([case.charter.waterfall] if case.charter.waterfall else []) + eras:
+        reason = None if allow_outside else outside_reason(case.root, file)
         if reason is not None:
             raise OutsideCase(f"{case.charter_source.path}: waterfall: {reason}")
     if store.has_org(name):
@@ -268,13 +269,44 @@ def import_case(
             if text is None:
                 raise UnreadableFile("; ".join(f"{d.source}: {d.message}" for d in errors))
             records[0]["waterfall"] = {"name": case.charter.waterfall, "text": text}
+    embedded = []
+    for file in eras:  # the waterfalls of later eras (interests-issued events) travel too
+        text, errors = read_text(Path(case.root) / file)
+        if text is None:
+            raise UnreadableFile("; ".join(f"{d.source}: {d.message}" for d in errors))
+        embedded.append({"name": file, "text": text})
+    if embedded:
+        records[0]["waterfalls"] = embedded
     written = store.append_many(name, records)
     return name, len(written)
 
 
-def waterfall_of(records: Sequence[Mapping[str, Any]]) -> tuple[str, str] | None:
-    """(file name, text) of the waterfall embedded in a log's charter record, if any."""
+def era_waterfalls(case: Case) -> list[str]:
+    """The waterfall files the journal's ``interests-issued`` events name, in order, once each
+    (the charter's own excluded)."""
+    named = [getattr(e.event, "waterfall", None) for e in case.entries]
+    files = [f for f in named if isinstance(f, str) and f != case.charter.waterfall]
+    return list(dict.fromkeys(files))
+
+
+def waterfall_of(
+    records: Sequence[Mapping[str, Any]], name: str | None = None
+) -> tuple[str, str] | None:
+    """(file name, text) of the waterfall embedded in a log's charter record (``name``: one of
+    the later eras' files), if any."""
     if not records:
+        return None
+    if name is not None:
+        for era in records[0].get("waterfalls") or ():
+            if (
+                isinstance(era, dict)
+                and era.get("name") == name
+                and isinstance(era.get("text"), str)
+            ):
+                return name, era["text"]
+        embedded = records[0].get("waterfall")
+        if isinstance(embedded, dict) and embedded.get("name") == name:
+            return waterfall_of(records)
         return None
     embedded = records[0].get("waterfall")
     if isinstance(embedded, dict) and isinstance(embedded.get("text"), str):

@@ -46,8 +46,9 @@ class CaseSource(Protocol):
         Raises :class:`KeyError` for an organisation it does not know (a 404 at the edge)."""
         ...
 
-    def waterfall(self, org: str) -> WaterfallText | None:
-        """The organisation's waterfall file, or None if it has none."""
+    def waterfall(self, org: str, name: str | None = None) -> WaterfallText | None:
+        """The organisation's waterfall file, or None if it has none; ``name``: the file of a
+        later era, as the replayed case names it (never a name from a request)."""
         ...
 
 
@@ -94,11 +95,16 @@ class DirectoryCaseSource:
             self._cache[org] = cached
         return cached.case, list(cached.diagnostics)
 
-    def waterfall(self, org: str) -> WaterfallText | None:
+    def waterfall(self, org: str, name: str | None = None) -> WaterfallText | None:
         root = self._root(org)
         case, _ = self.case(org)
-        name = case.charter.waterfall if case is not None else None
-        if name is None:
+        if case is None:
+            return None
+        named = {case.charter.waterfall} | {
+            getattr(e.event, "waterfall", None) for e in case.entries
+        }
+        name = name or case.charter.waterfall
+        if name is None or name not in named:
             return None
         path = root / name
         if not path.is_file():

@@ -9,12 +9,12 @@ control chain sits in the row of the entity it holds an interest in or has an ag
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from markupsafe import Markup
 
 from charter.model.case import Case
-from charter.model.charter import Agreement, Entity, Interest
+from charter.model.charter import Agreement, Control, Entity, Interest
 from charter.model.state import AgreementState, State
 from charter.web.svg import Svg, wrap
 
@@ -101,7 +101,8 @@ def _short(name: str) -> str:
 
 
 def agreement_scope(a: Agreement, state_agreement: AgreementState | None) -> str:
-    scope = a.scope.covers or "as written"
+    covers = state_agreement.covers if state_agreement is not None else a.scope.covers
+    scope = covers or "as written"
     if a.scope.excludes_after_agi:
         scope += "; excludes AGI"
     if state_agreement is not None and state_agreement.agi_excluded:
@@ -269,6 +270,30 @@ def _board(
     if entity is not None:
         svg.line(entity.cx, BOARD_H - 10, entity.cx, entity.y - 2, class_="edge control")
         svg.text(entity.cx + 8, (BOARD_H + entity.y) / 2 + 4, "governs", font_size=11)
+
+
+def case_at(case: Case, state: State) -> Case:
+    """The case as the diagram and tables draw it at ``state``'s moment: the charter's
+    entities, controls and interests replaced by the structure replayed to then (an entity
+    renamed or converted shows its new name and form; a recapitalization's interests replace
+    the earlier ones in that entity)."""
+    s = state.structure
+    if not s.entities:
+        return case
+    c = case.charter
+    entities = tuple(
+        Entity(id=e.id, name=e.name, kind=e.kind, jurisdiction=e.jurisdiction)  # type: ignore[arg-type]
+        for e in s.entities
+    )
+    controls = tuple(Control(controller=a, controlled=b, how=h) for a, b, h in s.controls)
+    paying = {era.entity for era in s.economics}
+    interests = tuple(x for x in c.interests if x.entity not in paying) + tuple(
+        x for era in s.economics for x in era.interests
+    )
+    charter = c.model_copy(
+        update={"entities": entities, "controls": controls, "interests": interests}
+    )
+    return replace(case, charter=charter)
 
 
 def person_names(case: Case) -> dict[str, str]:

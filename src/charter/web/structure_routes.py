@@ -7,6 +7,7 @@ from fastapi.responses import HTMLResponse
 
 from charter.model.kinds import View
 from charter.replay import Timeline
+from charter.report.governance_render import structure_rows
 from charter.web import structure as structure_page
 from charter.web import timeline as timeline_page
 from charter.web.site import Site
@@ -28,6 +29,7 @@ def add_routes(router: APIRouter, site: Site) -> None:
         tl = timeline_for(org, case, case.charter.bylaws)
         assert isinstance(tl, Timeline)  # the charter's own profile loaded with the case
         state = tl.initial if when is None else tl.state_at(when, chosen_view)
+        case = structure_page.case_at(case, state)
         names = structure_page.person_names(case)
         entities = structure_page.entity_names(case)
         context = {
@@ -52,6 +54,10 @@ def add_routes(router: APIRouter, site: Site) -> None:
                 else "as the charter states it, before the journal"
             ),
             "view": chosen_view.value,
+            "more": structure_rows(state.structure, names | entities, entities=False),
+            "changes": [
+                v for v in tl.verdicts if v.kind == "restructure" and (when is None or v.at <= when)
+            ][-8:],
             "errors": [error] if error else [],
         }
         return render(
