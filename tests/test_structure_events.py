@@ -315,3 +315,38 @@ def test_values_era_by_era_under_the_same_inputs() -> None:
     bad = runner.invoke(app, [*args, "--compare", "2024-01-01"])
     assert bad.exit_code == 2
     assert "two dates or more" in bad.output
+
+
+def test_power_through_the_structure_who_can_remove_the_ceo() -> None:
+    """2026: the PBC's own board, and the Foundation's board through its right to replace
+    every PBC director; 2023: the nonprofit's board, down the chain of control."""
+    args = ["power", str(CASE), "--entity", "openai-global", "--act", "remove-officer", "--json"]
+    late = json.loads(runner.invoke(app, [*args, "--at", "2026-01-01"]).output)
+    bodies = [(r["body"], r["replaces_directors"]) for r in late["routes"]]
+    assert bodies == [("openai-global", False), ("openai-inc", True)]
+    pbc, foundation = late["routes"]
+    assert "kolter" not in pbc["directors"]
+    assert pbc["profile_assumed"] is True
+    assert pbc["smallest_coalition"] == 4
+    assert "kolter" in foundation["directors"]
+    assert foundation["board_can_act"] is True
+    assert "may remove the directors of openai-global" in foundation["path"][0]
+    early = json.loads(runner.invoke(app, [*args, "--at", "2023-11-16"]).output)
+    (route,) = early["routes"]
+    assert route["body"] == "openai-inc"
+    assert route["replaces_directors"] is False
+    assert len(route["path"]) == 2  # the nonprofit controls the GP, which manages the LLC
+    assert route["smallest_coalition"] == 4
+    text = runner.invoke(app, [*args[:-1], "--at", "2026-01-01"]).output
+    assert "OpenAI Foundation may remove the directors of OpenAI Group PBC" in " ".join(
+        text.split()
+    )
+
+
+def test_power_through_the_structure_refuses_what_it_cannot_answer() -> None:
+    base = ["power", str(CASE), "--act", "remove-officer", "--at", "2026-01-01"]
+    nobody = runner.invoke(app, [*base, "--entity", "openai-globl"])
+    assert nobody.exit_code == 2
+    assert "did you mean 'openai-global'" in nobody.output
+    no_act = runner.invoke(app, ["power", str(CASE), "--entity", "openai-global", "--at", "2026"])
+    assert no_act.exit_code == 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from rich.console import Group
 from rich.text import Text
@@ -138,3 +139,131 @@ def run_cli(
         "veto players (in every winning coalition): " + (", ".join(sorted(pivotal)) or "none")
     )
     return 0
+
+
+DEFAULT_PROFILE = {"nonprofit": "delaware-nonstock"}
+"""A seated board's profile when its event names none: by the entity's form (a corporation, a
+PBC, an LLC with a board: Delaware stock-corporation defaults)."""
+
+
+def run_structure(
+    case_dir: str, *, entity: str, at: str | None, act: str | None, json_out: bool
+) -> int:
+    """``charter power CASE --entity E --act ACT --at TIME``: every route by which a board of the
+    case reaches E's act, and each board's coalitions on that route."""
+    from dataclasses import replace
+
+    from charter.load.profiles import load_profile
+    from charter.power.structure_power import routes
+
+    case = load_or_exit(Path(case_dir), None, None)
+    if at is None:
+        usage("--entity needs --at TIME", "e.g. --at 2026-01-01")
+    when = parse_time(at, case)
+    timeline = replay_or_exit(case)
+    state = timeline.state_at(when, View.DE_JURE)
+    structure = state.structure
+    known = [e.id for e in structure.entities]
+    if entity not in known:
+        guess = did_you_mean(entity, known)
+        usage(
+            f"no entity '{entity}' at {human_time(when)}",
+            f"did you mean '{guess}'?" if guess else "one of: " + ", ".join(known),
+        )
+    names = [a.value for a in BOARD_ACTS]
+    if act is None or act not in names:
+        guess = did_you_mean(act or "", names) if act else None
+        usage(
+            f"--entity needs --act (got {act!r})" if act is None else f"unknown act kind '{act}'",
+            f"did you mean '{guess}'?" if guess else "one of: " + ", ".join(names),
+        )
+    kind = ActKind(act)
+    named = {e.id: e.name for e in structure.entities} | {p.id: p.name for p in case.charter.people}
+    found = routes(structure, entity, case.charter.board.entity)
+    blocks: list[dict[str, Any]] = []
+    for route in found:
+        board = next((b for b in structure.boards if b.entity == route.body), None)
+        if route.body == case.charter.board.entity or board is None:
+            body_state, profile = state, timeline.profile
+        else:
+            form = structure.entity(route.body)
+            profile = board.bylaws or DEFAULT_PROFILE.get(
+                form.kind if form else "", "delaware-stock"
+            )
+            bylaws, _ = load_profile(profile)
+            assert bylaws is not None, profile  # a shipped name, checked by the loader
+            body_state = replace(
+                state,
+                directors=frozenset(board.directors),
+                authorized_seats=len(board.directors),
+                chair=board.chair,
+                bylaws=bylaws,
+                bylaws_ref=profile,
+            )
+        asked = ActKind.APPROVE_TRANSACTION if route.replaces else kind
+        (result,) = board_power(body_state, when, [asked])
+        blocks.append(
+            {
+                "body": route.body,
+                "body_name": named.get(route.body, route.body),
+                "profile": profile,
+                "profile_assumed": route.body != case.charter.board.entity
+                and (board is None or board.bylaws is None),
+                "path": list(route.path),
+                "replaces_directors": route.replaces,
+                "act": asked.value,
+                "directors": sorted(body_state.directors),
+                **{k: v for k, v in result.to_json().items() if k not in ("act",)},
+            }
+        )
+    if json_out:
+        print_json({"at": when.isoformat(), "entity": entity, "act": kind.value, "routes": blocks})
+        return 0
+    title = named.get(entity, entity)
+    subject = blocks[0]["subject"] if blocks else {}
+    about = ", ".join(
+        f"{k}: {named.get(v, v)}" for k, v in (("office", subject.get("office")),
+                                              ("person", subject.get("person"))) if v
+    )  # fmt: skip
+    console.print(
+        f"Who can pass {kind.value}{f' ({about})' if about else ''} for {title} at "
+        f"{human_time(when)}:",
+        markup=False,
+    )
+    if not blocks:
+        console.print("  no board in the case reaches it (no board, right or control recorded)")
+    for i, b in enumerate(blocks, 1):
+        how = " → ".join(_named(step, named) for step in b["path"]) or "its own board"
+        assumed = " (assumed: its bylaws are not in the case)" if b["profile_assumed"] else ""
+        what = (
+            f"replacing the directors, an ordinary act of the board of {b['body_name']}"
+            if b["replaces_directors"]
+            else f"{kind.value} by the board of {b['body_name']}"
+        )
+        console.print(f"{i}. {what}", markup=False)
+        console.print(f"   route: {how}", markup=False)
+        console.print(
+            f"   {len(b['directors'])} directors under {b['profile']}{assumed}: "
+            + ", ".join(named.get(d, d) for d in b["directors"]),
+            markup=False,
+        )
+        coalitions = b["minimal_winning_coalitions"]
+        if not coalitions:
+            console.print(f"   no coalition can: {b['blocked_by'] or 'blocked'}", markup=False)
+        else:
+            console.print(
+                f"   smallest coalition: {b['smallest_coalition']} of {len(b['directors'])}; "
+                f"{len(coalitions)} minimal winning coalitions; veto: "
+                + (", ".join(b["veto_players"]) or "none"),
+                markup=False,
+            )
+    return 0
+
+
+def _named(text: str, names: dict[str, str]) -> str:
+    """``text`` with every id of the case replaced by its name."""
+    import re
+
+    for ident in sorted(names, key=len, reverse=True):
+        text = re.sub(rf"(?<![\w-]){re.escape(ident)}(?![\w-])", names[ident], text)
+    return text

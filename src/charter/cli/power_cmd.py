@@ -164,19 +164,31 @@ def register(app: typer.Typer) -> None:
         without: Annotated[
             list[str] | None, typer.Option(help="CASE_DIR: can it pass without X?")
         ] = None,
+        entity: Annotated[
+            str | None,
+            typer.Option(
+                help="CASE_DIR: the act on this entity, through the structure (its board, a "
+                "holder's right to replace that board, control from above)."
+            ),
+        ] = None,
     ) -> None:
         """Voting power: Banzhaf, Shapley-Shubik, Coleman and coalitions of a weighted game."""
         if case_dir is not None:
             if weights is not None or quota is not None or file is not None or names is not None:
                 raise _usage("give either CASE_DIR or a weighted game (--weights/--file), not both")
-            from charter.cli.board_power import run_cli
+            from charter.cli.board_power import run_cli, run_structure
 
+            if entity is not None:
+                if without:
+                    raise _usage("--without is for the case's own board; leave out --entity")
+                code = run_structure(case_dir, entity=entity, at=at, act=act, json_out=json_out)
+                raise typer.Exit(int(code))
             code = run_cli(
                 case_dir, at=at, bylaws=bylaws, act=act, without=without, json_out=json_out
             )
             raise typer.Exit(int(code))
-        if at is not None or bylaws is not None or act is not None or without:
-            raise _usage("--at, --bylaws, --act and --without need a CASE_DIR")
+        if at is not None or bylaws is not None or act is not None or without or entity:
+            raise _usage("--at, --bylaws, --act, --without and --entity need a CASE_DIR")
         if exact and float_:
             raise _usage("--exact and --float exclude each other")
         err = Console(stderr=True)

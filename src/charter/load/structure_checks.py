@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from charter.load.confine import outside_error
+from charter.load.profiles import shipped_profiles
 from charter.located import did_you_mean, locate
 from charter.model.case import Entry
 from charter.model.charter import CharterFile
@@ -200,6 +201,16 @@ def check_structure(
                 entity(ev.board, "board")
             case BoardSeated():
                 entity(ev.entity, "entity")
+                if ev.bylaws is not None and ev.bylaws not in shipped_profiles():
+                    out.append(
+                        _unknown(
+                            at("bylaws"),
+                            "bylaws profile",
+                            ev.bylaws,
+                            shipped_profiles(),
+                            "one of " + ", ".join(shipped_profiles()),
+                        )
+                    )
             case AgreementAmended():
                 if ev.agreement not in agreements:
                     out.append(

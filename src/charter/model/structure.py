@@ -123,6 +123,7 @@ class BoardView:
     directors: tuple[str, ...]
     chair: str | None
     since: str | None = None
+    bylaws: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -164,7 +165,12 @@ class Structure:
             "observers": [{"person": p, "board": b, "for": f} for p, b, f in self.observers],
             "committees": {c.id: c.to_json() for c in self.committees},
             "boards": {
-                b.entity: {"directors": list(b.directors), "chair": b.chair, "since": b.since}
+                b.entity: {
+                    "directors": list(b.directors),
+                    "chair": b.chair,
+                    "since": b.since,
+                    "bylaws": b.bylaws,
+                }
                 for b in self.boards
             },
         }

@@ -152,6 +152,9 @@ class BoardSeated(_Structural):
     entity: str
     directors: tuple[str, ...]
     chair: str | None = None
+    bylaws: str | None = None
+    """The shipped profile its acts follow in a power analysis (default: by the entity's form,
+    delaware-stock for a corporation or a PBC, delaware-nonstock for a nonprofit)."""
 
 
 class AgreementAmended(_Structural):

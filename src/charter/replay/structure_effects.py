@@ -184,7 +184,13 @@ def apply_structural(state: State, ev: StructuralEvent, at: dt.datetime) -> Stat
                 changed.append(c)
             s = replace(s, committees=tuple(changed))
         case BoardSeated():
-            board = BoardView(entity=ev.entity, directors=ev.directors, chair=ev.chair, since=day)
+            board = BoardView(
+                entity=ev.entity,
+                directors=ev.directors,
+                chair=ev.chair,
+                since=day,
+                bylaws=ev.bylaws,
+            )
             s = replace(s, boards=(*(b for b in s.boards if b.entity != ev.entity), board))
         case AgreementAmended():
             return replace(state, agreements=_amended(state, ev, day), at=at)
