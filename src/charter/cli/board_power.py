@@ -179,7 +179,7 @@ def run_structure(
         )
     kind = ActKind(act)
     named = {e.id: e.name for e in structure.entities} | {p.id: p.name for p in case.charter.people}
-    found = routes(structure, entity, case.charter.board.entity)
+    found = routes(structure, entity, case.charter.board.entity, named)
     blocks: list[dict[str, Any]] = []
     for route in found:
         board = next((b for b in structure.boards if b.entity == route.body), None)
@@ -233,7 +233,7 @@ def run_structure(
     if not blocks:
         console.print("  no board in the case reaches it (no board, right or control recorded)")
     for i, b in enumerate(blocks, 1):
-        how = " → ".join(_named(step, named) for step in b["path"]) or "its own board"
+        how = " → ".join(b["path"]) or "its own board"
         assumed = " (assumed: its bylaws are not in the case)" if b["profile_assumed"] else ""
         what = (
             f"replacing the directors, an ordinary act of the board of {b['body_name']}"
@@ -258,12 +258,3 @@ def run_structure(
                 markup=False,
             )
     return 0
-
-
-def _named(text: str, names: dict[str, str]) -> str:
-    """``text`` with every id of the case replaced by its name."""
-    import re
-
-    for ident in sorted(names, key=len, reverse=True):
-        text = re.sub(rf"(?<![\w-]){re.escape(ident)}(?![\w-])", names[ident], text)
-    return text

@@ -84,7 +84,7 @@ def run_demo(out: Path) -> int:
         fail(diagnostics)
     out.mkdir(parents=True, exist_ok=True)
     report: list[str] = [
-        "# Charter demo: the OpenAI board crisis, November 2023",
+        "# Charter demo: the OpenAI board crisis of November 2023, and the structure to 2026",
         "",
         f"Case: `{case_dir}`. Every journal entry cites its public source; "
         "facts the record does not give are `unknown`.",
@@ -242,8 +242,94 @@ def _control_section(case: Case, out: Path) -> list[str]:
     ]
 
 
+def _structure_section(case: Case, out: Path) -> list[str]:
+    """2024-2026: the structure at the start of 2026, control against economics across the
+    recapitalization, who can remove the PBC's CEO, and each era's claims valued alike."""
+    from charter.power.structure_power import routes
+    from charter.report.eras import control_over
+    from charter.report.eras_render import eras_table, write_eras_chart
+    from charter.report.governance_render import structure_rows
+    from charter.valuation import Lognormal, closed_form
+    from charter.waterfall import compile_curves
+
+    if case.charter.waterfall is None:
+        return []
+    timeline = replay(case)
+    start, end = parse_time("2023-01-01", case), parse_time("2026-06-30", case)
+    later = timeline.state_at(parse_time("2026-01-01", case), View.DE_JURE)
+    if not later.structure.economics or later.structure.economics[0].since is None:
+        return []  # the journal records no change of the structure
+    console.print(Rule("[bold]8. The structure changes: 2024-2026[/bold]"))
+    names = case_names(case) | {e.id: e.name for e in later.structure.entities}
+    rows = structure_rows(later.structure, names, entities=False)
+    table = Table(title="Beside the board on 1 January 2026", show_header=False)
+    table.add_column("", style="bold")
+    table.add_column("")
+    for label, text in rows:
+        table.add_row(label, text)
+    console.print(table)
+
+    def load(file: str) -> Any:
+        loaded, diagnostics = load_for_report(Path(case.root) / file)
+        if loaded is None:
+            fail(diagnostics)
+        return loaded
+
+    amounts = [Fraction(10**9), Fraction(100 * 10**9), Fraction(500 * 10**9)]
+    eras = control_over(case, timeline, start, end, load, amounts=amounts, margins=())
+    console.print(eras_table(eras, amounts))
+    chart = write_eras_chart(eras, out / "control-over-time.png", end)
+    console.print(f"chart written to {chart}")
+    model = Lognormal(value=500e9, vol=0.6, rate=0.04, horizon=10)
+    values = {}
+    for era in eras:
+        priced = closed_form(compile_curves(load(era.waterfall).waterfall), model)
+        values[era.waterfall] = {p.party: p.value for p in priced.parties}
+    report = [
+        "## The structure changes, 2024-2026",
+        "",
+        "On 1 January 2026, beside the board:",
+        "",
+        *(f"- {label.strip()}: {text}" for label, text in rows),
+        "",
+        f"![control against economics over time]({chart.name})",
+        "",
+        "| from | party | votes | first dollar | money at $100B |",
+        "|---|---|---|---|---|",
+    ]
+    for era in eras:
+        for p in era.report.parties:
+            report.append(
+                f"| {era.start:%Y-%m-%d} | {p.name} | {float(p.votes):.1%} | "
+                f"{float(p.first):.1%} | {float(p.money[1][1]):.1%} |"
+            )
+    report += [
+        "",
+        "Value today of each claim under the same lognormal inputs ($500B, vol 60%, rate 4%, "
+        "10 years; a model, not advice):",
+        "",
+        "| party | " + " | ".join(values) + " |",
+        "|---|" + "---|" * len(values),
+    ]
+    parties = list(dict.fromkeys(p for v in values.values() for p in v))
+    shown = {p.id: p.name for era in eras for p in era.report.parties}
+    for party in parties:
+        cells = " | ".join(
+            f"${v[party] / 1e9:,.1f}B" if party in v else "—" for v in values.values()
+        )
+        report.append(f"| {shown.get(party, party)} | {cells} |")
+    console.print("Who can remove the CEO of OpenAI Group PBC on 1 January 2026:")
+    for route in routes(later.structure, "openai-global", case.charter.board.entity, names):
+        how = "its own board" if not route.path else " -> ".join(route.path)
+        console.print(f"  the board of {names.get(route.body, route.body)}, via {how}",
+                      markup=False)  # fmt: skip
+    report += ["", "Who can remove the PBC's CEO (2026): `charter power examples/openai-2023 "
+               "--entity openai-global --act remove-officer --at 2026-01-01`.", ""]  # fmt: skip
+    return report
+
+
 # Sections after the governance ones, in order.
-EXTRA_SECTIONS: list[Any] = [_waterfall_section, _control_section]
+EXTRA_SECTIONS: list[Any] = [_waterfall_section, _control_section, _structure_section]
 
 
 def register(app: typer.Typer) -> None:

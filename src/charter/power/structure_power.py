@@ -8,6 +8,7 @@ profile it loads."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from charter.model.structure import Structure
@@ -28,9 +29,18 @@ class Route:
     """How the body reaches the entity, in words, from the body down."""
 
 
-def routes(structure: Structure, target: str, charter_board: str) -> list[Route]:
-    """Every route by which a board in the case reaches ``target``'s acts, nearest first."""
+def routes(
+    structure: Structure,
+    target: str,
+    charter_board: str,
+    names: Mapping[str, str] | None = None,
+) -> list[Route]:
+    """Every route by which a board in the case reaches ``target``'s acts, nearest first; the
+    path's words name entities by ``names`` (ids where none)."""
     found: list[Route] = []
+
+    def n(ident: str) -> str:
+        return names.get(ident, ident) if names else ident
 
     def walk(entity: str, path: tuple[str, ...], replaces: bool, seen: frozenset[str]) -> None:
         if len(path) > MAX_DEPTH or entity in seen:
@@ -46,8 +56,9 @@ def routes(structure: Structure, target: str, charter_board: str) -> list[Route]
         ]
         for r in rights:
             exclusive = {True: "exclusive", False: "not exclusive", None: "exclusivity unknown"}
-            link = f"{r.holder} may {'appoint' if r.right == 'appoint-directors' else 'remove'} "
-            link += f"the directors of {entity} ({exclusive[r.exclusive]})"
+            verb = "appoint" if r.right == "appoint-directors" else "remove"
+            link = f"{n(r.holder)} may {verb} the directors of {n(entity)}"
+            link += f" ({exclusive[r.exclusive]})"
             if r.right == "appoint-directors" and any(
                 x.holder == r.holder and x.over == entity and x.right == "remove-directors"
                 for x in rights
@@ -57,7 +68,7 @@ def routes(structure: Structure, target: str, charter_board: str) -> list[Route]
         if not has_board and not rights:
             for controller, controlled, how in structure.controls:
                 if controlled == entity:
-                    link = f"{controller} controls {entity}" + (f" ({how})" if how else "")
+                    link = f"{n(controller)} controls {n(entity)}" + (f" ({how})" if how else "")
                     walk(controller, (link, *path), replaces, seen)
 
     walk(target, (), False, frozenset())
