@@ -330,7 +330,7 @@ def test_power_through_the_structure_who_can_remove_the_ceo() -> None:
     assert pbc["smallest_coalition"] == 4
     assert "kolter" in foundation["directors"]
     assert foundation["board_can_act"] is True
-    assert "may remove the directors of openai-global" in foundation["path"][0]
+    assert "may remove the directors of OpenAI Group PBC" in foundation["path"][0]
     early = json.loads(runner.invoke(app, [*args, "--at", "2023-11-16"]).output)
     (route,) = early["routes"]
     assert route["body"] == "openai-inc"

@@ -172,13 +172,7 @@ def register(app: typer.Typer) -> None:
             return
         if today is None or vol is None:
             usage("--value and --vol are needed", "or --scenarios FILE.csv for your own forecast")
-        amount, problem = parse_amount(today)
-        if amount is None:
-            usage(f"--value {today}: {problem}")
-        try:
-            model = Lognormal(value=float(amount), vol=vol, rate=rate, horizon=horizon)
-        except ValueError as error:
-            usage(f"--{error}")
+        model = _model(today, vol, rate, horizon)
         overrides: dict[str, str] = {}
         for pair in param or []:
             name, sep, text = pair.partition("=")
@@ -294,6 +288,17 @@ def register(app: typer.Typer) -> None:
             console.print(line + ".", markup=False)
         if chart is not None:
             typer.echo(f"chart written to {chart}")
+
+
+def _model(today: str, vol: float, rate: float, horizon: float) -> Lognormal:
+    """The lognormal inputs, or a usage error naming the one out of range."""
+    amount, problem = parse_amount(today)
+    if amount is None:
+        usage(f"--value {today}: {problem}")
+    try:
+        return Lognormal(value=float(amount), vol=vol, rate=rate, horizon=horizon)
+    except ValueError as error:
+        usage(f"--{error}")
 
 
 PATH_PATHS = 200_000
@@ -616,13 +621,7 @@ def _compare(
 ) -> None:
     """Each date's economics valued under the same lognormal inputs, per party side by side:
     what the capped claims were worth against the equity that replaced them."""
-    amount, problem = parse_amount(today)
-    if amount is None:
-        usage(f"--value {today}: {problem}")
-    try:
-        model = Lognormal(value=float(amount), vol=vol, rate=rate, horizon=horizon)
-    except ValueError as error:
-        usage(f"--{error}")
+    model = _model(today, vol, rate, horizon)
     wanted = [d.strip() for d in dates.split(",") if d.strip()]
     if len(wanted) < 2:
         usage(f"--compare {dates}", "two dates or more, e.g. 2023-06-01,2026-01-01")

@@ -79,11 +79,7 @@ def write_sweep_chart(
     fig.suptitle(f"Value of each claim (other inputs: {others})", fontsize=11)
     rows_of_legend = (len(parties) + 2) // 3
     fig.tight_layout(rect=(0, 0.06 * rows_of_legend + 0.02, 1, 0.95))
-    out = Path(path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(out, format=out.suffix.lstrip(".").lower() or "png", dpi=150)
-    plt.close(fig)
-    return out
+    return _save(fig, path)
 
 
 def _short(axis: str, value: float) -> str:
@@ -169,6 +165,13 @@ def write_value_chart(
     )
     rows_of_legend = (len(parties) + 2) // 3
     fig.tight_layout(rect=(0, 0.06 * rows_of_legend + 0.02, 1, 0.95))
+    return _save(fig, path)
+
+
+def _save(fig: Any, path: str | Path) -> Path:
+    """PNG or SVG by the suffix, the folder made if needed, the figure closed."""
+    import matplotlib.pyplot as plt
+
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(out, format=out.suffix.lstrip(".").lower() or "png", dpi=150)
