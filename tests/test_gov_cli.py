@@ -61,12 +61,14 @@ def test_openai__replay_json_schema() -> None:
     for a in data["acts"]:
         assert set(a) >= REPLAY_ACT_KEYS
         assert "person" in a["subject"]
-        assert set(a["subject"]) <= {"person", "office"}
+        assert set(a["subject"]) <= {"person", "office", "seat"}
         for c in a["checks"]:
             assert set(c) == CHECK_KEYS
             assert c["passed"] in (True, False, None)
             assert c["severity"] in ("failed", "void", "voidable", "warning")
-            assert c["source"].startswith(str(CASE / "journal.yaml") + ":")
+            assert c["source"].startswith(
+                (str(CASE / "journal.yaml") + ":", str(CASE / "journal-2024-2026.yaml") + ":")
+            )
 
 
 def test_openai__removal_as_ceo_is_conditional_under_the_reported_bylaws() -> None:

@@ -120,6 +120,54 @@ def _check_charter(c: CharterFile, data: Any, path: str) -> list[Diagnostic]:
         if seat.person in seen_directors:
             out.append(_err(where, f"'{seat.person}' holds two seats", "a director holds one seat"))
         seen_directors.add(seat.person)
+    for elector, n in c.board.elected_seats.items():
+        if elector not in all_ids:
+            out.append(
+                _unknown_ref(
+                    locate(data, ("board", "elected_seats", elector), path, key=True),
+                    "entity or person",
+                    elector,
+                    all_ids,
+                )
+            )
+        if n < 0:
+            out.append(
+                _err(
+                    locate(data, ("board", "elected_seats", elector), path),
+                    f"{elector} elects {n} seats",
+                    "a number of seats, 0 or more",
+                )
+            )
+    if sum(c.board.elected_seats.values()) > c.board.authorized_seats:
+        out.append(
+            _err(
+                locate(data, ("board", "elected_seats"), path),
+                f"elected_seats add up to {sum(c.board.elected_seats.values())}, more than the "
+                f"{c.board.authorized_seats} authorized seats",
+                "the seats a class or holder elects are among the authorized seats",
+            )
+        )
+    for i, seat in enumerate(c.board.directors):
+        if seat.elected_by is not None and seat.elected_by not in c.board.elected_seats:
+            out.append(
+                _err(
+                    locate(data, ("board", "directors", i, "elected_by"), path),
+                    f"'{seat.elected_by}' elects no seat",
+                    f"add it under board.elected_seats, e.g. elected_seats: "
+                    f"{{{seat.elected_by}: 1}}",
+                )
+            )
+    for elector, n in c.board.elected_seats.items():
+        sitting = [d.person for d in c.board.directors if d.elected_by == elector]
+        if len(sitting) > n:
+            out.append(
+                _err(
+                    locate(data, ("board", "elected_seats", elector), path),
+                    f"{elector} elects {n} seats but {len(sitting)} directors sit in them "
+                    f"({', '.join(sitting)})",
+                    "raise elected_seats or correct elected_by",
+                )
+            )
     if len(c.board.directors) > c.board.authorized_seats:
         out.append(
             _err(
@@ -353,7 +401,7 @@ def _persons_of(event: Event) -> list[tuple[tuple[str | int, ...], str]]:
         case "private-message":
             refs.append((("from",), event.from_))
             many("to", event.to)
-        case "observer-seat":
+        case "observer-seat" | "holder-election":
             one("person", event.person)
         case "committee-formed" | "committee-changed":
             many("members", event.members)

@@ -27,9 +27,11 @@ from charter.model.structure_events import (
     EntityConverted,
     EntityCreated,
     EntityRenamed,
+    HolderElection,
     InterestsIssued,
     ObserverSeat,
     RightGranted,
+    SeatsAllotted,
 )
 from charter.model.unknown import is_unknown
 
@@ -61,6 +63,7 @@ def check_structure(
     committees: set[str] = set()
     agreements = {a.id for a in c.agreements}
     acts: set[str] = set()
+    electors = set(c.board.elected_seats)
     for entry in sorted(entries, key=lambda e: (e.at, e.file_index, e.position)):
         ev, path = entry.event, entry.source.path
         data = datas[path]
@@ -88,6 +91,20 @@ def check_structure(
 
         if isinstance(ev, Motion) and ev.id:
             acts.add(ev.id)
+        if (
+            isinstance(ev, Motion)
+            and ev.subject.seat is not None
+            and ev.subject.seat not in electors
+        ):
+            out.append(
+                _unknown(
+                    at("subject", "seat"),
+                    "elector",
+                    ev.subject.seat,
+                    electors,
+                    "a seat is named by who elects it, as under board.elected_seats",
+                )
+            )
         if isinstance(ev, ConsentCirculated):
             acts.update(a.id for a in ev.acts if a.id)
         by = getattr(ev, "by", None)
@@ -209,6 +226,21 @@ def check_structure(
                             ev.bylaws,
                             shipped_profiles(),
                             "one of " + ", ".join(shipped_profiles()),
+                        )
+                    )
+            case SeatsAllotted():
+                entity(ev.elector, "elector", holders=True)
+                electors.add(ev.elector)
+            case HolderElection():
+                if ev.elector not in electors:
+                    out.append(
+                        _unknown(
+                            at("elector"),
+                            "elector",
+                            ev.elector,
+                            electors,
+                            "name who elects the seat under board.elected_seats in the charter,"
+                            " or allot it seats earlier with a 'seats-allotted' event",
                         )
                     )
             case AgreementAmended():

@@ -55,12 +55,19 @@ class DirectorSeat(_Frozen):
     since: str = "unknown"
     """An ISO date, a year, or unknown."""
     note: str = ""
+    elected_by: str | None = None
+    """Who elects this seat, where not the board and the holders at large: an entity or person
+    (the holder of a class of stock that elects it, a trust).  A vacancy in it is then for that
+    elector, or for the directors it elected, to fill (DGCL §223(a)(2))."""
 
 
 class Board(_Frozen):
     entity: str
     authorized_seats: int = Field(ge=1)
     directors: tuple[DirectorSeat, ...]
+    elected_seats: dict[str, int] = Field(default_factory=dict)
+    """How many of the authorized seats each elector elects (a class of stock's holder, a
+    trust); the directors in them say ``elected_by``."""
     chair: str | None = None
     source: str | None = None
     note: str = ""

@@ -18,9 +18,11 @@ from charter.model.structure_events import (
     EntityConverted,
     EntityCreated,
     EntityRenamed,
+    HolderElection,
     InterestsIssued,
     ObserverSeat,
     RightGranted,
+    SeatsAllotted,
 )
 from charter.model.unknown import Unknown
 
@@ -39,6 +41,10 @@ class _Event(_Frozen):
 class Subject(_Frozen):
     person: str | None = None
     office: str | None = None
+    seat: str | None = None
+    """For an election or a vacancy filled: whose seat it is (the elector of a seat elected by
+    a class or a holder, as the charter's ``elected_by`` names it); none: a seat of the board
+    at large."""
 
 
 class Amendment(_Frozen):
@@ -222,7 +228,9 @@ Event = Annotated[
     | CommitteeFormed
     | CommitteeChanged
     | BoardSeated
-    | AgreementAmended,
+    | AgreementAmended
+    | SeatsAllotted
+    | HolderElection,
     Field(discriminator="kind"),
 ]
 
@@ -242,6 +250,7 @@ EVENT_KINDS: tuple[str, ...] = (
     "private-message",
     "announcement",
     *STRUCTURAL_KINDS,
+    "holder-election",
 )
 
 # Events at the same instant are ordered by this rank, then by file order (STYLE.md §7): the
@@ -263,6 +272,7 @@ KIND_RANK: dict[str, int] = {
     "meeting-closed": 10,
     # a structural change follows the acts of its instant (it may cite one as its authority)
     **dict.fromkeys(STRUCTURAL_KINDS, 9),
+    "holder-election": 6,
 }
 
 

@@ -53,6 +53,33 @@ class State:
     agreements: tuple[AgreementState, ...] = ()
     agi_determinations: tuple[tuple[str, str], ...] = field(default=())
     structure: Structure = field(default_factory=Structure)
+    electors: tuple[tuple[str, str], ...] = ()
+    """(director, who elected the seat) for the directors in seats a class or holder elects."""
+    elected_seats: tuple[tuple[str, int], ...] = ()
+    """(elector, number of the authorized seats it elects): a class of stock, a trust."""
+
+    def elector_of(self, person: str) -> str | None:
+        return dict(self.electors).get(person)
+
+    def vacancies_of(self, elector: str) -> int:
+        """Vacant seats ``elector`` elects: not the board's to fill (DGCL §223(a)(2))."""
+        held = sum(1 for p, e in self.electors if e == elector and p in self.directors)
+        return max(dict(self.elected_seats).get(elector, 0) - held, 0)
+
+    def seat_filled(self, asked: str | None) -> str | None:
+        """Whose seat an election fills: the one asked, else the only elector holding a vacancy
+        when the board at large has none (None: a seat at large)."""
+        if asked is not None:
+            return asked
+        held = [e for e, _ in self.elected_seats if self.vacancies_of(e) > 0]
+        return held[0] if self.open_seats == 0 and len(held) == 1 else None
+
+    @property
+    def open_seats(self) -> int:
+        """Vacant seats of the board at large (the authorized seats, less the directors, less
+        the vacancies that electors other than the board hold)."""
+        held = sum(self.vacancies_of(e) for e, _ in self.elected_seats)
+        return max(self.authorized_seats - len(self.directors) - held, 0)
 
     @property
     def officer_map(self) -> dict[str, str]:

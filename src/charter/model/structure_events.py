@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from charter.model.charter import Entity, EntityKind, Interest
 from charter.model.unknown import Unknown
@@ -170,6 +170,36 @@ class AgreementAmended(_Structural):
     """A date, a year, or words ("the panel verifies AGI or 2030, whichever comes first")."""
     clauses: dict[str, str] = Field(default_factory=dict)
 
+    @field_validator("clauses")
+    @classmethod
+    def _by_name(cls, clauses: dict[str, str]) -> dict[str, str]:
+        """In name order, whatever order the file gives: a log stores a mapping by key, and the
+        replayed terms must not depend on where the event was read from."""
+        return dict(sorted(clauses.items()))
+
+
+class SeatsAllotted(_Structural):
+    """From this date ``elector`` (a class of stock's holder, a trust) elects ``seats`` of the
+    board's authorized seats: a phase-in, by date or on a milestone reached."""
+
+    kind: Literal["seats-allotted"]
+    elector: str
+    seats: int = Field(ge=0)
+
+
+class HolderElection(_Frozen):
+    """``elector`` (the holder of the class that elects a seat, a trust's trustees acting for
+    it) elects ``person`` to a vacant seat it elects: an act of the elector, not of the board,
+    judged by rule ``seats.holder-election``."""
+
+    kind: Literal["holder-election"]
+    id: str | None = None
+    at: dt.datetime | dt.date
+    source: str | None = None
+    note: str = ""
+    elector: str
+    person: str
+
 
 STRUCTURAL_KINDS: tuple[str, ...] = (
     "entity-created",
@@ -183,4 +213,5 @@ STRUCTURAL_KINDS: tuple[str, ...] = (
     "committee-changed",
     "board-seated",
     "agreement-amended",
+    "seats-allotted",
 )

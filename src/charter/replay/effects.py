@@ -21,8 +21,12 @@ def apply_act(state: State, spec: ActSpec, at: dt.datetime, profiles: dict[str, 
         case ActKind.REMOVE_DIRECTOR if person:
             chair = None if state.chair == person else state.chair
             state = replace(state, directors=state.directors - {person}, chair=chair)
+            state = _unseat(state, person)
         case ActKind.ELECT_DIRECTOR | ActKind.FILL_VACANCY if person:
+            seat = state.seat_filled(s.seat) if person not in state.directors else None
             state = replace(state, directors=state.directors | {person})
+            if seat is not None:
+                state = seat_elected(state, person, seat)
         case ActKind.REMOVE_CHAIR:
             if not person or state.chair == person:
                 state = replace(state, chair=None)
@@ -58,11 +62,25 @@ def apply_act(state: State, spec: ActSpec, at: dt.datetime, profiles: dict[str, 
     return replace(state, at=at)
 
 
+def seat_elected(state: State, person: str, elector: str) -> State:
+    """``person`` now sits in a seat ``elector`` elects."""
+    rest = tuple(x for x in state.electors if x[0] != person)
+    return replace(state, electors=(*rest, (person, elector)))
+
+
+def _unseat(state: State, person: str) -> State:
+    """A director who leaves frees the seat: a seat an elector elects stays that elector's."""
+    if not any(p == person for p, _ in state.electors):
+        return state
+    return replace(state, electors=tuple(x for x in state.electors if x[0] != person))
+
+
 def resign(state: State, person: str, positions: tuple[str, ...], at: dt.datetime) -> State:
     for pos in positions:
         if pos == "director":
             chair = None if state.chair == person else state.chair
             state = replace(state, directors=state.directors - {person}, chair=chair)
+            state = _unseat(state, person)
         elif pos == "chair":
             if state.chair == person:
                 state = replace(state, chair=None)

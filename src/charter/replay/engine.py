@@ -39,7 +39,7 @@ from charter.model.journal import (
 from charter.model.kinds import CAST_VOTES, ActKind, Outcome, Severity, Status, View, Vote
 from charter.model.source import Diagnostic, Source
 from charter.model.state import AgreementState, State
-from charter.model.structure_events import STRUCTURAL_KINDS
+from charter.model.structure_events import STRUCTURAL_KINDS, HolderElection
 from charter.model.unknown import is_unknown
 from charter.replay.effects import apply_act, resign
 from charter.replay.structure_effects import (
@@ -48,7 +48,7 @@ from charter.replay.structure_effects import (
     describe_structural,
     initial_structure,
 )
-from charter.rules import RESIGNATION, STRUCTURE, apply, rules_for
+from charter.rules import HOLDER_ELECTION, RESIGNATION, STRUCTURE, apply, rules_for
 from charter.rules.base import ActContext, Check, Form, MeetingFacts
 from charter.rules.status import missing_of, status_of
 
@@ -82,6 +82,8 @@ class Verdict:
         subject: dict[str, Any] = {"person": self.subject.person}
         if self.subject.office is not None:
             subject["office"] = self.subject.office
+        if self.subject.seat is not None:
+            subject["seat"] = self.subject.seat
         return {
             "id": self.id,
             "at": self.at.isoformat(),
@@ -210,6 +212,8 @@ def initial_state(case: Case) -> State:
             for a in c.agreements
         ),
         structure=initial_structure(c),
+        electors=tuple((d.person, d.elected_by) for d in c.board.directors if d.elected_by),
+        elected_seats=tuple(sorted(c.board.elected_seats.items())),
     )
 
 
@@ -473,6 +477,8 @@ class _Fold:
                 self.adopted(entry, ev)
             case Resignation():
                 self.resignation(entry, ev)
+            case HolderElection():
+                self.holder_election(entry, ev)
             case _ if ev.kind in STRUCTURAL_KINDS:
                 self.restructure(entry, ev)  # type: ignore[arg-type]
             case _:
@@ -818,6 +824,29 @@ class _Fold:
         if status in APPLIES_DE_JURE:
             self.set_jure(apply_structural(self.jure, ev, entry.at), what)
         self.set_facto(apply_structural(self.facto, ev, entry.at), what)
+
+    def holder_election(self, entry: Entry, ev: HolderElection) -> None:
+        """A seat filled by its elector (a class's holder, a trust): the elector's own act."""
+        spec = ActSpec(
+            id=ev.id,
+            act=ActKind.ELECT_DIRECTOR,
+            subject=Subject(person=ev.person, seat=ev.elector),
+            description=f"elected by {ev.elector}",
+        )
+        ctx = ActContext(
+            spec=spec,
+            form="meeting",
+            at=entry.at,
+            state=self.jure,
+            bylaws=self.jure.bylaws,
+            source=entry.source,
+            votes={},
+            extra={"elector": ev.elector},
+        )
+        checks = apply(HOLDER_ELECTION, ctx)
+        status = status_of(checks)
+        self.record(entry, spec, status, checks, (), "holders", "adopted")
+        self.take_effect(spec, status, entry.at, de_facto=True)
 
     def resignation(self, entry: Entry, ev: Resignation) -> None:
         spec = ActSpec(

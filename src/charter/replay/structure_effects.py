@@ -30,6 +30,7 @@ from charter.model.structure_events import (
     InterestsIssued,
     ObserverSeat,
     RightGranted,
+    SeatsAllotted,
 )
 from charter.model.unknown import is_unknown
 
@@ -45,6 +46,7 @@ StructuralEvent = (
     | CommitteeChanged
     | BoardSeated
     | AgreementAmended
+    | SeatsAllotted
 )
 
 
@@ -194,6 +196,9 @@ def apply_structural(state: State, ev: StructuralEvent, at: dt.datetime) -> Stat
             s = replace(s, boards=(*(b for b in s.boards if b.entity != ev.entity), board))
         case AgreementAmended():
             return replace(state, agreements=_amended(state, ev, day), at=at)
+        case SeatsAllotted():
+            seats = dict(state.elected_seats) | {ev.elector: ev.seats}
+            return replace(state, elected_seats=tuple(sorted(seats.items())), at=at)
     return replace(state, structure=s, at=at)
 
 
@@ -260,4 +265,6 @@ def describe_structural(ev: StructuralEvent) -> str:
             return f"board of {ev.entity} seated ({len(ev.directors)} directors)"
         case AgreementAmended():
             return f"agreement {ev.agreement} amended"
+        case SeatsAllotted():
+            return f"{ev.elector} elects {ev.seats} of the board's seats"
     return ev.kind

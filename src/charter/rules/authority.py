@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from charter.model.kinds import ActKind, Outcome, Severity
+from charter.model.kinds import ActKind, Outcome, Severity, Vote
 from charter.rules.base import ActContext, Check
 
 _BODY = {"board": "the board", "members": "the members", "stockholders": "the stockholders"}
@@ -117,12 +117,18 @@ def subject(ctx: ActContext) -> list[Check]:
                 f"{person} is already a director",
                 Severity.WARNING,
             )
-        vacant = st.authorized_seats - len(st.directors)
+        held = [e for e, _ in st.elected_seats if st.vacancies_of(e) > 0]
+        seat = st.seat_filled(s.seat)
+        if seat is not None:
+            return _elected_seat(ctx, seat)
+        vacant = st.open_seats
+        reserved = f" ({', '.join(held)} elect the other vacant seats)" if held else ""
         return verdict(
             "subject.seat-available",
             vacant > 0,
             f"{vacant} of {st.authorized_seats} seats vacant",
-            f"expected a vacant seat, found all {st.authorized_seats} authorized seats filled",
+            f"expected a vacant seat, found all {st.authorized_seats} authorized seats filled"
+            + reserved,
             Severity.VOID,
         )
     if act is ActKind.ELECT_CHAIR:
@@ -156,3 +162,66 @@ def subject(ctx: ActContext) -> list[Check]:
             )
         ]
     return []
+
+
+SEAT_CITATION = (
+    "DGCL §223(a)(2): a vacancy in a seat a class elects is filled by a majority of the "
+    "directors that class elected then in office, or by its sole remaining one (or by the class)"
+)
+
+
+def _elected_seat(ctx: ActContext, elector: str) -> list[Check]:
+    """The board fills a seat that ``elector`` elects: only the directors ``elector`` elected
+    may, by a majority of them in office; the rest of the board has no say."""
+    st = ctx.state
+    if st.vacancies_of(elector) == 0:
+        return [
+            ctx.check(
+                "subject.seat-available",
+                SEAT_CITATION,
+                Outcome.FAILED,
+                f"{ctx.subject_text}: no vacant seat elected by {elector}",
+            )
+        ]
+    theirs = sorted(p for p, e in st.electors if e == elector and p in st.directors)
+    if not theirs:
+        return [
+            ctx.check(
+                "seats.elected-by",
+                SEAT_CITATION,
+                Outcome.FAILED,
+                f"{ctx.subject_text}: the seat is elected by {elector}, and no director it "
+                f"elected is in office: the vacancy is for {elector} to fill, not the board",
+            )
+        ]
+    if ctx.votes is None:
+        return [
+            ctx.check(
+                "seats.elected-by",
+                SEAT_CITATION,
+                Outcome.UNKNOWN,
+                f"{ctx.subject_text}: the seat is elected by {elector}; only its directors "
+                f"({', '.join(theirs)}) may fill it, and the tally is not recorded",
+                missing=(f"the votes of {', '.join(theirs)}",),
+            )
+        ]
+    votes = ctx.votes_of(theirs)
+    ayes = [p for p, v in zip(theirs, votes, strict=True) if v is Vote.FOR]
+    unknown = [p for p, v in zip(theirs, votes, strict=True) if v is Vote.UNKNOWN]
+    need = len(theirs) // 2 + 1
+    if len(ayes) >= need:
+        outcome = Outcome.PASSED
+    elif len(ayes) + len(unknown) >= need:
+        outcome = Outcome.UNKNOWN
+    else:
+        outcome = Outcome.FAILED
+    return [
+        ctx.check(
+            "seats.elected-by",
+            SEAT_CITATION,
+            outcome,
+            f"{ctx.subject_text}: the seat is elected by {elector}; {len(ayes)} of its "
+            f"{len(theirs)} directors in office for, {need} needed",
+            missing=(f"the votes of {', '.join(unknown)}",) if outcome is Outcome.UNKNOWN else (),
+        )
+    ]

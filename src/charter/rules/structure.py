@@ -52,3 +52,38 @@ def structure_authority(ctx: ActContext) -> list[Check]:
             severity,
         )
     ]
+
+
+def holder_election(ctx: ActContext) -> list[Check]:
+    """An elector fills a seat it elects: it must hold a vacancy (``ctx.extra['elector']``)."""
+    elector: str = ctx.extra.get("elector", "")
+    person = ctx.spec.subject.person or ""
+    st = ctx.state
+    if person in st.directors:
+        return [
+            ctx.check(
+                "seats.holder-election",
+                HOLDER_CITATION,
+                Outcome.FAILED,
+                f"{person} is already a director",
+                Severity.WARNING,
+            )
+        ]
+    vacant = st.vacancies_of(elector)
+    elects = dict(st.elected_seats).get(elector, 0)
+    return [
+        ctx.check(
+            "seats.holder-election",
+            HOLDER_CITATION,
+            Outcome.PASSED if vacant else Outcome.FAILED,
+            f"{elector} elects {elects} seats, {vacant} vacant"
+            if vacant
+            else f"{elector} elects {elects} seats and none is vacant: it cannot seat {person}",
+        )
+    ]
+
+
+HOLDER_CITATION = (
+    "DGCL §141(d), §223(a)(2): directors a class elects are elected by that class; the seats "
+    "are the certificate's (elected_seats, seats-allotted)"
+)
