@@ -81,7 +81,8 @@ def test_bad_yaml_does_not_hide_an_error_in_another_block(tmp_path: Path) -> Non
         "charter.yaml:16:3: error: missing required key 'authorized_seats'\n"
         "    hint: add 'authorized_seats:' here",
         "charter.yaml:17:3: error: unknown key 'seats'\n"
-        "    hint: allowed keys here: authorized_seats, chair, directors, elected_seats, entity, note, source",
+        "    hint: allowed keys here: authorized_seats, chair, directors, elected_seats, entity, "
+        "note, source",
         "charter.yaml:9:5: error: invalid YAML: expected ',' or '}', but got '{'" + SYNTAX_HINT,
     ]
 

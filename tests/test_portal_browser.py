@@ -87,7 +87,7 @@ def prepare_motion(page: Any, meeting_id: str, motion_id: str) -> None:
     expect(result.get_by_role("row", name=re.compile("^Bret Taylor"))).to_contain_text("given")
     present = meeting.get_by_role("group", name="Present")
     expect(present.get_by_label("Bret Taylor")).to_be_checked()
-    expect(present.get_by_label("Larry Summers")).not_to_be_checked()
+    expect(present.get_by_label("Paul M. Nakasone")).not_to_be_checked()
     meeting.get_by_role("button", name="Open the meeting").click()
     # the chair alone is no quorum: the opening is recorded only when confirmed
     confirm = page.locator("#confirm")
@@ -114,7 +114,7 @@ def vote_with_the_quorum_warning(page: Any, motion_id: str) -> None:
     expect(confirm).to_contain_text("Nothing has been recorded.")
     warning = confirm.locator("li.out-failed", has_text="quorum")
     expect(warning).to_contain_text(
-        "quorum not met: required 4 of 7 authorized seats, present 1 (3 short)"
+        "quorum not met: required 6 of 10 authorized seats, present 1 (5 short)"
     )
     expect(warning.locator(".cite")).to_contain_text("DGCL §141(b)")
     confirm.get_by_role("button", name="Record it anyway").click()
@@ -188,7 +188,7 @@ def test_keyboard__tab_to_the_portal_and_fill_a_form_without_a_mouse(
 def test_account__a_director_makes_a_token_and_revokes_it(
     page: Any, service: tuple[str, dict[str, str]]
 ) -> None:
-    log_in(page, service, "summers")
+    log_in(page, service, "nakasone")
     page.goto(f"{service[0]}/orgs/{ORG}/portal")
     page.get_by_role("link", name="Your account").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your account")
@@ -228,7 +228,7 @@ def test_phone_width__no_horizontal_scroll(
 def test_done_means__timeline_removal_profiles_and_money_slider_through_the_service(
     page: Any, service: tuple[str, dict[str, str]]
 ) -> None:
-    log_in(page, service, "summers")
+    log_in(page, service, "nakasone")
     page.get_by_role("link", name="timeline").click()
     page.wait_for_load_state("load")  # htmx (deferred) drives the controls from here on
     expect(page.get_by_role("heading", name="Timeline", exact=True)).to_be_visible()
@@ -281,7 +281,7 @@ def test_live__another_directors_vote_appears_without_a_reload(
     assert taylor.post(f"{api}/meetings/live-1/notices", json={"channel": "phone"}).is_success
     opened = taylor.post(
         f"{api}/meetings/live-1/open",
-        json={"present": ["taylor", "summers", "dangelo"], "confirm": True},
+        json={"present": ["taylor", "nakasone", "dangelo"], "confirm": True},
     )
     assert opened.is_success, opened.text
     motion = {
@@ -291,7 +291,7 @@ def test_live__another_directors_vote_appears_without_a_reload(
     }
     assert taylor.post(f"{api}/meetings/live-1/motions", json=motion).status_code == 201
 
-    log_in(page, service, "summers")
+    log_in(page, service, "nakasone")
     page.goto(f"{service[0]}/orgs/{ORG}/portal")
     table = page.locator("#votes-live-cfo")
     expect(table).to_contain_text("no votes yet")

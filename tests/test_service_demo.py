@@ -104,7 +104,7 @@ def test_serve_demo__log_in_as_a_director_and_vote(tmp_path: Path) -> None:
             warned = taylor.post(f"{org}/motions/cfo/votes", json={"vote": "for"})
             assert warned.status_code == 409
             assert warned.json()["warnings"][0]["detail"] == (
-                "quorum not met: required 4 of 7 authorized seats, present 1 (3 short)"
+                "quorum not met: required 6 of 10 authorized seats, present 1 (5 short)"
             )
             acts = taylor.get(f"{org}/acts").json()["acts"]
             assert acts[0]["id"] == "remove-altman-ceo"
