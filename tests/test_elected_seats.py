@@ -200,3 +200,51 @@ def _end():  # type: ignore[no-untyped-def]
     import datetime as dt
 
     return dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
+
+
+WATERFALL = """
+waterfall: test equity
+parties:
+  - {id: investors}
+  - {id: founders}
+  - {id: trust, entity: trust}
+tiers:
+  - name: pro rata
+    split: {investors: 60, founders: 40}
+residual: founders
+"""
+
+INTERESTS = """interests:
+  - {holder: trust, entity: org, kind: Class T stock, cap: none, voting: true,
+     waterfall_party: trust}
+  - {holder: gus, entity: org, kind: preferred stock, cap: none, voting: true,
+     waterfall_party: investors}
+  - {holder: hal, entity: org, kind: common stock, cap: none, voting: true,
+     waterfall_party: founders}
+waterfall: waterfall.yaml
+"""
+
+
+def test_report_derives_votes_from_the_seats_each_party_elects(tmp_path: Path) -> None:
+    """The trust elects 3 of 5 seats: 60% of the votes, though it is owed nothing; the two
+    other voting parties share the 2 seats at large (20% each), not a third each."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from charter.cli import app
+
+    _case(tmp_path, "", elected="{trust: 3}")
+    (tmp_path / "waterfall.yaml").write_text(WATERFALL, encoding="utf-8")
+    path = tmp_path / "charter.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + INTERESTS, encoding="utf-8")
+    result = CliRunner().invoke(app, ["report", str(tmp_path), "--json"])
+    assert result.exit_code == 0, result.output
+    parties = {p["party"]: p for p in json.loads(result.output)["parties"]}
+    assert parties["trust"]["votes_exact"] == "3/5"
+    assert parties["trust"]["first_dollar"] == 0
+    assert parties["investors"]["votes_exact"] == "1/5"
+    assert parties["founders"]["votes_exact"] == "1/5"
+    assert "elects 3 of the 5 seats" in parties["trust"]["why"]
+    assert "seats at large" in parties["investors"]["why"]
+    assert sum(p["votes"] for p in parties.values()) == pytest.approx(1)

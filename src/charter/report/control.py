@@ -171,6 +171,9 @@ def control_vs_economics(
             silent[p] = f"{interest.kind}: no vote"
         else:
             silent[p] = "no voting interest recorded"
+    votes = {p: Fraction(1, len(voters)) for p in voters}
+    if appointer is None and state.elected_seats:
+        votes = _by_elected_seats(state, holders, voters, silent, known)
     first = marginal_split(curves, Fraction(0))
     at_margin = {m: marginal_split(curves, m) for m in margins}
     exact = {a: curves.exact(a) for a in amounts if a > 0}
@@ -178,7 +181,7 @@ def control_vs_economics(
         PartyControl(
             id=p,
             name=party_name(p, loaded.names.get(p), holders[p], known),
-            votes=Fraction(1, len(voters)) if p in voters else Fraction(0),
+            votes=votes.get(p, Fraction(0)),
             why=voters.get(p) or silent.get(p, ""),
             money=tuple((a, exact[a][p] / a) for a in amounts if a > 0),
             first=first[p],
@@ -195,6 +198,38 @@ def control_vs_economics(
         director_names=tuple(known.get(d, d) for d in directors),
         at=state.at,
     )
+
+
+def _by_elected_seats(
+    state: State,
+    holders: Mapping[str, str | None],
+    voters: dict[str, str],
+    silent: dict[str, str],
+    known: Mapping[str, str],
+) -> dict[str, Fraction]:
+    """Votes as the seats each party elects: a party whose holder elects seats of the board
+    (``elected_seats``, a phase-in) holds that share of the seats; the seats at large are shared
+    equally by the other voting parties (who among them elects which is not recorded, and the
+    reason says so).  Edits ``voters`` and ``silent`` to give each party its reason."""
+    seats = state.authorized_seats
+    elected = dict(state.elected_seats)
+    votes: dict[str, Fraction] = {}
+    for p, holder in holders.items():
+        n = elected.get(holder or "", 0)
+        if n:
+            votes[p] = Fraction(n, seats)
+            voters[p] = f"elects {n} of the {seats} seats of the board"
+            silent.pop(p, None)
+    at_large = seats - sum(elected.values())
+    rest = [p for p in voters if p not in votes]
+    for p in rest:
+        votes[p] = Fraction(at_large, seats * len(rest))
+        voters[p] = f"shares the {at_large} seats at large" + (
+            f" with {len(rest) - 1} other voting parties (who elects which is not recorded)"
+            if len(rest) > 1
+            else ""
+        )
+    return votes
 
 
 def case_names(case: Case) -> dict[str, str]:
