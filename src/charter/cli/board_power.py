@@ -141,9 +141,10 @@ def run_cli(
     return 0
 
 
-DEFAULT_PROFILE = {"nonprofit": "delaware-nonstock"}
+DEFAULT_PROFILE = {"nonprofit": "delaware-nonstock", "trust": "delaware-nonstock"}
 """A seated board's profile when its event names none: by the entity's form (a corporation, a
-PBC, an LLC with a board: Delaware stock-corporation defaults)."""
+PBC, an LLC with a board: Delaware stock-corporation defaults; a nonprofit or a trust's trustees,
+a body of members without shares: the nonstock defaults)."""
 
 
 def run_structure(

@@ -272,6 +272,7 @@ KIND_RANK: dict[str, int] = {
     "meeting-closed": 10,
     # a structural change follows the acts of its instant (it may cite one as its authority)
     **dict.fromkeys(STRUCTURAL_KINDS, 9),
+    "seats-allotted": 1,  # an allotment of seats takes effect before the elections it allows
     "holder-election": 6,
 }
 

@@ -845,7 +845,8 @@ class _Fold:
         )
         checks = apply(HOLDER_ELECTION, ctx)
         status = status_of(checks)
-        self.record(entry, spec, status, checks, (), "holders", "adopted")
+        missing = missing_of(checks) if status is Status.CONDITIONAL else ()
+        self.record(entry, spec, status, checks, missing, "holders", "adopted")
         self.take_effect(spec, status, entry.at, de_facto=True)
 
     def resignation(self, entry: Entry, ev: Resignation) -> None:

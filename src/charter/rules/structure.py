@@ -71,6 +71,17 @@ def holder_election(ctx: ActContext) -> list[Check]:
         ]
     vacant = st.vacancies_of(elector)
     elects = dict(st.elected_seats).get(elector, 0)
+    if vacant and len(st.directors) >= st.authorized_seats:
+        return [
+            ctx.check(
+                "seats.holder-election",
+                HOLDER_CITATION,
+                Outcome.UNKNOWN,
+                f"{elector} elects {elects} seats, {vacant} of them not held by its directors, "
+                f"but all {st.authorized_seats} authorized seats are filled in the record",
+                missing=(f"which director left to free a seat for {person}",),
+            )
+        ]
     return [
         ctx.check(
             "seats.holder-election",
