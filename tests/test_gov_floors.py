@@ -51,6 +51,7 @@ def test_shipped_profiles__say_what_they_are_and_respect_every_floor() -> None:
         assert errors(bylaws) == [], name
     assert kinds == {
         "delaware-nonstock": "nonstock",
+        "delaware-pbc": "stock",
         "delaware-stock": "stock",
         "openai-2016-reported": "nonstock",
         "roberts-rules": "none",

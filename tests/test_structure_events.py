@@ -327,6 +327,7 @@ def test_power_through_the_structure_who_can_remove_the_ceo() -> None:
     pbc, foundation = late["routes"]
     assert "kolter" not in pbc["directors"]
     assert pbc["profile_assumed"] is True
+    assert pbc["profile"] == "delaware-pbc"
     assert pbc["smallest_coalition"] == 4
     assert "kolter" in foundation["directors"]
     assert foundation["board_can_act"] is True

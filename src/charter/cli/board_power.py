@@ -141,10 +141,14 @@ def run_cli(
     return 0
 
 
-DEFAULT_PROFILE = {"nonprofit": "delaware-nonstock", "trust": "delaware-nonstock"}
-"""A seated board's profile when its event names none: by the entity's form (a corporation, a
-PBC, an LLC with a board: Delaware stock-corporation defaults; a nonprofit or a trust's trustees,
-a body of members without shares: the nonstock defaults)."""
+DEFAULT_PROFILE = {
+    "nonprofit": "delaware-nonstock",
+    "trust": "delaware-nonstock",
+    "pbc": "delaware-pbc",
+}
+"""A seated board's profile when its event names none: by the entity's form (a PBC: the PBC
+profile; a corporation or an LLC with a board: Delaware stock-corporation defaults; a nonprofit
+or a trust's trustees, a body of members without shares: the nonstock defaults)."""
 
 
 def run_structure(
