@@ -8,7 +8,7 @@ from typing import Any
 from rich.console import Group
 from rich.text import Text
 
-from charter.cli.common import console, print_json, usage
+from charter.cli.common import console, fail, print_json, usage
 from charter.cli.governance_cmd import load_or_exit, parse_time, replay_or_exit
 from charter.located import did_you_mean
 from charter.model.case import Case
@@ -195,8 +195,9 @@ def run_structure(
             profile = board.bylaws or DEFAULT_PROFILE.get(
                 form.kind if form else "", "delaware-stock"
             )
-            bylaws, _ = load_profile(profile)
-            assert bylaws is not None, profile  # a shipped name, checked by the loader
+            bylaws, problems = load_profile(profile, relative_to=Path(case.root))
+            if bylaws is None:  # the loader checked it; a file changed since is reported
+                fail(problems)
             body_state = replace(
                 state,
                 directors=frozenset(board.directors),

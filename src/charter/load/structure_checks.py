@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from charter.load.confine import outside_error
-from charter.load.profiles import shipped_profiles
+from charter.load.profiles import load_profile, shipped_profiles
 from charter.located import did_you_mean, locate
 from charter.model.case import Entry
 from charter.model.charter import CharterFile
@@ -219,15 +219,10 @@ def check_structure(
             case BoardSeated():
                 entity(ev.entity, "entity")
                 if ev.bylaws is not None and ev.bylaws not in shipped_profiles():
-                    out.append(
-                        _unknown(
-                            at("bylaws"),
-                            "bylaws profile",
-                            ev.bylaws,
-                            shipped_profiles(),
-                            "one of " + ", ".join(shipped_profiles()),
-                        )
+                    _, problems = load_profile(
+                        ev.bylaws, relative_to=case_dir, where=at("bylaws"), confine=confine
                     )
+                    out.extend(problems)
             case SeatsAllotted():
                 entity(ev.elector, "elector", holders=True)
                 electors.add(ev.elector)

@@ -79,6 +79,10 @@ class Threshold(_Frozen):
     base: Base = "present"
     source: Origin = "bylaws"
     citation: str = ""
+    among: Literal["all", "non-officers"] = "all"
+    """The part of the board the base counts, and whose votes count: ``non-officers`` for a
+    threshold over the non-employee directors, read as the directors who hold no office (an
+    employee who is not an officer is not in the record)."""
 
     _v = field_validator("fraction")(lambda cls, v: _check_fraction(v))
 
@@ -89,6 +93,10 @@ class Threshold(_Frozen):
             "in-office": "directors in office",
             "authorized": "authorized seats",
         }[self.base]
+        if self.among == "non-officers":
+            base = base.replace("directors", "directors holding no office")
+            if self.base in ("cast", "authorized"):
+                base += " of the directors holding no office"
         return f"{self.fraction} of {base}"
 
 

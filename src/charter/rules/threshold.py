@@ -36,6 +36,13 @@ def voters(ctx: ActContext) -> list[str]:
     return sorted(in_office)
 
 
+def counted(th: Threshold, ctx: ActContext, people: list[str]) -> list[str]:
+    """The directors a threshold counts among ``people``: all, or those holding no office."""
+    if th.among == "non-officers":
+        return [p for p in people if not ctx.state.offices_of(p)]
+    return people
+
+
 def passes_fn(th: Threshold, ctx: ActContext, n_present: int):  # type: ignore[no-untyped-def]
     frac, strict = parse_fraction(th.fraction)
     if th.base == "cast":
@@ -48,10 +55,13 @@ def passes_fn(th: Threshold, ctx: ActContext, n_present: int):  # type: ignore[n
             return share > frac if strict else share >= frac
 
         return cast, "votes cast"
+    in_office = len(counted(th, ctx, sorted(ctx.state.directors)))
     total = {
         "present": n_present,
-        "in-office": len(ctx.state.directors),
-        "authorized": ctx.state.authorized_seats,
+        "in-office": in_office,
+        "authorized": ctx.state.authorized_seats
+        if th.among == "all"
+        else in_office + ctx.state.open_seats,
     }[th.base]
     need = required_count(th.fraction, total)
     return (lambda f, a, b: total > 0 and f >= need), f"{need} of {total}"
@@ -71,7 +81,7 @@ def _absent_voters(ctx: ActContext, people: list[str]) -> list[str]:
 
 def threshold(ctx: ActContext) -> list[Check]:
     th = applicable_threshold(ctx)
-    people = voters(ctx)
+    people = counted(th, ctx, voters(ctx))
     recused = Vote.RECUSED  # named once, not per voter (an enum look-up each)
     pairs = [(p, v) for p, v in zip(people, ctx.votes_of(people), strict=True) if v is not recused]
     eligible = [p for p, _ in pairs]
