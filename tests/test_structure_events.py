@@ -353,3 +353,29 @@ def test_power_through_the_structure_refuses_what_it_cannot_answer() -> None:
     assert "did you mean 'openai-global'" in nobody.output
     no_act = runner.invoke(app, ["power", str(CASE), "--entity", "openai-global", "--at", "2026"])
     assert no_act.exit_code == 2
+
+
+def test_a_change_after_an_advance_notice_right_needs_the_notice(tmp_path: Path) -> None:
+    """Notice is owed for changes after the right, not for the one that granted it; an event
+    that says whom it notified passes; one that does not is conditional on the fact."""
+    timeline = scenario(
+        tmp_path,
+        SUB
+        + """
+- {id: ag-right, at: 2024-02-01, kind: right-granted, holder: org, right: advance-notice,
+   over: sub}
+- {id: same-day, at: 2024-02-01, kind: entity-renamed, entity: sub, name: A}
+- {id: told, at: 2024-03-01, kind: entity-renamed, entity: sub, name: B, notified: [org]}
+- {id: not-told, at: 2024-04-01, kind: entity-renamed, entity: sub, name: C}
+""",
+    )
+
+    def notice(act: str) -> list[object]:
+        return [
+            c.passed for c in verdict(timeline, act).checks if c.rule == "structure.advance-notice"
+        ]
+
+    assert notice("same-day") == []
+    assert notice("told") == [True]
+    assert notice("not-told") == [None]
+    assert any("told of it in advance" in m for m in verdict(timeline, "not-told").missing_facts)

@@ -29,6 +29,9 @@ class _Structural(_Frozen):
     by: str | Unknown = "unknown"
     """The id of the journal act (a motion or a consent's act) that authorised the change, or
     unknown where the record does not say."""
+    notified: tuple[str, ...] = ()
+    """Who was told of the change in advance (an attorney general holding an advance-notice
+    right over the entity, rule ``structure.advance-notice``)."""
 
 
 class EntityCreated(_Structural):
@@ -185,6 +188,16 @@ class SeatsAllotted(_Structural):
     kind: Literal["seats-allotted"]
     elector: str
     seats: int = Field(ge=0)
+
+
+def changed_entity(ev: object) -> str | None:
+    """The entity a structural event changes (None: an agreement's terms)."""
+    for key in ("entity", "controlled", "over", "board"):
+        value = getattr(ev, key, None)
+        if isinstance(value, str):
+            return value
+    created = getattr(ev, "entity", None)
+    return getattr(created, "id", None)
 
 
 class HolderElection(_Frozen):

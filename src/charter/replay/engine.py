@@ -39,7 +39,7 @@ from charter.model.journal import (
 from charter.model.kinds import CAST_VOTES, ActKind, Outcome, Severity, Status, View, Vote
 from charter.model.source import Diagnostic, Source
 from charter.model.state import AgreementState, State
-from charter.model.structure_events import STRUCTURAL_KINDS, HolderElection
+from charter.model.structure_events import STRUCTURAL_KINDS, HolderElection, changed_entity
 from charter.model.unknown import is_unknown
 from charter.replay.effects import apply_act, resign
 from charter.replay.structure_effects import (
@@ -815,7 +815,12 @@ class _Fold:
             bylaws=self.jure.bylaws,
             source=entry.source,
             votes={},
-            extra={"by": by, "by_status": by_status},
+            extra={
+                "by": by,
+                "by_status": by_status,
+                "entity": changed_entity(ev),
+                "notified": ev.notified,
+            },
         )
         checks = apply(STRUCTURE, ctx)
         status = status_of(checks)

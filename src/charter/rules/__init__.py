@@ -17,7 +17,7 @@ from charter.rules.notice import notice
 from charter.rules.quorum import quorum
 from charter.rules.recusal import recusal
 from charter.rules.resignation import resignation
-from charter.rules.structure import holder_election, structure_authority
+from charter.rules.structure import advance_notice, holder_election, structure_authority
 from charter.rules.threshold import disregarded, threshold
 
 Rule = Callable[[ActContext], list[Check]]
@@ -44,7 +44,7 @@ WITHOUT_A_MEETING: tuple[Rule, ...] = (
     disregarded,
 )
 RESIGNATION: tuple[Rule, ...] = (resignation,)
-STRUCTURE: tuple[Rule, ...] = (structure_authority,)
+STRUCTURE: tuple[Rule, ...] = (structure_authority, advance_notice)
 HOLDER_ELECTION: tuple[Rule, ...] = (holder_election,)
 
 

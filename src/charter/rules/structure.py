@@ -54,6 +54,37 @@ def structure_authority(ctx: ActContext) -> list[Check]:
     ]
 
 
+def advance_notice(ctx: ActContext) -> list[Check]:
+    """A change of an entity over which someone holds an advance-notice right (an attorney
+    general's, under a regulator's agreement) needs that notice: given where the event says
+    whom it ``notified``, unknown where it does not."""
+    if ctx.spec.act is not ActKind.RESTRUCTURE:
+        return []
+    entity: str | None = ctx.extra.get("entity")
+    notified: tuple[str, ...] = ctx.extra.get("notified", ())
+    out = []
+    for r in ctx.state.structure.rights:
+        if r.right != "advance-notice" or r.over != entity:
+            continue
+        if r.since is not None and r.since >= ctx.at.date().isoformat():
+            continue  # granted with this change, not owed for it
+        told = r.holder in notified
+        out.append(
+            ctx.check(
+                "structure.advance-notice",
+                f"advance notice owed to {r.holder} since {r.since}"
+                + (f" ({r.matters})" if r.matters else ""),
+                Outcome.PASSED if told else Outcome.UNKNOWN,
+                f"{r.holder} was told in advance"
+                if told
+                else f"whether {r.holder} was told in advance is not recorded",
+                Severity.VOIDABLE,
+                missing=() if told else (f"whether {r.holder} was told of it in advance",),
+            )
+        )
+    return out
+
+
 def holder_election(ctx: ActContext) -> list[Check]:
     """An elector fills a seat it elects: it must hold a vacancy (``ctx.extra['elector']``)."""
     elector: str = ctx.extra.get("elector", "")
