@@ -248,3 +248,23 @@ def test_report_derives_votes_from_the_seats_each_party_elects(tmp_path: Path) -
     assert "elects 3 of the 5 seats" in parties["trust"]["why"]
     assert "seats at large" in parties["investors"]["why"]
     assert sum(p["votes"] for p in parties.values()) == pytest.approx(1)
+
+
+def test_an_elector_removes_only_the_directors_it_elected(tmp_path: Path) -> None:
+    """DGCL §141(k): the trust removes dan (its director); its removing ann (at large) is void
+    and leaves her in office."""
+    timeline = _timeline(
+        tmp_path,
+        """
+- {id: trust-removes-dan, at: 2024-01-01, kind: holder-removal, elector: trust, person: dan}
+- {id: trust-removes-ann, at: 2024-01-02, kind: holder-removal, elector: trust, person: ann}
+""",
+    )
+    assert verdict(timeline, "trust-removes-dan").status is Status.VALID
+    void = verdict(timeline, "trust-removes-ann")
+    assert void.status is Status.VOID
+    assert any("a seat at large" in c.detail for c in void.checks)
+    state = timeline.state_at(_end(), View.DE_JURE)
+    assert "dan" not in state.directors
+    assert "ann" in state.directors
+    assert state.vacancies_of("trust") == 1

@@ -401,7 +401,7 @@ def _persons_of(event: Event) -> list[tuple[tuple[str | int, ...], str]]:
         case "private-message":
             refs.append((("from",), event.from_))
             many("to", event.to)
-        case "observer-seat" | "holder-election":
+        case "observer-seat" | "holder-election" | "holder-removal":
             one("person", event.person)
         case "committee-formed" | "committee-changed":
             many("members", event.members)

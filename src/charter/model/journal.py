@@ -251,6 +251,7 @@ EVENT_KINDS: tuple[str, ...] = (
     "announcement",
     *STRUCTURAL_KINDS,
     "holder-election",
+    "holder-removal",
 )
 
 # Events at the same instant are ordered by this rank, then by file order (STYLE.md §7): the
@@ -274,6 +275,7 @@ KIND_RANK: dict[str, int] = {
     **dict.fromkeys(STRUCTURAL_KINDS, 9),
     "seats-allotted": 1,  # an allotment of seats takes effect before the elections it allows
     "holder-election": 6,
+    "holder-removal": 6,
 }
 
 

@@ -202,10 +202,11 @@ def changed_entity(ev: object) -> str | None:
 
 class HolderElection(_Frozen):
     """``elector`` (the holder of the class that elects a seat, a trust's trustees acting for
-    it) elects ``person`` to a vacant seat it elects: an act of the elector, not of the board,
-    judged by rule ``seats.holder-election``."""
+    it) elects ``person`` to a vacant seat it elects (``holder-election``), or removes a director
+    it elected (``holder-removal``, DGCL §141(k)): an act of the elector, not of the board,
+    judged by rule ``seats.holder-election`` or ``seats.holder-removal``."""
 
-    kind: Literal["holder-election"]
+    kind: Literal["holder-election", "holder-removal"]
     id: str | None = None
     at: dt.datetime | dt.date
     source: str | None = None

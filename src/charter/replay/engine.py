@@ -831,12 +831,14 @@ class _Fold:
         self.set_facto(apply_structural(self.facto, ev, entry.at), what)
 
     def holder_election(self, entry: Entry, ev: HolderElection) -> None:
-        """A seat filled by its elector (a class's holder, a trust): the elector's own act."""
+        """A seat filled, or its director removed, by its elector (a class's holder, a trust):
+        the elector's own act."""
+        removal = ev.kind == "holder-removal"
         spec = ActSpec(
             id=ev.id,
-            act=ActKind.ELECT_DIRECTOR,
-            subject=Subject(person=ev.person, seat=ev.elector),
-            description=f"elected by {ev.elector}",
+            act=ActKind.REMOVE_DIRECTOR if removal else ActKind.ELECT_DIRECTOR,
+            subject=Subject(person=ev.person, seat=None if removal else ev.elector),
+            description=f"{'removed' if removal else 'elected'} by {ev.elector}",
         )
         ctx = ActContext(
             spec=spec,

@@ -86,10 +86,32 @@ def advance_notice(ctx: ActContext) -> list[Check]:
 
 
 def holder_election(ctx: ActContext) -> list[Check]:
-    """An elector fills a seat it elects: it must hold a vacancy (``ctx.extra['elector']``)."""
+    """An elector fills a seat it elects: it must hold a vacancy (``ctx.extra['elector']``);
+    or removes a director: only one it elected (DGCL §141(k))."""
     elector: str = ctx.extra.get("elector", "")
     person = ctx.spec.subject.person or ""
     st = ctx.state
+    if ctx.spec.act is ActKind.REMOVE_DIRECTOR:
+        seat = st.elector_of(person)
+        if person not in st.directors:
+            ok, detail = False, f"{person} is not a director"
+        elif seat == elector:
+            ok, detail = True, f"{person} sits in a seat {elector} elects"
+        else:
+            where = f"a seat {seat} elects" if seat else "a seat at large"
+            ok = False
+            detail = (
+                f"{person} sits in {where}: a director a class elects is removed by that "
+                f"class, not by {elector}"
+            )
+        return [
+            ctx.check(
+                "seats.holder-removal",
+                "DGCL §141(k): the holders who elect a director remove him",
+                Outcome.PASSED if ok else Outcome.FAILED,
+                detail,
+            )
+        ]
     if person in st.directors:
         return [
             ctx.check(
