@@ -252,7 +252,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_demo_charts(demo: Path, saved: list[tuple[Figure, Path]]) -> None:
-    """The demo's two charts, redrawn as the demo draws them, judged like the others."""
+    """The demo's three charts, redrawn as the demo draws them, judged like the others."""
     from charter.cli.demo_cmd import EXTRA_SECTIONS
     from charter.load.case import load_case
 
@@ -260,7 +260,11 @@ def test_demo_charts(demo: Path, saved: list[tuple[Figure, Path]]) -> None:
     assert case is not None
     for section in EXTRA_SECTIONS:
         section(case, demo)
-    assert {p.name for _, p in saved} == {"waterfall.png", "control-vs-economics.png"}
+    assert {p.name for _, p in saved} == {
+        "waterfall.png",
+        "control-vs-economics.png",
+        "control-over-time.png",
+    }
     for fig, path in saved:
         judge(fig, path, OPENAI_NAMES)
 
