@@ -413,7 +413,7 @@ def test_unknown_bylaws_profile_with_did_you_mean(tmp_path: Path) -> None:
 def test_unknown_bylaws_profile_without_a_guess_lists_the_shipped_ones(tmp_path: Path) -> None:
     assert errors(tmp_path, profile="bermuda") == [
         "charter.yaml:3:9: error: unknown bylaws profile 'bermuda'\n"
-        "    hint: use a shipped profile (delaware-nonstock, delaware-stock, "
+        "    hint: use a shipped profile (delaware-nonstock, delaware-pbc, delaware-stock, "
         "openai-2016-reported, roberts-rules) or a file"
     ]
 

@@ -8,22 +8,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from charter.model.kinds import ActKind, Channel, Vote
-from charter.model.structure_events import (
-    STRUCTURAL_KINDS,
-    AgreementAmended,
-    BoardSeated,
-    CommitteeChanged,
-    CommitteeFormed,
-    ControlChanged,
-    EntityConverted,
-    EntityCreated,
-    EntityRenamed,
-    HolderElection,
-    InterestsIssued,
-    ObserverSeat,
-    RightGranted,
-    SeatsAllotted,
-)
+from charter.model.structure_events import STRUCTURAL_KINDS, HolderElection, StructuralEvent
 from charter.model.unknown import Unknown
 
 
@@ -218,18 +203,7 @@ Event = Annotated[
     | InterestDeclared
     | PrivateMessage
     | Announcement
-    | EntityCreated
-    | EntityRenamed
-    | EntityConverted
-    | ControlChanged
-    | InterestsIssued
-    | RightGranted
-    | ObserverSeat
-    | CommitteeFormed
-    | CommitteeChanged
-    | BoardSeated
-    | AgreementAmended
-    | SeatsAllotted
+    | StructuralEvent
     | HolderElection,
     Field(discriminator="kind"),
 ]

@@ -215,6 +215,22 @@ class HolderElection(_Frozen):
     person: str
 
 
+StructuralEvent = (
+    EntityCreated
+    | EntityRenamed
+    | EntityConverted
+    | ControlChanged
+    | InterestsIssued
+    | RightGranted
+    | ObserverSeat
+    | CommitteeFormed
+    | CommitteeChanged
+    | BoardSeated
+    | AgreementAmended
+    | SeatsAllotted
+)
+"""Every event that changes the structure (each judged by ``structure.authority``)."""
+
 STRUCTURAL_KINDS: tuple[str, ...] = (
     "entity-created",
     "entity-renamed",

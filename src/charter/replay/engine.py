@@ -39,16 +39,20 @@ from charter.model.journal import (
 from charter.model.kinds import CAST_VOTES, ActKind, Outcome, Severity, Status, View, Vote
 from charter.model.source import Diagnostic, Source
 from charter.model.state import AgreementState, State
-from charter.model.structure_events import STRUCTURAL_KINDS, HolderElection, changed_entity
+from charter.model.structure_events import (
+    STRUCTURAL_KINDS,
+    HolderElection,
+    StructuralEvent,
+    changed_entity,
+)
 from charter.model.unknown import is_unknown
 from charter.replay.effects import apply_act, resign
 from charter.replay.structure_effects import (
-    StructuralEvent,
     apply_structural,
     describe_structural,
     initial_structure,
 )
-from charter.rules import HOLDER_ELECTION, RESIGNATION, STRUCTURE, apply, rules_for
+from charter.rules import HOLDER_ELECTION, RESIGNATION, STRUCTURE, Rule, apply, rules_for
 from charter.rules.base import ActContext, Check, Form, MeetingFacts
 from charter.rules.status import missing_of, status_of
 
@@ -807,25 +811,10 @@ class _Fold:
         spec = ActSpec(id=ev.id, act=ActKind.RESTRUCTURE, description=what)
         by = None if is_unknown(ev.by) else str(ev.by)
         by_status = next((v.status for v in reversed(self.verdicts) if v.id == by), None)
-        ctx = ActContext(
-            spec=spec,
-            form="meeting",
-            at=entry.at,
-            state=self.jure,
-            bylaws=self.jure.bylaws,
-            source=entry.source,
-            votes={},
-            extra={
-                "by": by,
-                "by_status": by_status,
-                "entity": changed_entity(ev),
-                "notified": ev.notified,
-            },
+        extra = {"by": by, "by_status": by_status, "entity": changed_entity(ev)}
+        status = self.judge_own(
+            entry, spec, STRUCTURE, "structure", extra | {"notified": ev.notified}
         )
-        checks = apply(STRUCTURE, ctx)
-        status = status_of(checks)
-        missing = missing_of(checks) if status is Status.CONDITIONAL else ()
-        self.record(entry, spec, status, checks, missing, "structure", "adopted")
         if status in APPLIES_DE_JURE:
             self.set_jure(apply_structural(self.jure, ev, entry.at), what)
         self.set_facto(apply_structural(self.facto, ev, entry.at), what)
@@ -840,6 +829,19 @@ class _Fold:
             subject=Subject(person=ev.person, seat=None if removal else ev.elector),
             description=f"{'removed' if removal else 'elected'} by {ev.elector}",
         )
+        status = self.judge_own(entry, spec, HOLDER_ELECTION, "holders", {"elector": ev.elector})
+        self.take_effect(spec, status, entry.at, de_facto=True)
+
+    def judge_own(
+        self,
+        entry: Entry,
+        spec: ActSpec,
+        rules: tuple[Rule, ...],
+        form: str,
+        extra: dict[str, Any],
+    ) -> Status:
+        """Judge an act that is not a vote of the board (a structural change, an elector's act)
+        by its own rules against the de jure state, and record the verdict."""
         ctx = ActContext(
             spec=spec,
             form="meeting",
@@ -848,13 +850,13 @@ class _Fold:
             bylaws=self.jure.bylaws,
             source=entry.source,
             votes={},
-            extra={"elector": ev.elector},
+            extra=extra,
         )
-        checks = apply(HOLDER_ELECTION, ctx)
+        checks = apply(rules, ctx)
         status = status_of(checks)
         missing = missing_of(checks) if status is Status.CONDITIONAL else ()
-        self.record(entry, spec, status, checks, missing, "holders", "adopted")
-        self.take_effect(spec, status, entry.at, de_facto=True)
+        self.record(entry, spec, status, checks, missing, form, "adopted")
+        return status
 
     def resignation(self, entry: Entry, ev: Resignation) -> None:
         spec = ActSpec(

@@ -31,23 +31,9 @@ from charter.model.structure_events import (
     ObserverSeat,
     RightGranted,
     SeatsAllotted,
+    StructuralEvent,
 )
 from charter.model.unknown import is_unknown
-
-StructuralEvent = (
-    EntityCreated
-    | EntityRenamed
-    | EntityConverted
-    | ControlChanged
-    | InterestsIssued
-    | RightGranted
-    | ObserverSeat
-    | CommitteeFormed
-    | CommitteeChanged
-    | BoardSeated
-    | AgreementAmended
-    | SeatsAllotted
-)
 
 
 def initial_structure(c: CharterFile) -> Structure:
