@@ -268,3 +268,27 @@ def test_an_elector_removes_only_the_directors_it_elected(tmp_path: Path) -> Non
     assert "dan" not in state.directors
     assert "ann" in state.directors
     assert state.vacancies_of("trust") == 1
+
+
+def test_the_trusts_directors_decide_alone_at_a_meeting(tmp_path: Path) -> None:
+    """At a meeting, eve (the trust's remaining director) fills dan's seat against the rest of
+    the board: the board's ordinary majority has no say in that seat."""
+    timeline = _timeline(
+        tmp_path,
+        DAN_LEAVES
+        + """
+- {at: 2024-02-01T10:00:00, kind: meeting-opened, meeting: m1, type: regular,
+   present: [ann, bob, cat, eve], notices: complete}
+- id: eve-alone
+  at: 2024-02-01T10:30:00
+  kind: motion
+  meeting: m1
+  act: fill-vacancy
+  subject: {person: fay, seat: trust}
+  votes: {eve: for, ann: against, bob: against, cat: against}
+- {at: 2024-02-01T11:00:00, kind: meeting-closed, meeting: m1}
+""",
+    )
+    v = verdict(timeline, "eve-alone")
+    assert v.status is Status.VALID, [c.detail for c in v.checks if c.passed is not True]
+    assert "threshold.fill-vacancy" not in {c.rule for c in v.checks}

@@ -80,6 +80,10 @@ def _absent_voters(ctx: ActContext, people: list[str]) -> list[str]:
 
 
 def threshold(ctx: ActContext) -> list[Check]:
+    if ctx.spec.act in (ActKind.FILL_VACANCY, ActKind.ELECT_DIRECTOR) and (
+        ctx.state.seat_filled(ctx.spec.subject.seat) is not None
+    ):
+        return []  # a seat a class elects: its directors decide (rule seats.elected-by)
     th = applicable_threshold(ctx)
     people = counted(th, ctx, voters(ctx))
     recused = Vote.RECUSED  # named once, not per voter (an enum look-up each)
