@@ -91,6 +91,24 @@ def check_structure(
 
         if isinstance(ev, Motion) and ev.id:
             acts.add(ev.id)
+        if isinstance(ev, Motion) and ev.body is not None and ev.body not in committees:
+            out.append(
+                _unknown(
+                    at("body"),
+                    "committee",
+                    ev.body,
+                    committees,
+                    "a committee acts once formed: add a 'committee-formed' event before it",
+                )
+            )
+        if isinstance(ev, Motion) and ev.under is not None and ev.body is None:
+            out.append(
+                Diagnostic(
+                    source=at("under"),
+                    message="'under' names a committee's delegated power",
+                    hint="add 'body: COMMITTEE' or remove 'under'",
+                )
+            )
         if (
             isinstance(ev, Motion)
             and ev.subject.seat is not None

@@ -131,6 +131,12 @@ class Motion(ActSpec, _Event):
     in_writing: bool | Unknown = "unknown"
     declared: Literal["adopted", "rejected", "unknown"] = "adopted"
     proposed_by: str | None = None
+    body: str | None = None
+    """A committee's id (``committee-formed``): the act is the committee's, taken by its members
+    under a power the board delegated to it (None: the board's own act)."""
+    under: str | None = None
+    """For a committee's act: the delegated power it relies on, as the committee's ``powers``
+    word it."""
 
 
 class ConsentCirculated(_Event):

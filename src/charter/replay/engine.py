@@ -39,6 +39,7 @@ from charter.model.journal import (
 from charter.model.kinds import CAST_VOTES, ActKind, Outcome, Severity, Status, View, Vote
 from charter.model.source import Diagnostic, Source
 from charter.model.state import AgreementState, State
+from charter.model.structure import CommitteeView
 from charter.model.structure_events import (
     STRUCTURAL_KINDS,
     HolderElection,
@@ -277,6 +278,8 @@ class _Fold:
         self.jure = initial_state(case)
         self.facto = self.jure
         self.initial = self.jure
+        self.committee: tuple[CommitteeView, str | None] | None = None
+        """While a committee's act is judged: the committee and the power it relies on."""
         self.meetings: dict[str, _Meeting] = {}
         self.notices: dict[str, list[tuple[str, dt.datetime, str, bool | None]]] = {}
         self.messages: list[tuple[str, str, str]] = []
@@ -561,6 +564,10 @@ class _Fold:
         out: dict[str, str] = {}
         for person in voters:
             if person not in directors:
+                if self.committee is not None:
+                    body = self.committee[0].name
+                    out[person] = f"{what} by {person} disregarded: not a member of {body}"
+                    continue
                 why = self.why_not.get(person)
                 out[person] = f"{what} by {person} disregarded: not a director at {when}" + (
                     f", {why}" if why else ""
@@ -595,7 +602,12 @@ class _Fold:
             else None,
             interested=frozenset(interested),
             effective_at=effective_at,
-            extra=extra or {},
+            extra=(extra or {})
+            | (
+                {"committee": self.committee[0], "under": self.committee[1]}
+                if self.committee is not None
+                else {}
+            ),
             profiles=self.profiles,
             disregarded=disregarded or {},
             memo=self.meetings[meeting].memo
@@ -672,6 +684,35 @@ class _Fold:
         self.schedule(when, "facto", effect, why)
 
     def motion(self, entry: Entry, ev: Motion) -> None:
+        if ev.body is not None:
+            self.committee_motion(entry, ev)
+            return
+        self.board_motion(entry, ev)
+
+    def committee_motion(self, entry: Entry, ev: Motion) -> None:
+        """A committee's act: judged by the same rules as the board's, with the committee's
+        members (those in office as directors) as the body that votes and its quorum; what it
+        does takes effect on the board's state (it exercises the board's powers)."""
+        committee = next(c for c in self.jure.structure.committees if c.id == ev.body)
+        board = self.jure
+        members = frozenset(committee.members) & board.directors
+        self.jure = replace(
+            board,
+            directors=members,
+            authorized_seats=max(len(committee.members), 1),
+            chair=committee.chair if committee.chair in members else None,
+        )
+        self.committee = (committee, ev.under)
+        try:
+            self.board_motion(entry, ev, effects=False)
+        finally:
+            self.jure = board
+            self.committee = None
+        status = self.verdicts[-1].status
+        if not self.judging_only:
+            self.take_effect(ev, status, entry.at, ev.declared == "adopted")
+
+    def board_motion(self, entry: Entry, ev: Motion, *, effects: bool = True) -> None:
         votes = None if is_unknown(ev.votes) else dict(ev.votes)  # type: ignore[arg-type]
         disregarded = (
             self.disregarded(entry, [p for p, v in votes.items() if v in CAST_VOTES], "vote")
@@ -699,7 +740,7 @@ class _Fold:
         else:
             status, checks, missing = _combine_alternatives(results)
         self.record(entry, ev, status, checks, missing, ev.form, ev.declared)
-        if not self.judging_only:
+        if effects and not self.judging_only:
             self.take_effect(ev, status, entry.at, ev.declared == "adopted")
 
     def signed(self, entry: Entry, ev: ConsentSigned) -> None:

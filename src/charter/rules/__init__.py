@@ -17,12 +17,18 @@ from charter.rules.notice import notice
 from charter.rules.quorum import quorum
 from charter.rules.recusal import recusal
 from charter.rules.resignation import resignation
-from charter.rules.structure import advance_notice, holder_election, structure_authority
+from charter.rules.structure import (
+    advance_notice,
+    committee_act,
+    holder_election,
+    structure_authority,
+)
 from charter.rules.threshold import disregarded, threshold
 
 Rule = Callable[[ActContext], list[Check]]
 
 AT_A_MEETING: tuple[Rule, ...] = (
+    committee_act,
     authority,
     subject,
     amendment,
@@ -36,6 +42,7 @@ AT_A_MEETING: tuple[Rule, ...] = (
     deception,
 )
 WITHOUT_A_MEETING: tuple[Rule, ...] = (
+    committee_act,
     authority,
     subject,
     amendment,

@@ -151,3 +151,52 @@ HOLDER_CITATION = (
     "DGCL §141(d), §223(a)(2): directors a class elects are elected by that class; the seats "
     "are the certificate's (elected_seats, seats-allotted)"
 )
+
+
+NO_COMMITTEE = {ActKind.AMEND_BYLAWS}
+"""Acts no committee may take whatever the board delegates (DGCL §141(c)(2): adopting,
+amending or repealing bylaws; matters for the stockholders are not acts of this engine)."""
+
+
+def committee_act(ctx: ActContext) -> list[Check]:
+    """A committee acts only where it may: never on what §141(c)(2) keeps for the board, and
+    only under a power the board delegated to it (``under``, one of its ``powers``)."""
+    committee = ctx.extra.get("committee")
+    if committee is None:
+        return []
+    name = committee.name
+    citation = "DGCL §141(c)(2): a committee exercises the powers the board delegates to it"
+    if ctx.spec.act in NO_COMMITTEE:
+        return [
+            ctx.check(
+                "committee.authority",
+                citation,
+                Outcome.FAILED,
+                f"{ctx.subject_text}: no committee may {ctx.spec.act.value.replace('-', ' ')}; "
+                f"{name} cannot",
+            )
+        ]
+    under: str | None = ctx.extra.get("under")
+    if under is None:
+        return [
+            ctx.check(
+                "committee.delegation",
+                citation,
+                Outcome.UNKNOWN,
+                f"{name} acted; which of its powers it relied on is not recorded "
+                f"(its powers: {'; '.join(committee.powers) or 'none recorded'})",
+                missing=(f"the power delegated to {name} that covers this act",),
+            )
+        ]
+    ok = under in committee.powers
+    return [
+        ctx.check(
+            "committee.delegation",
+            citation,
+            Outcome.PASSED if ok else Outcome.FAILED,
+            f"{name} acted under its power to {under}"
+            if ok
+            else f"{name} has no power to {under} (its powers: "
+            f"{'; '.join(committee.powers) or 'none recorded'})",
+        )
+    ]

@@ -1,0 +1,101 @@
+"""Acts of a committee (issue 13): judged by the same rules with the committee's members as
+the body that votes, only under a power the board delegated to it, never on what DGCL
+§141(c)(2) keeps for the board; what it does takes effect on the board's state."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from charter.model.kinds import Status, View
+from govkit import load, rendered, scenario, verdict
+
+SAFETY = """
+- {id: safety-formed, at: 2024-01-01, kind: committee-formed, committee: safety, name: Safety,
+   board: org, members: [bob, cat], powers: [delay a model release, remove officers]}
+"""
+
+
+def _act(root: Path, act: str) -> object:
+    return verdict(scenario(root, SAFETY + act), "c-act")
+
+
+def test_a_committee_acts_under_a_delegated_power(tmp_path: Path) -> None:
+    v = _act(
+        tmp_path,
+        """
+- {id: c-act, at: 2024-02-01, kind: motion, form: written-consent, body: safety,
+   under: delay a model release, act: approve-transaction, description: delay the release,
+   votes: {bob: for, cat: for}}
+""",
+    )
+    assert v.status is Status.VALID  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("extra", "status", "rule"),
+    [
+        ("", Status.CONDITIONAL, "committee.delegation"),
+        ("under: fire the CEO,", Status.VOID, "committee.delegation"),
+    ],
+)
+def test_without_a_delegated_power_it_is_conditional_or_void(
+    tmp_path: Path, extra: str, status: Status, rule: str
+) -> None:
+    v = _act(
+        tmp_path,
+        f"""
+- {{id: c-act, at: 2024-02-01, kind: motion, form: written-consent, body: safety, {extra}
+   act: approve-transaction, votes: {{bob: for, cat: for}}}}
+""",
+    )
+    assert v.status is status  # type: ignore[attr-defined]
+    assert rule in {c.rule for c in v.checks if c.passed is not True}  # type: ignore[attr-defined]
+
+
+def test_no_committee_may_amend_the_bylaws(tmp_path: Path) -> None:
+    v = _act(
+        tmp_path,
+        """
+- {id: c-act, at: 2024-02-01, kind: motion, form: written-consent, body: safety,
+   under: delay a model release, act: amend-bylaws, amendment: {set: {quorum.floor: 2}},
+   votes: {bob: for, cat: for}}
+""",
+    )
+    assert v.status is Status.VOID  # type: ignore[attr-defined]
+    assert "committee.authority" in {c.rule for c in v.checks if c.passed is False}  # type: ignore[attr-defined]
+
+
+def test_only_members_vote_and_what_it_does_binds_the_board(tmp_path: Path) -> None:
+    """A unanimous written consent of the committee's members removes the CFO; the chair's
+    'vote' is not a member's and is disregarded, and the removal is in the board's state."""
+    timeline = scenario(
+        tmp_path,
+        SAFETY
+        + """
+- {id: c-act, at: 2024-02-01, kind: motion, form: written-consent, body: safety,
+   under: remove officers, act: remove-officer, subject: {person: gus, office: cfo},
+   votes: {bob: for, cat: for, ann: for}}
+""",
+    )
+    v = verdict(timeline, "c-act")
+    assert v.status is Status.VALID_WITH_WARNINGS  # the chair's vote is disregarded, said so
+    assert any("not a member of Safety" in c.detail for c in v.checks)
+    import datetime as dt
+
+    state = timeline.state_at(dt.datetime(2025, 1, 1, tzinfo=dt.UTC), View.DE_JURE)
+    assert state.holder("cfo") is None
+    assert {"ann", "bob", "cat", "dan", "eve"} <= state.directors  # the board is untouched
+
+
+def test_a_motion_of_a_committee_never_formed_is_a_located_error(tmp_path: Path) -> None:
+    case, diagnostics = load(
+        tmp_path,
+        "- {id: x, at: 2024-02-01, kind: motion, form: written-consent, body: audit,"
+        " act: approve-transaction, votes: unknown}",
+    )
+    assert case is None
+    found = "\n".join(rendered(diagnostics, tmp_path))
+    assert "unknown committee 'audit'" in found
+    assert "journal.yaml:2:" in found
