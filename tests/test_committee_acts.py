@@ -99,3 +99,34 @@ def test_a_motion_of_a_committee_never_formed_is_a_located_error(tmp_path: Path)
     found = "\n".join(rendered(diagnostics, tmp_path))
     assert "unknown committee 'audit'" in found
     assert "journal.yaml:2:" in found
+
+
+FUND = """
+- {id: fund-approves, at: 2024-01-01, kind: right-granted, holder: fay, right: approve,
+   over: org, acts: [approve-transaction], matters: transactions over $10M}
+"""
+
+
+@pytest.mark.parametrize(
+    ("consent", "act", "status"),
+    [
+        ("", "approve-transaction", Status.CONDITIONAL),
+        ("consented_by: [fay],", "approve-transaction", Status.VALID),
+        ("", "change-board-size, seats: 6", Status.VALID),  # not an act the right covers
+    ],
+)
+def test_an_act_an_approve_right_covers_needs_the_holders_consent(
+    tmp_path: Path, consent: str, act: str, status: Status
+) -> None:
+    timeline = scenario(
+        tmp_path,
+        FUND
+        + f"""
+- {{id: deal, at: 2024-02-01, kind: motion, form: written-consent, act: {act}, {consent}
+   votes: {{ann: for, bob: for, cat: for, dan: for, eve: for}}}}
+""",
+    )
+    v = verdict(timeline, "deal")
+    assert v.status is status
+    if status is Status.CONDITIONAL:
+        assert any("fay's consent" in m for m in v.missing_facts)

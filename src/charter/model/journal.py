@@ -137,6 +137,9 @@ class Motion(ActSpec, _Event):
     under: str | None = None
     """For a committee's act: the delegated power it relies on, as the committee's ``powers``
     word it."""
+    consented_by: tuple[str, ...] = ()
+    """Holders of an approve or veto right over the board's acts who consented to this one
+    (rule ``rights.consent``)."""
 
 
 class ConsentCirculated(_Event):

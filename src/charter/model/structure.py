@@ -81,9 +81,12 @@ class RightView:
     via: str = ""
     matters: str = ""
     since: str | None = None
+    acts: tuple[str, ...] = ()
+    """For approve and veto: the act kinds of the board it covers."""
 
     def to_json(self) -> dict[str, Any]:
         return {
+            "acts": list(self.acts),
             "holder": self.holder,
             "right": self.right,
             "over": self.over,

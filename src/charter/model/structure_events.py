@@ -14,6 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from charter.model.charter import Entity, EntityKind, Interest
+from charter.model.kinds import ActKind
 from charter.model.unknown import Unknown
 
 
@@ -107,6 +108,9 @@ class RightGranted(_Structural):
     exclusive: bool | Unknown = "unknown"
     via: str = ""
     matters: str = ""
+    acts: tuple[ActKind, ...] = ()
+    """For ``approve`` and ``veto``: the act kinds of ``over``'s board the right covers, so that
+    each such act is judged for the holder's consent (rule ``rights.consent``)."""
 
 
 class ObserverSeat(_Structural):

@@ -603,6 +603,7 @@ class _Fold:
             interested=frozenset(interested),
             effective_at=effective_at,
             extra=(extra or {})
+            | {"board_entity": self.case.charter.board.entity}
             | (
                 {"committee": self.committee[0], "under": self.committee[1]}
                 if self.committee is not None

@@ -136,6 +136,7 @@ def apply_structural(state: State, ev: StructuralEvent, at: dt.datetime) -> Stat
                 via=ev.via,
                 matters=ev.matters,
                 since=day,
+                acts=tuple(a.value for a in ev.acts),
             )
             s = replace(s, rights=(*s.rights, right))
         case ObserverSeat():

@@ -20,6 +20,7 @@ from charter.rules.resignation import resignation
 from charter.rules.structure import (
     advance_notice,
     committee_act,
+    holder_consent,
     holder_election,
     structure_authority,
 )
@@ -40,6 +41,7 @@ AT_A_MEETING: tuple[Rule, ...] = (
     threshold,
     disregarded,
     deception,
+    holder_consent,
 )
 WITHOUT_A_MEETING: tuple[Rule, ...] = (
     committee_act,
@@ -49,6 +51,7 @@ WITHOUT_A_MEETING: tuple[Rule, ...] = (
     consent,
     recusal,
     disregarded,
+    holder_consent,
 )
 RESIGNATION: tuple[Rule, ...] = (resignation,)
 STRUCTURE: tuple[Rule, ...] = (structure_authority, advance_notice)

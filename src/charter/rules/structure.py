@@ -200,3 +200,31 @@ def committee_act(ctx: ActContext) -> list[Check]:
             f"{'; '.join(committee.powers) or 'none recorded'})",
         )
     ]
+
+
+def holder_consent(ctx: ActContext) -> list[Check]:
+    """An act of the board that an approve or veto right covers (``right-granted`` with
+    ``acts``) needs the holder's consent: recorded (``consented_by``) it passes; not recorded,
+    the act is conditional on it."""
+    board = ctx.extra.get("board_entity")
+    consented: tuple[str, ...] = tuple(getattr(ctx.spec, "consented_by", ()))
+    out = []
+    for r in ctx.state.structure.rights:
+        if r.right not in ("approve", "veto") or r.over != board:
+            continue
+        if ctx.spec.act.value not in r.acts:
+            continue
+        given = r.holder in consented
+        out.append(
+            ctx.check(
+                "rights.consent",
+                f"{r.holder}'s {r.right} right over {board} since {r.since}"
+                + (f" ({r.matters})" if r.matters else ""),
+                Outcome.PASSED if given else Outcome.UNKNOWN,
+                f"{r.holder} consented"
+                if given
+                else f"{ctx.subject_text}: {r.holder}'s consent is not recorded",
+                missing=() if given else (f"{r.holder}'s consent to {ctx.spec.act.value}",),
+            )
+        )
+    return out
