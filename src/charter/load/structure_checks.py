@@ -28,6 +28,7 @@ from charter.model.structure_events import (
     EntityCreated,
     EntityRenamed,
     HolderElection,
+    HoldersVote,
     InterestsIssued,
     ObserverSeat,
     RightGranted,
@@ -256,6 +257,13 @@ def check_structure(
                             " or allot it seats earlier with a 'seats-allotted' event",
                         )
                     )
+            case HoldersVote():
+                entity(ev.entity, "entity")
+                for holder in ev.excluding:
+                    entity(holder, "excluding", holders=True)
+                if isinstance(ev.votes, dict):
+                    for holder in ev.votes:
+                        entity(holder, "votes", holder, holders=True)
             case AgreementAmended():
                 if ev.agreement not in agreements:
                     out.append(

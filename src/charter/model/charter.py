@@ -108,6 +108,8 @@ class Interest(_Frozen):
     cap: str | Unknown = "unknown"
     voting: bool | Unknown = False
     """Whether the interest carries votes (unknown where the record does not say)."""
+    votes: str | Unknown = "unknown"
+    """Its share of the holders' voting power (``27%``, ``3/5``), for a ``holders-vote``."""
     waterfall_party: str | None = None
     source: str | None = None
     note: str = ""

@@ -8,7 +8,12 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from charter.model.kinds import ActKind, Channel, Vote
-from charter.model.structure_events import STRUCTURAL_KINDS, HolderElection, StructuralEvent
+from charter.model.structure_events import (
+    STRUCTURAL_KINDS,
+    HolderElection,
+    HoldersVote,
+    StructuralEvent,
+)
 from charter.model.unknown import Unknown
 
 
@@ -213,7 +218,8 @@ Event = Annotated[
     | PrivateMessage
     | Announcement
     | StructuralEvent
-    | HolderElection,
+    | HolderElection
+    | HoldersVote,
     Field(discriminator="kind"),
 ]
 
@@ -235,6 +241,7 @@ EVENT_KINDS: tuple[str, ...] = (
     *STRUCTURAL_KINDS,
     "holder-election",
     "holder-removal",
+    "holders-vote",
 )
 
 # Events at the same instant are ordered by this rank, then by file order (STYLE.md §7): the
@@ -259,6 +266,7 @@ KIND_RANK: dict[str, int] = {
     "seats-allotted": 1,  # an allotment of seats takes effect before the elections it allows
     "holder-election": 6,
     "holder-removal": 6,
+    "holders-vote": 6,
 }
 
 

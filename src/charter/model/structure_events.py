@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from charter.model.bylaws import parse_fraction
 from charter.model.charter import Entity, EntityKind, Interest
 from charter.model.kinds import ActKind
 from charter.model.unknown import Unknown
@@ -192,6 +193,37 @@ class SeatsAllotted(_Structural):
     kind: Literal["seats-allotted"]
     elector: str
     seats: int = Field(ge=0)
+
+
+class HoldersVote(_Frozen):
+    """A vote of ``entity``'s holders (its stockholders, its members) on ``matter``: each
+    holder's share of the voting power is its interest's ``votes``; the act passes when the
+    holders for it hold ``fraction`` of the voting power of those entitled (all holders with
+    voting interests, less ``excluding``).  Judged by rule ``holders.threshold``."""
+
+    kind: Literal["holders-vote"]
+    id: str | None = None
+    at: dt.datetime | dt.date
+    source: str | None = None
+    note: str = ""
+    entity: str
+    matter: str = Field(min_length=1)
+    fraction: str = "majority"
+    excluding: tuple[str, ...] = ()
+    votes: dict[str, Literal["for", "against", "abstain"]] | Unknown = "unknown"
+
+    @field_validator("fraction")
+    @classmethod
+    def _fraction(cls, text: str) -> str:
+        try:
+            value, _ = parse_fraction(text)
+        except (ValueError, ZeroDivisionError):
+            raise ValueError(
+                "a fraction: majority, two-thirds, unanimous, N/D or more-than N/D"
+            ) from None
+        if not 0 < value <= 1:
+            raise ValueError("a fraction in (0, 1]")
+        return text
 
 
 def changed_entity(ev: object) -> str | None:

@@ -43,6 +43,7 @@ from charter.model.structure import CommitteeView
 from charter.model.structure_events import (
     STRUCTURAL_KINDS,
     HolderElection,
+    HoldersVote,
     StructuralEvent,
     changed_entity,
 )
@@ -53,7 +54,15 @@ from charter.replay.structure_effects import (
     describe_structural,
     initial_structure,
 )
-from charter.rules import HOLDER_ELECTION, RESIGNATION, STRUCTURE, Rule, apply, rules_for
+from charter.rules import (
+    HOLDER_ELECTION,
+    HOLDERS_VOTE,
+    RESIGNATION,
+    STRUCTURE,
+    Rule,
+    apply,
+    rules_for,
+)
 from charter.rules.base import ActContext, Check, Form, MeetingFacts
 from charter.rules.status import missing_of, status_of
 
@@ -486,6 +495,8 @@ class _Fold:
                 self.resignation(entry, ev)
             case HolderElection():
                 self.holder_election(entry, ev)
+            case HoldersVote():
+                self.holders_vote(entry, ev)
             case _ if ev.kind in STRUCTURAL_KINDS:
                 self.restructure(entry, ev)  # type: ignore[arg-type]
             case _:
@@ -873,6 +884,24 @@ class _Fold:
         )
         status = self.judge_own(entry, spec, HOLDER_ELECTION, "holders", {"elector": ev.elector})
         self.take_effect(spec, status, entry.at, de_facto=True)
+
+    def holders_vote(self, entry: Entry, ev: HoldersVote) -> None:
+        """A vote of an entity's holders, weighed by the voting power of their interests (the
+        era's, where a recapitalization set them)."""
+        era = self.jure.structure.economics_of(ev.entity)
+        held = (
+            era.interests
+            if era is not None
+            else tuple(i for i in self.case.charter.interests if i.entity == ev.entity)
+        )
+        spec = ActSpec(id=ev.id, act=ActKind.APPROVE_TRANSACTION, description=ev.matter)
+        extra = {
+            "interests": held,
+            "excluding": ev.excluding,
+            "holder_votes": None if is_unknown(ev.votes) else dict(ev.votes),  # type: ignore[arg-type]
+            "fraction": ev.fraction,
+        }
+        self.judge_own(entry, spec, HOLDERS_VOTE, "holders", extra)
 
     def judge_own(
         self,

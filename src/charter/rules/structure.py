@@ -8,6 +8,9 @@ case for a change known only from a press release)."""
 
 from __future__ import annotations
 
+from fractions import Fraction
+
+from charter.model.bylaws import parse_fraction
 from charter.model.kinds import ActKind, Outcome, Severity, Status
 from charter.rules.base import ActContext, Check
 
@@ -228,3 +231,68 @@ def holder_consent(ctx: ActContext) -> list[Check]:
             )
         )
     return out
+
+
+def share_of(text: str) -> Fraction | None:
+    """``27%`` -> 27/100, ``3/5`` -> 3/5, ``0.4`` -> 2/5; None when unknown or unreadable."""
+    text = text.strip()
+    try:
+        if text.endswith("%"):
+            return Fraction(text[:-1].strip()) / 100
+        return Fraction(text)
+    except (ValueError, ZeroDivisionError):
+        return None
+
+
+def holders_threshold(ctx: ActContext) -> list[Check]:
+    """A holders' vote passes when the holders for it hold the fraction asked of the voting
+    power of those entitled; a share or a vote the record lacks leaves it unknown."""
+    interests = ctx.extra.get("interests", ())
+    excluding: tuple[str, ...] = ctx.extra.get("excluding", ())
+    votes = ctx.extra.get("holder_votes")
+    fraction: str = ctx.extra.get("fraction", "majority")
+    citation = "DGCL §216, §242: holders vote by the voting power of their shares"
+    eligible = [i for i in interests if i.voting is not False and i.holder not in excluding]
+    unknown = [i.holder for i in eligible if share_of(str(i.votes)) is None]
+    if not eligible:
+        return [
+            ctx.check(
+                "holders.threshold",
+                citation,
+                Outcome.FAILED,
+                f"{ctx.spec.description}: no holder with a voting interest is recorded",
+            )
+        ]
+    if unknown or votes is None:
+        missing = tuple(f"the voting power of {h}" for h in unknown)
+        if votes is None:
+            missing += ("how each holder voted",)
+        return [
+            ctx.check(
+                "holders.threshold",
+                citation,
+                Outcome.UNKNOWN,
+                f"{ctx.spec.description}: needs {fraction} of the voting power; "
+                + "; ".join(missing)
+                + " not recorded",
+                missing=missing,
+            )
+        ]
+    base = sum((share_of(str(i.votes)) or Fraction(0) for i in eligible), Fraction(0))
+    ayes = sum(
+        (share_of(str(i.votes)) or Fraction(0) for i in eligible if votes.get(i.holder) == "for"),
+        Fraction(0),
+    )
+    frac, strict = parse_fraction(fraction)
+    share = ayes / base if base else Fraction(0)
+    ok = share > frac if strict else share >= frac
+    return [
+        ctx.check(
+            "holders.threshold",
+            citation,
+            Outcome.PASSED if ok else Outcome.FAILED,
+            f"{ctx.spec.description}: for {float(share):.1%} of the voting power entitled, "
+            f"{fraction} needed",
+            Severity.FAILED,
+        )
+    ]
