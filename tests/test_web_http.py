@@ -455,3 +455,14 @@ def test_money__shows_the_economics_in_force_at_the_date_chosen(client: TestClie
     assert "reported January 2023 terms" in earlier
     bad = client.get("/orgs/openai-2023/money?at=yesterday")
     assert bad.status_code == 400
+
+
+def test_power__reads_the_eras_economics_and_the_routes_through_the_structure(
+    client: TestClient,
+) -> None:
+    page = html.unescape(client.get("/orgs/openai-2023/power?at=2026-01-01T12:00").text)
+    assert "appoints every director of OpenAI Group PBC" in page
+    assert "Through the structure" in page
+    assert "OpenAI Foundation may remove the directors of OpenAI Group PBC" in page
+    # the equity era's measures are equal for every party: one bar, its legend naming them all
+    assert "(equal for every party)" in page

@@ -9,6 +9,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 from markupsafe import Markup
 
@@ -194,10 +195,28 @@ def control_vs_economics(
 
 
 def _control_chart(parties: Sequence[PartyControl], columns: Sequence[str]) -> Markup:
+    # measures equal for every party are one bar whose legend names them all (the report's
+    # chart does the same): five bars of the same length say nothing and crowd out the rest
+    table = [[p.votes, *(s for _, s in p.at), p.first, p.margin] for p in parties]
+    merged: list[tuple[list[str], list[int]]] = []
+    for k, col in enumerate(columns):
+        same = next(
+            (m for m in merged if k and m[1][0] and all(r[m[1][0]] == r[k] for r in table)),
+            None,
+        )
+        if same is None:
+            merged.append(([col], [k]))
+        else:
+            same[0].append(col)
+            same[1].append(k)
+    labels = [
+        cols[0] if len(cols) == 1 else " = ".join(cols) + " (equal for every party)"
+        for cols, _ in merged
+    ]
     bar_h, gap = 11.0, 14.0
     label_w, plot_w = 170.0, 380.0
-    n = len(columns)
-    legend_rows = (n + 2) // 3
+    n = len(merged)
+    legend_rows = sum(len(wrap(label, 560, 11)) for label in labels)
     top = 10 + legend_rows * 16 + 6
     h = top + len(parties) * (n * bar_h + gap) + 6
     svg = Svg(
@@ -207,19 +226,44 @@ def _control_chart(parties: Sequence[PartyControl], columns: Sequence[str]) -> M
         desc="For each party: its share of the controlling votes (first bar) and its share "
         "of the money at several amounts and at the margin. The table gives the numbers.",
     )
-    for k, col in enumerate(columns):
-        lx = 10 + (k % 3) * 200
-        ly = 20 + (k // 3) * 16
-        svg.rect(lx, ly - 10, 12, 12, fill=PALETTE[k % len(PALETTE)])
-        svg.text(lx + 16, ly, col, font_size=11)
+    ly = 20.0
+    for k, label in enumerate(labels):
+        svg.rect(10, ly - 10, 12, 12, fill=PALETTE[k % len(PALETTE)])
+        lines = wrap(label, 560, 11)
+        svg.lines(26, ly, lines, size=11)
+        ly += 16 * len(lines)
     y = float(top)
-    for party in parties:
-        values: list[Fraction] = [party.votes, *(s for _, s in party.at), party.first, party.margin]
+    for party, row in zip(parties, table, strict=True):
         name = wrap(party.name, label_w - 12, 12)
         svg.lines(label_w - 8, y + 12, name, size=12, text_anchor="end")
-        for k, value in enumerate(values):
+        for k, (_, indices) in enumerate(merged):
+            value = row[indices[0]]
             width = plot_w * float(value)
             svg.rect(label_w, y + k * bar_h, max(width, 0.5), bar_h - 1, fill=PALETTE[k])
             svg.text(label_w + width + 4, y + k * bar_h + bar_h - 2, pct(value), font_size=9)
         y += n * bar_h + gap
     return svg.render(css_class="chart control")
+
+
+def structure_routes(case: Any, state: Any, names: dict[str, str]) -> list[dict[str, str]]:
+    """For each other entity a board of the case reaches (a board of its own, a right over its
+    board, control from above): who decides its acts and how (charter.power.structure_power),
+    in names.  The coalitions of each are `charter power --entity`'s."""
+    from charter.power.structure_power import routes
+
+    named = names | {e.id: e.name for e in state.structure.entities}
+    board = case.charter.board.entity
+    rows = []
+    for entity in state.structure.entities:
+        if entity.id == board:
+            continue
+        for route in routes(state.structure, entity.id, board, named):
+            rows.append(
+                {
+                    "entity": named.get(entity.id, entity.id),
+                    "body": named.get(route.body, route.body),
+                    "how": " → ".join(route.path) or "its own board",
+                    "act": "replaces its directors" if route.replaces else "acts itself",
+                }
+            )
+    return rows

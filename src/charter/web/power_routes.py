@@ -50,7 +50,12 @@ def add_routes(router: APIRouter, site: Site) -> None:
         selected = next(r for r in results if r.act.value == act)
         indices = power_page.index_rows(selected, names)
         value = chosen_amount(amount, errors, "13B")
-        control = power_page.control_vs_economics(case, state, source.waterfall(org), value)
+        era = state.structure.economics_of()
+        era_file = era.waterfall if era is not None and era.since is not None else None
+        control = power_page.control_vs_economics(
+            case, state, source.waterfall(org, era_file), value
+        )
+        reached = power_page.structure_routes(case, state, names)
         context = {
             "title": f"Power — {case.charter.title or org}",
             "case": case,
@@ -70,6 +75,7 @@ def add_routes(router: APIRouter, site: Site) -> None:
             "amount_label": money_page.money(value),
             "pct": money_page.pct,
             "errors": errors,
+            "reached": reached,
         }
         name = "_power.html" if fragment(request) else "power.html"
         return render(
