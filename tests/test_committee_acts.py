@@ -130,3 +130,28 @@ def test_an_act_an_approve_right_covers_needs_the_holders_consent(
     assert v.status is status
     if status is Status.CONDITIONAL:
         assert any("fay's consent" in m for m in v.missing_facts)
+
+
+@pytest.mark.parametrize(("to", "passed"), [("[ann, bob, cat, dan, eve, hal]", True),
+                                              ("[ann, bob, cat, dan, eve]", False)])  # fmt: skip
+def test_an_observer_is_owed_notice_of_a_special_meeting(
+    tmp_path: Path, to: str, passed: bool
+) -> None:
+    """hal observes the board: a special meeting's acts warn when no notice reached him (his
+    right is by agreement: the act stands)."""
+    timeline = scenario(
+        tmp_path,
+        f"""
+- {{id: hal-observes, at: 2024-01-01, kind: observer-seat, person: hal, board: org}}
+- {{at: 2024-02-01T09:00:00, kind: notice, meeting: m1, to: {to}, channel: email, by: ann}}
+- {{at: 2024-02-03T10:00:00, kind: meeting-opened, meeting: m1, type: special, called_by: [ann],
+   present: [ann, bob, cat, dan, eve], notices: complete}}
+- {{id: deal, at: 2024-02-03T10:30:00, kind: motion, meeting: m1, act: approve-transaction,
+   votes: {{ann: for, bob: for, cat: for, dan: for, eve: for}}}}
+- {{at: 2024-02-03T11:00:00, kind: meeting-closed, meeting: m1}}
+""",
+    )
+    v = verdict(timeline, "deal")
+    check = next(c for c in v.checks if c.rule == "notice.observer")
+    assert check.passed is passed
+    assert v.status is (Status.VALID if passed else Status.VALID_WITH_WARNINGS)

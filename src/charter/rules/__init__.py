@@ -23,6 +23,7 @@ from charter.rules.structure import (
     holder_consent,
     holder_election,
     holders_threshold,
+    observer_notice,
     structure_authority,
 )
 from charter.rules.threshold import disregarded, threshold
@@ -43,6 +44,7 @@ AT_A_MEETING: tuple[Rule, ...] = (
     disregarded,
     deception,
     holder_consent,
+    observer_notice,
 )
 WITHOUT_A_MEETING: tuple[Rule, ...] = (
     committee_act,

@@ -296,3 +296,30 @@ def holders_threshold(ctx: ActContext) -> list[Check]:
             Severity.FAILED,
         )
     ]
+
+
+def observer_notice(ctx: ActContext) -> list[Check]:
+    """An observer of the board (``observer-seat``) has a right to notice of its meetings: a
+    special meeting held without notice to one is a warning on its acts (the right is the
+    observer's, by agreement; it does not make the board's act void)."""
+    meeting, board = ctx.meeting, ctx.extra.get("board_entity")
+    if meeting is None or meeting.type != "special" or ctx.extra.get("committee") is not None:
+        return []
+    observers = [p for p, b, _ in ctx.state.structure.observers if b == board]
+    if not observers:
+        return []
+    noticed = {person for person, *_ in meeting.notices}
+    missing = [p for p in observers if p not in noticed]
+    if meeting.notices_complete and not meeting.notices:
+        missing = observers  # "complete" speaks of the directors; observers are not among them
+    return [
+        ctx.check(
+            "notice.observer",
+            "the observer seat's right to notice of the board's meetings (observer-seat)",
+            Outcome.FAILED if missing else Outcome.PASSED,
+            f"no notice recorded to observer {', '.join(missing)}"
+            if missing
+            else f"observer {', '.join(observers)} noticed",
+            Severity.WARNING,
+        )
+    ]
