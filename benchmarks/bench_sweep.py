@@ -27,7 +27,7 @@ def _peak_mib() -> float:
 def _run(workers: int, paths: int) -> tuple[float, float, list[dict[str, object]]]:
     import distributed
 
-    from charter.valuation.sweep import grid, sweep
+    from charter.valuation.sweep import grid, local_cluster, sweep
 
     points = grid(
         {
@@ -39,13 +39,7 @@ def _run(workers: int, paths: int) -> tuple[float, float, list[dict[str, object]
     )
     text = FILE.read_text(encoding="utf-8")
     with (
-        distributed.LocalCluster(
-            n_workers=workers,
-            threads_per_worker=1,
-            host="127.0.0.1",
-            dashboard_address=None,
-            silence_logs=50,
-        ) as cluster,
+        local_cluster(workers) as cluster,
         distributed.Client(cluster) as client,
     ):
         client.wait_for_workers(workers)

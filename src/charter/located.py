@@ -683,6 +683,16 @@ def plain(node: Any) -> Any:
     return node
 
 
+def unknown_ref(source: Source, what: str, ref: str, known: Iterable[str], hint: str) -> Diagnostic:
+    """``unknown WHAT 'REF'``, hinting the nearest known name, else ``hint``."""
+    guess = did_you_mean(ref, known)
+    return Diagnostic(
+        source=source,
+        message=f"unknown {what} '{ref}'",
+        hint=f"did you mean '{guess}'?" if guess else hint,
+    )
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return matches[0] if matches else None

@@ -101,10 +101,7 @@ def register(app: typer.Typer) -> None:
         timeline = replay_or_exit(case)
         when = parse_time(at, case) if at else case.start
         state = timeline.state_at(when, View.DE_JURE) if when else timeline.initial
-        era = state.structure.economics_of()
-        file = Path(case.root) / (
-            era.waterfall if era and era.waterfall else case.charter.waterfall
-        )
+        file = Path(case.root) / (state.structure.waterfall(case.charter.waterfall) or "")
         params = _params(param)
         spec, _, _ = read_spec(str(file))
         if spec is not None and (unknown := unknown_overrides(spec, params)):

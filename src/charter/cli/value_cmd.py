@@ -443,7 +443,7 @@ def _run_sweep(
     workers: int,
     scheduler: str | None,
 ) -> list[dict[str, Any]]:
-    from charter.valuation.sweep import grid, sweep, write_rows
+    from charter.valuation.sweep import grid, local_cluster, sweep, write_rows
 
     points = grid(axes)
     text = file.read_text(encoding="utf-8")
@@ -455,15 +455,7 @@ def _run_sweep(
             if scheduler is not None:
                 client = stack.enter_context(distributed.Client(scheduler, timeout="10s"))
             else:
-                cluster = stack.enter_context(
-                    distributed.LocalCluster(
-                        n_workers=workers,
-                        threads_per_worker=1,
-                        host="127.0.0.1",
-                        dashboard_address=None,
-                        silence_logs=40,
-                    )
-                )
+                cluster = stack.enter_context(local_cluster(workers))
                 client = stack.enter_context(distributed.Client(cluster))
         tick = stack.enter_context(counted(f"Valuing {len(points):,} points", len(points)))
         rows = sweep(
@@ -597,8 +589,7 @@ def _eras(target: Path, dates: list[str]) -> list[tuple[str, Path]]:
     out = []
     for text in dates:
         state = timeline.state_at(parse_time(text, case), View.DE_JURE)
-        era = state.structure.economics_of()
-        name = era.waterfall if era is not None and era.waterfall else case.charter.waterfall
+        name = state.structure.waterfall(case.charter.waterfall)
         if name is None:
             usage(f"{target} has no economics at {text}", "name a waterfall in the charter")
         out.append((text, Path(case.root) / name))

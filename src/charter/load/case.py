@@ -21,10 +21,10 @@ from charter.load.structure_checks import check_structure
 from charter.located import (
     FAST_PARSE_CHARS,
     MAX_FILE_BYTES,
-    did_you_mean,
     locate,
     parse_mapping,
     read_text,
+    unknown_ref,
     validate,
 )
 from charter.model.bylaws import Bylaws
@@ -60,9 +60,7 @@ def _err(source: Source, message: str, hint: str | None = None) -> Diagnostic:
 def _unknown_ref(
     source: Source, what: str, ref: str, known: Iterable[str], extra_hint: str = ""
 ) -> Diagnostic:
-    guess = did_you_mean(ref, known)
-    hint = f"did you mean '{guess}'?" if guess else f"define {what} '{ref}' first{extra_hint}"
-    return _err(source, f"unknown {what} '{ref}'", hint)
+    return unknown_ref(source, what, ref, known, f"define {what} '{ref}' first{extra_hint}")
 
 
 def load_charter(path: Path) -> tuple[CharterFile | None, Any, list[Diagnostic]]:

@@ -6,13 +6,13 @@ for a new era exists in the case."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from charter.load.confine import outside_error
 from charter.load.profiles import load_profile, shipped_profiles
-from charter.located import did_you_mean, locate
+from charter.located import locate, unknown_ref
 from charter.model.case import Entry
 from charter.model.charter import CharterFile
 from charter.model.journal import ConsentCirculated, Motion
@@ -37,15 +37,6 @@ from charter.model.structure_events import (
 from charter.model.unknown import is_unknown
 
 Loc = tuple[str | int, ...]
-
-
-def _unknown(source: Source, what: str, ref: str, known: Iterable[str], hint: str) -> Diagnostic:
-    guess = did_you_mean(ref, known)
-    return Diagnostic(
-        source=source,
-        message=f"unknown {what} '{ref}'",
-        hint=f"did you mean '{guess}'?" if guess else hint,
-    )
 
 
 def check_structure(
@@ -80,7 +71,7 @@ def check_structure(
             if ref is not None and ref not in known:
                 what = "entity or person" if holders else "entity"
                 out.append(
-                    _unknown(
+                    unknown_ref(
                         at(*loc),
                         what,
                         ref,
@@ -94,7 +85,7 @@ def check_structure(
             acts.add(ev.id)
         if isinstance(ev, Motion) and ev.body is not None and ev.body not in committees:
             out.append(
-                _unknown(
+                unknown_ref(
                     at("body"),
                     "committee",
                     ev.body,
@@ -116,7 +107,7 @@ def check_structure(
             and ev.subject.seat not in electors
         ):
             out.append(
-                _unknown(
+                unknown_ref(
                     at("subject", "seat"),
                     "elector",
                     ev.subject.seat,
@@ -134,7 +125,7 @@ def check_structure(
             and by not in acts
         ):
             out.append(
-                _unknown(
+                unknown_ref(
                     at("by"),
                     "act",
                     by,
@@ -226,7 +217,7 @@ def check_structure(
             case CommitteeChanged():
                 if ev.committee not in committees:
                     out.append(
-                        _unknown(
+                        unknown_ref(
                             at("committee"),
                             "committee",
                             ev.committee,
@@ -248,7 +239,7 @@ def check_structure(
             case HolderElection():
                 if ev.elector not in electors:
                     out.append(
-                        _unknown(
+                        unknown_ref(
                             at("elector"),
                             "elector",
                             ev.elector,
@@ -267,7 +258,7 @@ def check_structure(
             case AgreementAmended():
                 if ev.agreement not in agreements:
                     out.append(
-                        _unknown(
+                        unknown_ref(
                             at("agreement"),
                             "agreement",
                             ev.agreement,

@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from charter.model.event_base import EventBase as _Event
+from charter.model.event_base import Frozen as _Frozen
 from charter.model.kinds import ActKind, Channel, Vote
 from charter.model.structure_events import (
     STRUCTURAL_KINDS,
@@ -15,17 +17,6 @@ from charter.model.structure_events import (
     StructuralEvent,
 )
 from charter.model.unknown import Unknown
-
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-
-class _Event(_Frozen):
-    id: str | None = None
-    at: dt.datetime | dt.date
-    source: str | None = None
-    note: str = ""
 
 
 class Subject(_Frozen):

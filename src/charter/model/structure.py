@@ -150,6 +150,12 @@ class Structure:
         with_file = [e for e in self.economics if entity is None or e.entity == entity]
         return with_file[0] if with_file else None
 
+    def waterfall(self, fallback: str | None) -> str | None:
+        """The waterfall file of the economics in force (``fallback``: the charter's, when no
+        event has named one)."""
+        era = self.economics_of()
+        return era.waterfall if era is not None and era.waterfall else fallback
+
     def appointer_of(self, entity: str) -> RightView | None:
         """Who holds an exclusive right to appoint ``entity``'s directors (or the only one who
         holds such a right when its exclusivity is unknown)."""

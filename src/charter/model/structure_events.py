@@ -8,26 +8,18 @@ record gives one, and the replay judges it by that act (see ``charter.rules.stru
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
 from charter.model.bylaws import parse_fraction
 from charter.model.charter import Entity, EntityKind, Interest
+from charter.model.event_base import EventBase, Frozen
 from charter.model.kinds import ActKind
 from charter.model.unknown import Unknown
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-
-class _Structural(_Frozen):
-    id: str | None = None
-    at: dt.datetime | dt.date
-    source: str | None = None
-    note: str = ""
+class _Structural(EventBase):
     by: str | Unknown = "unknown"
     """The id of the journal act (a motion or a consent's act) that authorised the change, or
     unknown where the record does not say."""
@@ -67,7 +59,7 @@ class ControlChanged(_Structural):
     how: str = ""
 
 
-class Milestone(_Frozen):
+class Milestone(Frozen):
     """When a warrant vests: the company's value reaching ``multiple`` times its value at
     issue within ``within_years``."""
 
@@ -75,7 +67,7 @@ class Milestone(_Frozen):
     within_years: float = Field(gt=0)
 
 
-class Warrant(_Frozen):
+class Warrant(Frozen):
     holder: str
     fraction: float | Unknown = Field(default="unknown")
     """More of the company on vesting (unknown: a parameter, since terms may not be public)."""
@@ -195,17 +187,13 @@ class SeatsAllotted(_Structural):
     seats: int = Field(ge=0)
 
 
-class HoldersVote(_Frozen):
+class HoldersVote(EventBase):
     """A vote of ``entity``'s holders (its stockholders, its members) on ``matter``: each
     holder's share of the voting power is its interest's ``votes``; the act passes when the
     holders for it hold ``fraction`` of the voting power of those entitled (all holders with
     voting interests, less ``excluding``).  Judged by rule ``holders.threshold``."""
 
     kind: Literal["holders-vote"]
-    id: str | None = None
-    at: dt.datetime | dt.date
-    source: str | None = None
-    note: str = ""
     entity: str
     matter: str = Field(min_length=1)
     fraction: str = "majority"
@@ -236,17 +224,13 @@ def changed_entity(ev: object) -> str | None:
     return getattr(created, "id", None)
 
 
-class HolderElection(_Frozen):
+class HolderElection(EventBase):
     """``elector`` (the holder of the class that elects a seat, a trust's trustees acting for
     it) elects ``person`` to a vacant seat it elects (``holder-election``), or removes a director
     it elected (``holder-removal``, DGCL §141(k)): an act of the elector, not of the board,
     judged by rule ``seats.holder-election`` or ``seats.holder-removal``."""
 
     kind: Literal["holder-election", "holder-removal"]
-    id: str | None = None
-    at: dt.datetime | dt.date
-    source: str | None = None
-    note: str = ""
     elector: str
     person: str
 

@@ -910,9 +910,10 @@ class _Fold:
         rules: tuple[Rule, ...],
         form: str,
         extra: dict[str, Any],
+        effective_at: dt.datetime | None = None,
     ) -> Status:
-        """Judge an act that is not a vote of the board (a structural change, an elector's act)
-        by its own rules against the de jure state, and record the verdict."""
+        """Judge an act that is not a vote of the board (a resignation, a structural change, an
+        elector's act) by its own rules against the de jure state, and record the verdict."""
         ctx = ActContext(
             spec=spec,
             form="meeting",
@@ -921,6 +922,7 @@ class _Fold:
             bylaws=self.jure.bylaws,
             source=entry.source,
             votes={},
+            effective_at=effective_at,
             extra=extra,
         )
         checks = apply(rules, ctx)
@@ -940,25 +942,12 @@ class _Fold:
             if not isinstance(value, dt.datetime):
                 value = dt.datetime.combine(value, dt.time(0, 0))
             effective = value if value.tzinfo else value.replace(tzinfo=entry.at.tzinfo)
-        ctx = ActContext(
-            spec=spec,
-            form="meeting",
-            at=entry.at,
-            state=self.jure,
-            bylaws=self.jure.bylaws,
-            source=entry.source,
-            votes={},
-            effective_at=effective,
-            extra={
-                "positions": ev.positions,
-                "effective_unknown": unknown_when,
-                "in_writing": None if is_unknown(ev.in_writing) else ev.in_writing,
-            },
-        )
-        checks = apply(RESIGNATION, ctx)
-        status = status_of(checks)
-        missing = missing_of(checks) if status is Status.CONDITIONAL else ()
-        self.record(entry, spec, status, checks, missing, "resignation", "adopted")
+        extra = {
+            "positions": ev.positions,
+            "effective_unknown": unknown_when,
+            "in_writing": None if is_unknown(ev.in_writing) else ev.in_writing,
+        }
+        status = self.judge_own(entry, spec, RESIGNATION, "resignation", extra, effective)
         when = effective if effective is not None and effective > entry.at else entry.at
 
         def effect(state: State) -> State:

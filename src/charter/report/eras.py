@@ -73,8 +73,7 @@ def control_over(
     fallback = case.charter.waterfall
     eras = []
     for at, state in era_starts(timeline, start, end, fallback):
-        economics = state.structure.economics_of()
-        file = economics.waterfall if economics and economics.waterfall else fallback
+        file = state.structure.waterfall(fallback)
         if file is None:
             continue
         report = control_vs_economics(case, state, load(file), **options)

@@ -8,10 +8,12 @@ case for a change known only from a press release)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from fractions import Fraction
 
 from charter.model.bylaws import parse_fraction
 from charter.model.kinds import ActKind, Outcome, Severity, Status
+from charter.model.structure import RightView
 from charter.rules.base import ActContext, Check
 
 CITATION = "the act that authorised the change (by:), judged under its own rules"
@@ -64,25 +66,52 @@ def advance_notice(ctx: ActContext) -> list[Check]:
     if ctx.spec.act is not ActKind.RESTRUCTURE:
         return []
     entity: str | None = ctx.extra.get("entity")
-    notified: tuple[str, ...] = ctx.extra.get("notified", ())
+    owed = [
+        r
+        for r in ctx.state.structure.rights
+        if r.right == "advance-notice"
+        and r.over == entity
+        and not (r.since is not None and r.since >= ctx.at.date().isoformat())
+    ]  # a right granted with this change is not owed for it
+    return _holders_heard(
+        ctx,
+        owed,
+        ctx.extra.get("notified", ()),
+        "structure.advance-notice",
+        lambda r: f"advance notice owed to {r.holder} since {r.since}",
+        lambda r: (
+            f"{r.holder} was told in advance",
+            f"whether {r.holder} was told in advance is not recorded",
+            f"whether {r.holder} was told of it in advance",
+        ),
+        Severity.VOIDABLE,
+    )
+
+
+def _holders_heard(
+    ctx: ActContext,
+    rights: list[RightView],
+    heard: tuple[str, ...],
+    rule: str,
+    citation: Callable[[RightView], str],
+    texts: Callable[[RightView], tuple[str, str, str]],
+    severity: Severity = Severity.VOID,
+) -> list[Check]:
+    """For each right whose holder must be heard (told in advance, asked to consent): passed
+    where the event names the holder in ``heard``, unknown (a missing fact) where it does not.
+    ``texts(r)``: the detail when heard, the detail when not, and the missing fact."""
     out = []
-    for r in ctx.state.structure.rights:
-        if r.right != "advance-notice" or r.over != entity:
-            continue
-        if r.since is not None and r.since >= ctx.at.date().isoformat():
-            continue  # granted with this change, not owed for it
-        told = r.holder in notified
+    for r in rights:
+        given = r.holder in heard
+        done, pending, fact = texts(r)
         out.append(
             ctx.check(
-                "structure.advance-notice",
-                f"advance notice owed to {r.holder} since {r.since}"
-                + (f" ({r.matters})" if r.matters else ""),
-                Outcome.PASSED if told else Outcome.UNKNOWN,
-                f"{r.holder} was told in advance"
-                if told
-                else f"whether {r.holder} was told in advance is not recorded",
-                Severity.VOIDABLE,
-                missing=() if told else (f"whether {r.holder} was told of it in advance",),
+                rule,
+                citation(r) + (f" ({r.matters})" if r.matters else ""),
+                Outcome.PASSED if given else Outcome.UNKNOWN,
+                done if given else pending,
+                severity,
+                missing=() if given else (fact,),
             )
         )
     return out
@@ -210,27 +239,24 @@ def holder_consent(ctx: ActContext) -> list[Check]:
     ``acts``) needs the holder's consent: recorded (``consented_by``) it passes; not recorded,
     the act is conditional on it."""
     board = ctx.extra.get("board_entity")
-    consented: tuple[str, ...] = tuple(getattr(ctx.spec, "consented_by", ()))
-    out = []
-    for r in ctx.state.structure.rights:
-        if r.right not in ("approve", "veto") or r.over != board:
-            continue
-        if ctx.spec.act.value not in r.acts:
-            continue
-        given = r.holder in consented
-        out.append(
-            ctx.check(
-                "rights.consent",
-                f"{r.holder}'s {r.right} right over {board} since {r.since}"
-                + (f" ({r.matters})" if r.matters else ""),
-                Outcome.PASSED if given else Outcome.UNKNOWN,
-                f"{r.holder} consented"
-                if given
-                else f"{ctx.subject_text}: {r.holder}'s consent is not recorded",
-                missing=() if given else (f"{r.holder}'s consent to {ctx.spec.act.value}",),
-            )
-        )
-    return out
+    act = ctx.spec.act.value
+    covering = [
+        r
+        for r in ctx.state.structure.rights
+        if r.right in ("approve", "veto") and r.over == board and act in r.acts
+    ]
+    return _holders_heard(
+        ctx,
+        covering,
+        tuple(getattr(ctx.spec, "consented_by", ())),
+        "rights.consent",
+        lambda r: f"{r.holder}'s {r.right} right over {board} since {r.since}",
+        lambda r: (
+            f"{r.holder} consented",
+            f"{ctx.subject_text}: {r.holder}'s consent is not recorded",
+            f"{r.holder}'s consent to {act}",
+        ),
+    )
 
 
 def share_of(text: str) -> Fraction | None:

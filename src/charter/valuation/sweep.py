@@ -149,3 +149,18 @@ def write_rows(rows: Iterable[dict[str, Any]], path: str) -> None:
         import pyarrow.csv as pacsv  # type: ignore[import-untyped]
 
         pacsv.write_csv(table, path)
+
+
+def local_cluster(workers: int) -> Any:
+    """A Dask ``LocalCluster`` of ``workers`` single-threaded worker processes on loopback, no
+    dashboard and only errors logged: the shape every local sweep runs on (the command, the
+    benchmark).  A context manager; Dask is imported only here, when a sweep fans out."""
+    import distributed
+
+    return distributed.LocalCluster(  # type: ignore[no-untyped-call]
+        n_workers=workers,
+        threads_per_worker=1,
+        host="127.0.0.1",
+        dashboard_address=None,
+        silence_logs=40,
+    )

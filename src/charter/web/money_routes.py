@@ -41,7 +41,7 @@ def add_routes(router: APIRouter, site: Site) -> None:
             era_file = chosen.waterfall if chosen is not None else None
             for i, (start, state) in enumerate(starts):
                 era = state.structure.economics_of()
-                file = (era.waterfall if era else None) or case.charter.waterfall or ""
+                file = state.structure.waterfall(case.charter.waterfall) or ""
                 since = era.since if era is not None and era.since else None
                 label = f"from {since} ({file})" if since else f"as the charter sets it ({file})"
                 value_at = timeline_page.local_input(start, tz) if i else ""
