@@ -33,6 +33,10 @@ from charter.valuation.schedule import Schedule
 from charter.waterfall.curves import Curves
 
 FloatArray = npt.NDArray[np.float64]
+DRAWS = 2_000_000
+"""Normal draws a chunk holds at most (paths x dates): with many dates, fewer paths a chunk,
+so memory stays bounded (about 16 MB for the draws and their antithetic copy) whatever
+``--steps``; up to 133 dates a chunk is the terminal model's."""
 
 
 def path_monte_carlo(
@@ -63,7 +67,7 @@ def path_monte_carlo(
     means, deltas, vegas = ControlledMeans(n), ControlledMeans(n), ControlledMeans(n)
     done = 0
     while done < pairs:
-        m = min(CHUNK, pairs - done)
+        m = min(CHUNK, max(1, DRAWS // schedule.steps), pairs - done)
         z = rng.standard_normal((schedule.steps, m))
         up = _one_side(curves, model, schedule.steps, dt, root, growth, kept, z, greeks)
         down = _one_side(curves, model, schedule.steps, dt, root, growth, kept, -z, greeks)
