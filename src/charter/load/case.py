@@ -394,8 +394,10 @@ def _persons_of(event: Event) -> list[tuple[tuple[str | int, ...], str]]:
             for j, act in enumerate(event.acts):
                 if act.subject.person is not None:
                     refs.append((("acts", j, "subject", "person"), act.subject.person))
-        case "consent-signed":
+        case "consent-signed" | "challenge":
             one("by", event.by)
+        case "acquiescence":
+            one("person", event.person)
         case "private-message":
             refs.append((("from",), event.from_))
             many("to", event.to)

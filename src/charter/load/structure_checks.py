@@ -15,7 +15,7 @@ from charter.load.profiles import load_profile, shipped_profiles
 from charter.located import locate, unknown_ref
 from charter.model.case import Entry
 from charter.model.charter import CharterFile
-from charter.model.journal import ConsentCirculated, Motion
+from charter.model.journal import Acquiescence, Challenge, ConsentCirculated, Motion
 from charter.model.source import Diagnostic, Source
 from charter.model.structure_events import (
     STRUCTURAL_KINDS,
@@ -81,7 +81,7 @@ def check_structure(
                     )
                 )
 
-        if isinstance(ev, Motion) and ev.id:
+        if isinstance(ev, Motion | HoldersVote | HolderElection) and ev.id:
             acts.add(ev.id)
         if isinstance(ev, Motion) and ev.body is not None and ev.body not in committees:
             out.append(
@@ -117,6 +117,25 @@ def check_structure(
             )
         if isinstance(ev, ConsentCirculated):
             acts.update(a.id for a in ev.acts if a.id)
+        if isinstance(ev, Acquiescence | Challenge):
+            named = (
+                [("act", ev.act)]
+                if isinstance(ev, Acquiescence)
+                else [(("acts", j), a) for j, a in enumerate(ev.acts)]
+            )
+            for loc, ref in named:
+                if ref not in acts:
+                    where = at(*loc) if isinstance(loc, tuple) else at(loc)
+                    out.append(
+                        unknown_ref(
+                            where,
+                            "act",
+                            ref,
+                            acts,
+                            "name the id of an act that comes earlier in the journal (a "
+                            "motion's, a consent's act's, a holders' vote's)",
+                        )
+                    )
         by = getattr(ev, "by", None)
         if (
             ev.kind in STRUCTURAL_KINDS

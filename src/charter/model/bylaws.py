@@ -187,6 +187,16 @@ class Deception(_Frozen):
     citation: str = ""
 
 
+class Equity(_Frozen):
+    """How an equitable claim against a voidable act is lost: by the claimant's acquiescence,
+    or by a challenge brought later than ``laches_days`` after the act (None: no such limit).
+    A void act is beyond both."""
+
+    acquiescence: bool = True
+    laches_days: int | None = Field(default=None, ge=0)
+    citation: str = ""
+
+
 class Bylaws(_Frozen):
     """One bylaws profile.  ``thresholds`` maps act kinds to thresholds; ``default`` applies to
     the rest."""
@@ -212,6 +222,7 @@ class Bylaws(_Frozen):
     resignation: Resignation = Resignation()
     vacancies: Vacancies = Vacancies()
     deception: Deception = Deception()
+    equity: Equity = Equity()
 
     @field_validator("thresholds")
     @classmethod

@@ -187,6 +187,30 @@ class PrivateMessage(_Event):
     text: str = ""
 
 
+class Acquiescence(_Event):
+    """``person`` accepted ``act`` by conduct (took part in the board afterwards without
+    objecting, took the severance, worked on under the new terms): one who acquiesces in an act
+    cannot later have it set aside in equity (Klaassen v. Allegro, Del. 2014).  It never cures a
+    void act (Fogel v. U.S. Energy Systems, Del. Ch. 2007)."""
+
+    kind: Literal["acquiescence"]
+    person: str
+    act: str
+    """The id of the act acquiesced in (a motion's, a consent's act's, a holders' vote's)."""
+    conduct: str = Field(min_length=1)
+    """What the person did that accepted the act, as the record gives it."""
+
+
+class Challenge(_Event):
+    """``by`` asked a court to set ``acts`` aside (e.g. an action under DGCL §225): what keeps
+    an equitable claim alive, if it comes in time (the profile's ``equity.laches_days``)."""
+
+    kind: Literal["challenge"]
+    by: str
+    acts: tuple[str, ...] = Field(min_length=1)
+    forum: str = ""
+
+
 class Announcement(_Event):
     kind: Literal["announcement"]
     by: str
@@ -208,6 +232,8 @@ Event = Annotated[
     | InterestDeclared
     | PrivateMessage
     | Announcement
+    | Acquiescence
+    | Challenge
     | StructuralEvent
     | HolderElection
     | HoldersVote,
@@ -229,6 +255,8 @@ EVENT_KINDS: tuple[str, ...] = (
     "interest-declared",
     "private-message",
     "announcement",
+    "acquiescence",
+    "challenge",
     *STRUCTURAL_KINDS,
     "holder-election",
     "holder-removal",
@@ -241,6 +269,8 @@ KIND_RANK: dict[str, int] = {
     "notice": 0,
     "private-message": 1,
     "announcement": 9,
+    "acquiescence": 9,
+    "challenge": 9,
     "meeting-opened": 2,
     "joined": 3,
     "objection": 4,

@@ -20,7 +20,9 @@ from charter.model.bylaws import Bylaws
 from charter.model.case import Case, Entry
 from charter.model.journal import (
     KIND_RANK,
+    Acquiescence,
     ActSpec,
+    Challenge,
     ConsentAdopted,
     ConsentCirculated,
     ConsentSigned,
@@ -64,6 +66,7 @@ from charter.rules import (
     rules_for,
 )
 from charter.rules.base import ActContext, Check, Form, MeetingFacts
+from charter.rules.equity import EquityFact, equitable_checks
 from charter.rules.status import missing_of, status_of
 
 _SIGNATURES = ("consent.threshold", "consent.signers-quorum")
@@ -300,6 +303,9 @@ class _Fold:
         """Why someone who was, or was recorded as, a director is not one de jure now (removed
         by which act, resigned, elected by a void act): said when a vote of theirs is
         disregarded."""
+        self.equity: dict[str, tuple[tuple[Check, ...], tuple[EquityFact, ...]]] = {}
+        """Per act id: its checks as judged when taken, and the acquiescences and challenges
+        since (the verdict is judged again from both at each)."""
         self.counter = 0
         self.verdicts: list[Verdict] = []
         self.snapshots: list[Snapshot] = []
@@ -340,6 +346,7 @@ class _Fold:
         other.diagnostics = list(self.diagnostics)
         other.pending = list(self.pending)
         other.why_not = dict(self.why_not)
+        other.equity = dict(self.equity)
         other._owned = set()
         return other
 
@@ -497,6 +504,31 @@ class _Fold:
                 self.holder_election(entry, ev)
             case HoldersVote():
                 self.holders_vote(entry, ev)
+            case Acquiescence():
+                self.in_equity(
+                    entry,
+                    ev.act,
+                    EquityFact(
+                        kind="acquiescence",
+                        person=ev.person,
+                        at=entry.at,
+                        source=entry.source,
+                        text=ev.conduct,
+                    ),
+                )
+            case Challenge():
+                for act in ev.acts:
+                    self.in_equity(
+                        entry,
+                        act,
+                        EquityFact(
+                            kind="challenge",
+                            person=ev.by,
+                            at=entry.at,
+                            source=entry.source,
+                            text=ev.forum,
+                        ),
+                    )
             case _ if ev.kind in STRUCTURAL_KINDS:
                 self.restructure(entry, ev)  # type: ignore[arg-type]
             case _:
@@ -902,6 +934,26 @@ class _Fold:
             "fraction": ev.fraction,
         }
         self.judge_own(entry, spec, HOLDERS_VOTE, "holders", extra)
+
+    def in_equity(self, entry: Entry, act: str, fact: EquityFact) -> None:
+        """A later fact about an act's equity: judge the act's verdict again from the checks it
+        had when taken and every such fact so far (the act's effect on the states is as it was:
+        a voidable act took effect de jure, and a void one never did)."""
+        index = next(
+            (i for i in range(len(self.verdicts) - 1, -1, -1) if self.verdicts[i].id == act), None
+        )
+        if index is None:
+            return  # the loader refuses an act that is not earlier in the journal
+        verdict = self.verdicts[index]
+        base, facts = self.equity.get(act, (verdict.checks, ()))
+        facts = (*facts, fact)
+        self.equity[act] = (base, facts)
+        checks = equitable_checks(base, verdict.at, facts, self.jure.bylaws.equity)
+        status = status_of(checks)
+        missing = missing_of(checks) if status is Status.CONDITIONAL else ()
+        self.verdicts[index] = replace(
+            verdict, checks=tuple(checks), status=status, missing_facts=missing
+        )
 
     def judge_own(
         self,

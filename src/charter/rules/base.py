@@ -32,6 +32,9 @@ class Check:
     detail: str
     source: Source
     missing: tuple[str, ...] = ()
+    claimants: tuple[str, ...] = ()
+    """For a voidable defect: who holds the equitable claim against the act (the director
+    deceived); none named: whoever challenges it."""
 
     @property
     def passed(self) -> bool | None:
@@ -109,6 +112,7 @@ class ActContext:
         detail: str,
         severity: Severity = Severity.VOID,
         missing: tuple[str, ...] = (),
+        claimants: tuple[str, ...] = (),
     ) -> Check:
         return Check(
             rule=rule,
@@ -118,6 +122,7 @@ class ActContext:
             detail=detail,
             source=self.source,
             missing=missing,
+            claimants=claimants,
         )
 
     def vote_of(self, person: str) -> Vote:

@@ -110,5 +110,6 @@ def deception(ctx: ActContext) -> list[Check]:
             Outcome.FAILED,
             f"the purpose of {m.id} was withheld from {names(m.purpose_withheld_from)}",
             sev,
+            claimants=tuple(sorted(m.purpose_withheld_from)),
         )
     ]
