@@ -76,6 +76,7 @@ def test_floors__every_floor_is_cited() -> None:
         "DGCL §141(b)",
         "DGCL §141(f)",
         "DGCL §141(k)",
+        "DGCL §141(a), §142(b)",
         "DGCL §229",
     }
 
@@ -358,14 +359,37 @@ def amendment(settings: str, at_: str = "2023-04-01") -> str:
     """
 
 
-def test_amendment__below_a_floor_is_a_located_error_naming_the_statute(tmp_path: Path) -> None:
-    case, diagnostics = load(tmp_path, amendment("quorum.fraction: 1/4"))
-    assert case is None
-    (found,) = rendered(diagnostics, tmp_path)
-    assert found.startswith(
-        "journal.yaml:7:40: error: amendment: quorum.fraction: a quorum of 1/4 of the authorized "
-        "seats is below the statutory floor [DGCL §141(b)"
+def test_amendment__below_a_floor_is_void_naming_the_statute(tmp_path: Path) -> None:
+    """A bylaw below a statutory floor is a fact a board can adopt (Frechter v. Zier): the
+    journal loads, and the act is void, citing the statute, and changes nothing."""
+    t = scenario(tmp_path, amendment("quorum.fraction: 1/4"))
+    v = verdict(t, "amend")
+    assert v.status is Status.VOID
+    floor = check(v, "amendment.floor")
+    assert floor.citation.startswith("DGCL §141(b)")
+    assert "a quorum of 1/4 of the authorized seats is below the statutory floor" in floor.detail
+    assert t.state_at(v.at).bylaws.quorum.fraction == "majority"
+
+
+@pytest.mark.parametrize(
+    ("settings", "citation"),
+    [
+        ("director_removal.holders_fraction: two-thirds", "DGCL §141(k); Frechter v. Zier"),
+        ("director_removal.holders_fraction: 1/3", "DGCL §141(k); Frechter v. Zier"),
+        ("officer_removal.by: [board, stockholders]", "DGCL §141(a), §142(b); Gorman"),
+    ],
+)
+def test_amendment__removal_votes_and_officers_are_not_the_bylaws_to_change(
+    tmp_path: Path, settings: str, citation: str
+) -> None:
+    v = verdict(scenario(tmp_path, amendment(settings)), "amend")
+    assert v.status is Status.VOID
+    assert check(v, "amendment.floor").citation.startswith(citation)
+    majority = verdict(
+        scenario(tmp_path / "ok", amendment("director_removal.holders_fraction: majority")),
+        "amend",
     )
+    assert majority.status is not Status.VOID
 
 
 def test_amendment__at_one_third_is_valid(tmp_path: Path) -> None:

@@ -73,3 +73,95 @@ def test_a_holders_vote_naming_nobody_known_is_a_located_error(tmp_path: Path) -
     case, diagnostics = load_case(tmp_path)
     assert case is None
     assert "unknown entity or person 'ghost'" in "\n".join(rendered(diagnostics, tmp_path))
+
+
+# -- acts of the holders (issue 17): remove a director, amend the bylaws, never an officer ----
+
+
+def _holders_act(root: Path, body: str, gus: str = "50%"):  # type: ignore[no-untyped-def]
+    return _timeline(root, body.replace("GUS", gus))
+
+
+REMOVE_BOB = """
+- id: remove-bob
+  at: 2025-12-01
+  kind: holders-vote
+  entity: org
+  form: written-consent
+  act: remove-director
+  subject: {person: bob}
+  matter: remove bob as a director
+  fraction: unanimous
+  votes: {gus: for, hal: VOTE_HAL}
+"""
+
+
+@pytest.mark.parametrize(
+    ("hal", "status", "director"),
+    [
+        # 50 + 30 of 100 = 80%: a majority of the voting power entitled (§141(k))
+        ("for", Status.VALID, False),
+        # 50 of 100 is not more than half
+        ("against", Status.FAILED, True),
+    ],
+)
+def test_stockholders_remove_a_director_by_a_majority_of_the_voting_power(
+    tmp_path: Path, hal: str, status: Status, director: bool
+) -> None:
+    t = _timeline(tmp_path, REMOVE_BOB.replace("VOTE_HAL", hal))
+    v = verdict(t, "remove-bob")
+    assert v.status is status
+    assert ("bob" in t.state_at(v.at).directors) is director
+    threshold = next(c for c in v.checks if c.rule == "holders.threshold")
+    assert "§141(k)" in threshold.citation
+    assert "§228" in threshold.citation  # by written consent
+    assert "majority needed" in threshold.detail  # the statute's, not the event's 'unanimous'
+
+
+def test_stockholders_cannot_remove_an_officer_even_under_their_own_bylaw(tmp_path: Path) -> None:
+    events = """
+- id: bylaw
+  at: 2025-12-01
+  kind: holders-vote
+  entity: org
+  form: written-consent
+  act: amend-bylaws
+  amendment: {set: {officer_removal.by: [board, stockholders]}}
+  matter: let the stockholders remove officers
+  votes: {gus: for, hal: for, trust: for, fay: for}
+- id: remove-fay
+  at: 2025-12-01T01:00
+  kind: holders-vote
+  entity: org
+  form: written-consent
+  act: remove-officer
+  subject: {person: fay, office: ceo}
+  matter: remove fay as CEO
+  votes: {gus: for, hal: for, trust: for, fay: for}
+"""
+    t = _timeline(tmp_path, events)
+    bylaw, removal = verdict(t, "bylaw"), verdict(t, "remove-fay")
+    assert bylaw.status is Status.VOID
+    assert "Gorman" in next(c for c in bylaw.checks if c.rule == "amendment.floor").citation
+    assert removal.status is Status.VOID
+    authority = next(c for c in removal.checks if c.rule == "holders.authority")
+    assert authority.passed is False
+    assert "Gorman" in authority.citation
+    assert t.state_at(removal.at).holder("ceo") == "fay"
+
+
+def test_a_holders_act_naming_no_person_is_a_located_error(tmp_path: Path) -> None:
+    events = REMOVE_BOB.replace("  subject: {person: bob}\n", "").replace("VOTE_HAL", "for")
+    write_case(tmp_path, events)
+    path = tmp_path / "charter.yaml"
+    text = path.read_text(encoding="utf-8").replace(
+        "  - {id: org, name: Test Org, kind: nonprofit}\n",
+        "  - {id: org, name: Test Org, kind: corporation}\n"
+        "  - {id: trust, name: The Trust, kind: trust}\n",
+    )
+    path.write_text(text + HOLDERS.replace("VOTES_FAY", "10%"), encoding="utf-8")
+    case, diagnostics = load_case(tmp_path)
+    assert case is None
+    assert any(
+        "act 'remove-director' needs subject.person" in m for m in rendered(diagnostics, tmp_path)
+    )

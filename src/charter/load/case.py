@@ -45,6 +45,7 @@ from charter.model.journal import (
 )
 from charter.model.kinds import NEEDS_OFFICE, NEEDS_PERSON, ActKind
 from charter.model.source import Diagnostic, Source
+from charter.model.structure_events import HoldersVote
 from charter.model.unknown import is_unknown
 
 CHARTER_FILE = "charter.yaml"
@@ -398,6 +399,9 @@ def _persons_of(event: Event) -> list[tuple[tuple[str | int, ...], str]]:
             one("by", event.by)
         case "acquiescence":
             one("person", event.person)
+        case "holders-vote":
+            if event.subject.person is not None:
+                refs.append((("subject", "person"), event.subject.person))
         case "private-message":
             refs.append((("from",), event.from_))
             many("to", event.to)
@@ -486,8 +490,11 @@ def _check_act(
             replacement = profiles.get(amend.profile) if amend.profile is not None else None
             _, problems = judge_amendment(bylaws, replacement, amend.set)
             for problem in problems:
-                if problem.conditional:
-                    continue  # judged in replay: conditional on the certificate
+                if problem.conditional or (problem.citation and problem.key != "profile"):
+                    # judged in replay: a bylaw below a statutory floor is a fact the record
+                    # may hold (boards adopt them: Frechter v. Zier), void there; conditional
+                    # where the certificate may authorise it
+                    continue
                 if problem.key == "profile":
                     at: tuple[str | int, ...] = (*loc, "amendment", "profile")
                 elif problem.key is not None:
@@ -586,6 +593,9 @@ def _check_journal(
                     )
                 )
             out.extend(_check_act(ev, base, data, path, bylaws, profiles, case_dir, confine))
+        if isinstance(ev, HoldersVote) and ev.act is not ActKind.APPROVE_TRANSACTION:
+            spec = ActSpec(act=ev.act, subject=ev.subject, amendment=ev.amendment)
+            out.extend(_check_act(spec, base, data, path, bylaws, profiles, case_dir, confine))
         specs: list[tuple[ActSpec, tuple[str | int, ...]]] = []
         if isinstance(ev, Motion):
             specs.append((ev, base))

@@ -115,6 +115,24 @@ class Quorum(_Frozen):
 class Removal(_Frozen):
     by: tuple[Body, ...] = ("board",)
     threshold: Threshold | None = None
+    holders_fraction: str = "majority"
+    """The share of the voting power entitled to vote that stockholders (or members) need to
+    act: removal of a stock corporation's directors is by a majority (DGCL §141(k)), which no
+    bylaw raises (Frechter v. Zier)."""
+
+    @field_validator("holders_fraction")
+    @classmethod
+    def _holders_fraction(cls, text: str) -> str:
+        try:
+            value, _ = parse_fraction(text)
+        except (ValueError, ZeroDivisionError):
+            raise ValueError(
+                "a fraction: majority, two-thirds, unanimous, N/D or more-than N/D"
+            ) from None
+        if not 0 < value <= 1:
+            raise ValueError("a fraction in (0, 1]")
+        return text
+
     subject_may_vote: bool = True
     citation: str = ""
 

@@ -92,6 +92,21 @@ DIRECTOR_REMOVAL = Floor(
     "shares; the board has no power to remove a director",
     kinds=("stock",),
 )
+REMOVAL_VOTE = Floor(
+    id="director-removal-vote",
+    citation="DGCL §141(k); Frechter v. Zier (Del. Ch. 2017)",
+    requires="the holders of a majority of the shares entitled to vote remove a director; a "
+    "bylaw asking for another share is invalid (save a classified board or cumulative "
+    "voting, which the certificate provides)",
+    kinds=("stock",),
+)
+OFFICERS_BY_BOARD = Floor(
+    id="officers-by-board",
+    citation="DGCL §141(a), §142(b); Gorman v. Salamone (Del. Ch. 2015)",
+    requires="officers are chosen and removed by the board or as the bylaws provide for the "
+    "board; no bylaw lets the stockholders remove an officer",
+    kinds=("stock",),
+)
 WAIVER = Floor(
     id="waiver-of-notice",
     citation="DGCL §229",
@@ -107,6 +122,8 @@ FLOORS: tuple[Floor, ...] = (
     CONSENT_QUORUM,
     CONSENT_DELAY,
     DIRECTOR_REMOVAL,
+    REMOVAL_VOTE,
+    OFFICERS_BY_BOARD,
     WAIVER,
 )
 
@@ -287,6 +304,33 @@ def breaches(b: Bylaws) -> list[Breach]:
                 "bylaws",
                 found="removal of directors by the board",
                 expected="director_removal: {by: [stockholders]}",
+            )
+        )
+    # §141(k) fixes the vote itself, not a minimum: neither more nor less than a majority
+    if b.kind in REMOVAL_VOTE.kinds and parse_fraction(b.director_removal.holders_fraction) != (
+        Fraction(1, 2),
+        True,
+    ):
+        found.append(
+            _breach(
+                b,
+                REMOVAL_VOTE,
+                ("director_removal", "holders_fraction"),
+                "bylaws",
+                found=f"removal of directors by {b.director_removal.holders_fraction} of "
+                "the shares entitled to vote",
+                expected="director_removal: {holders_fraction: majority}",
+            )
+        )
+    if b.kind in OFFICERS_BY_BOARD.kinds and "stockholders" in b.officer_removal.by:
+        found.append(
+            _breach(
+                b,
+                OFFICERS_BY_BOARD,
+                ("officer_removal", "by"),
+                "bylaws",
+                found="removal of officers by the stockholders",
+                expected="officer_removal: {by: [board]}",
             )
         )
     w = b.waiver

@@ -7,8 +7,10 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
+from charter.model.event_base import Amendment as Amendment
 from charter.model.event_base import EventBase as _Event
 from charter.model.event_base import Frozen as _Frozen
+from charter.model.event_base import Subject as Subject
 from charter.model.kinds import ActKind, Channel, Vote
 from charter.model.structure_events import (
     STRUCTURAL_KINDS,
@@ -17,24 +19,6 @@ from charter.model.structure_events import (
     StructuralEvent,
 )
 from charter.model.unknown import Unknown
-
-
-class Subject(_Frozen):
-    person: str | None = None
-    office: str | None = None
-    seat: str | None = None
-    """For an election or a vacancy filled: whose seat it is (the elector of a seat elected by
-    a class or a holder, as the charter's ``elected_by`` names it); none: a seat of the board
-    at large."""
-
-
-class Amendment(_Frozen):
-    """``profile`` replaces the profile in force; ``set`` changes single parameters, e.g.
-    ``{"quorum.fraction": "1/3"}``."""
-
-    profile: str | None = None
-    set: dict[str, str | int | float | bool] = Field(default_factory=dict)
-
 
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
 

@@ -14,7 +14,7 @@ from pydantic import Field, field_validator
 
 from charter.model.bylaws import parse_fraction
 from charter.model.charter import Entity, EntityKind, Interest
-from charter.model.event_base import EventBase, Frozen
+from charter.model.event_base import Amendment, EventBase, Frozen, Subject
 from charter.model.kinds import ActKind
 from charter.model.unknown import Unknown
 
@@ -191,11 +191,23 @@ class HoldersVote(EventBase):
     """A vote of ``entity``'s holders (its stockholders, its members) on ``matter``: each
     holder's share of the voting power is its interest's ``votes``; the act passes when the
     holders for it hold ``fraction`` of the voting power of those entitled (all holders with
-    voting interests, less ``excluding``).  Judged by rule ``holders.threshold``."""
+    voting interests, less ``excluding``).  Judged by rules ``holders.authority`` and
+    ``holders.threshold`` (and ``amendment.*`` for an amendment of the bylaws); for an act
+    whose vote the law or the bylaws fix (removing a director: ``director_removal.
+    holders_fraction``), that fraction, not ``fraction``, decides."""
 
     kind: Literal["holders-vote"]
     entity: str
     matter: str = Field(min_length=1)
+    act: ActKind = ActKind.APPROVE_TRANSACTION
+    """What the holders do: approve a matter (the default), remove or elect a director
+    (DGCL §141(k), §211), amend the bylaws (§109(a)), or an act the law keeps for the board
+    (removing an officer: Gorman v. Salamone), which rule ``holders.authority`` refuses."""
+    subject: Subject = Subject()
+    amendment: Amendment | None = None
+    form: Literal["meeting", "written-consent"] = "meeting"
+    """``written-consent``: holders acting without a meeting (DGCL §228), by the same share of
+    the voting power a meeting at which every share voted would need."""
     fraction: str = "majority"
     excluding: tuple[str, ...] = ()
     votes: dict[str, Literal["for", "against", "abstain"]] | Unknown = "unknown"

@@ -926,14 +926,23 @@ class _Fold:
             if era is not None
             else tuple(i for i in self.case.charter.interests if i.entity == ev.entity)
         )
-        spec = ActSpec(id=ev.id, act=ActKind.APPROVE_TRANSACTION, description=ev.matter)
+        spec = ActSpec(
+            id=ev.id,
+            act=ev.act,
+            subject=ev.subject,
+            amendment=ev.amendment,
+            description=ev.matter,
+        )
         extra = {
             "interests": held,
             "excluding": ev.excluding,
             "holder_votes": None if is_unknown(ev.votes) else dict(ev.votes),  # type: ignore[arg-type]
             "fraction": ev.fraction,
+            "form": ev.form,
         }
-        self.judge_own(entry, spec, HOLDERS_VOTE, "holders", extra)
+        status = self.judge_own(entry, spec, HOLDERS_VOTE, "holders", extra)
+        if ev.act is not ActKind.APPROVE_TRANSACTION:
+            self.take_effect(spec, status, entry.at, de_facto=True)
 
     def in_equity(self, entry: Entry, act: str, fact: EquityFact) -> None:
         """A later fact about an act's equity: judge the act's verdict again from the checks it
@@ -976,6 +985,7 @@ class _Fold:
             votes={},
             effective_at=effective_at,
             extra=extra,
+            profiles=self.profiles,
         )
         checks = apply(rules, ctx)
         status = status_of(checks)

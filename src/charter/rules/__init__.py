@@ -22,6 +22,7 @@ from charter.rules.structure import (
     committee_act,
     holder_consent,
     holder_election,
+    holders_authority,
     holders_threshold,
     observer_notice,
     structure_authority,
@@ -59,7 +60,7 @@ WITHOUT_A_MEETING: tuple[Rule, ...] = (
 RESIGNATION: tuple[Rule, ...] = (resignation,)
 STRUCTURE: tuple[Rule, ...] = (structure_authority, advance_notice)
 HOLDER_ELECTION: tuple[Rule, ...] = (holder_election,)
-HOLDERS_VOTE: tuple[Rule, ...] = (holders_threshold,)
+HOLDERS_VOTE: tuple[Rule, ...] = (holders_authority, amendment, holders_threshold)
 
 
 def rules_for(form: Form) -> tuple[Rule, ...]:

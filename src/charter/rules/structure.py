@@ -270,6 +270,65 @@ def share_of(text: str) -> Fraction | None:
         return None
 
 
+HOLDERS_MAY = {
+    ActKind.REMOVE_DIRECTOR: "director_removal",
+    ActKind.ELECT_DIRECTOR: "director_election",
+    ActKind.FILL_VACANCY: "director_election",
+    ActKind.REMOVE_OFFICER: "officer_removal",
+    ActKind.APPOINT_OFFICER: "officer_removal",
+}
+"""For an act of the holders that the profile gives to a body: the profile's rule naming it."""
+OFFICERS = (
+    "DGCL §141(a), §142(b); Gorman v. Salamone (Del. Ch. 2015): officers are the board's to "
+    "choose and remove"
+)
+
+
+def holders_authority(ctx: ActContext) -> list[Check]:
+    """Whether the holders may take the act at all: remove and elect directors where the
+    profile gives it to them (a stock corporation's stockholders: DGCL §141(k), §211), amend
+    the bylaws (§109(a)), approve a matter put to them; never an act the law keeps for the
+    board (choosing or removing officers, Gorman v. Salamone; the board's own acts)."""
+    act = ctx.spec.act
+    if act is ActKind.APPROVE_TRANSACTION:
+        return []
+    rid = "holders.authority"
+    if act is ActKind.AMEND_BYLAWS:
+        return [
+            ctx.check(
+                rid,
+                "DGCL §109(a): the power to adopt, amend or repeal bylaws is the stockholders'",
+                Outcome.PASSED,
+                "the holders may amend the bylaws",
+            )
+        ]
+    key = HOLDERS_MAY.get(act)
+    if key is None:
+        return [
+            ctx.check(
+                rid,
+                "DGCL §141(a): the business is managed by or under the direction of the board",
+                Outcome.FAILED,
+                f"{ctx.subject_text}: not an act of the holders; it is the board's",
+            )
+        ]
+    rule = getattr(ctx.bylaws, key)
+    bodies = {"stockholders", "members"} & set(rule.by)
+    officers = key == "officer_removal"
+    citation = OFFICERS if officers and not bodies else rule.citation or OFFICERS
+    return [
+        ctx.check(
+            rid,
+            citation,
+            Outcome.PASSED if bodies else Outcome.FAILED,
+            f"{ctx.subject_text}: the {' and '.join(sorted(bodies))} may"
+            if bodies
+            else f"{ctx.subject_text}: expected an act of the "
+            f"{' or '.join(rule.by)}; the holders have no such power",
+        )
+    ]
+
+
 def holders_threshold(ctx: ActContext) -> list[Check]:
     """A holders' vote passes when the holders for it hold the fraction asked of the voting
     power of those entitled; a share or a vote the record lacks leaves it unknown."""
@@ -278,6 +337,13 @@ def holders_threshold(ctx: ActContext) -> list[Check]:
     votes = ctx.extra.get("holder_votes")
     fraction: str = ctx.extra.get("fraction", "majority")
     citation = "DGCL §216, §242: holders vote by the voting power of their shares"
+    if ctx.spec.act is ActKind.REMOVE_DIRECTOR:
+        fraction = ctx.bylaws.director_removal.holders_fraction
+        citation = (
+            "DGCL §141(k): removal by the holders of a majority of the shares entitled to vote"
+        )
+    if ctx.extra.get("form") == "written-consent":
+        citation += "; §228: by written consent, the votes a meeting of every share would need"
     eligible = [i for i in interests if i.voting is not False and i.holder not in excluding]
     unknown = [i.holder for i in eligible if share_of(str(i.votes)) is None]
     if not eligible:
