@@ -7,6 +7,7 @@ import typer
 
 def register(app: typer.Typer) -> None:
     from charter.cli import (
+        casebook_cmd,
         demo_cmd,
         governance_cmd,
         minutes_cmd,
@@ -26,4 +27,5 @@ def register(app: typer.Typer) -> None:
     report_cmd.register(app)
     service_cmd.register(app)
     minutes_cmd.register(app)
+    casebook_cmd.register(app)
     value_cmd.register(app)
