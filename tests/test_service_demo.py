@@ -13,7 +13,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from charter.cli.casebook_cmd import bundled_casebook
 from charter.cli.demo_cmd import bundled_case_dir
+from charter.load.casebook import casebook_cases
 from charter.service.accounts import Accounts
 from charter.service.demo import DEMO_ORG, setup_demo
 from charter.store.db import EventStore
@@ -26,7 +28,8 @@ def test_setup_demo__an_account_per_person_observer_secretary_admin(tmp_path: Pa
     store = EventStore.open(str(tmp_path / "demo.db"))
     accounts = Accounts(store.engine, FAST_ARGON2)
     accounts.migrate()
-    made = setup_demo(store, accounts, bundled_case_dir())
+    casebook = casebook_cases(bundled_casebook())
+    made = setup_demo(store, accounts, bundled_case_dir(), casebook)
     by_name = {a.username: a for a in made}
     assert by_name["taylor"].role == "director"
     assert by_name["taylor"].seated
@@ -34,9 +37,15 @@ def test_setup_demo__an_account_per_person_observer_secretary_admin(tmp_path: Pa
     assert by_name["microsoft"].role == "observer"
     assert (by_name["secretary"].role, by_name["admin"].role) == ("secretary", "admin")
     assert all(a.password for a in made)
-    again = setup_demo(store, accounts, bundled_case_dir())  # a second start keeps the log
+    again = setup_demo(
+        store, accounts, bundled_case_dir(), casebook
+    )  # a second start keeps the log
     assert all(a.password is None for a in again)
-    assert store.orgs() == [DEMO_ORG]
+    assert sorted(store.orgs()) == sorted([DEMO_ORG, *(f"casebook-{p.name}" for p in casebook)])
+    assert "casebook-fogel" in store.orgs()
+    taylor = accounts.by_username("taylor")
+    assert taylor is not None
+    assert taylor.roles("casebook-fogel") == {"observer"}
     store.close()
 
 
@@ -139,4 +148,32 @@ def test_demo_org__the_money_page_reads_the_waterfall_kept_in_the_log(tmp_path: 
     assert page.status_code == 200, page.text
     assert "Microsoft" in page.text
     assert "9,750,000,000" in page.text  # 75% of 13B goes to Microsoft in tier 2
+    store.close()
+
+
+def test_demo__the_timeline_page_opens_a_casebook_case(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from charter.service.app import ServiceConfig, create_app
+
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    store = EventStore.open(url)
+    app = create_app(ServiceConfig(db=url, password_hasher=FAST_ARGON2), store=store)
+    casebook = casebook_cases(bundled_casebook())
+    made = {
+        a.username: a for a in setup_demo(store, app.state.accounts, bundled_case_dir(), casebook)
+    }
+    client = TestClient(app, headers={"Accept": "text/html"})
+    login = {"username": "microsoft", "password": made["microsoft"].password}
+    csrf = client.post("/api/login", json=login).json()["csrf_token"]
+    change = {"old": made["microsoft"].password, "new": "an observer's own passphrase"}
+    assert client.post("/api/me/password", json=change, headers={"X-CSRF-Token": csrf}).is_success
+    login["password"] = change["new"]
+    assert client.post("/api/login", json=login).status_code == 200
+    orgs = client.get("/orgs")
+    assert "casebook-klaassen" in orgs.text
+    page = client.get("/orgs/casebook-fogel/timeline")
+    assert page.status_code == 200, page.text
+    assert "fire-fogel" in page.text
+    assert "void" in page.text
     store.close()

@@ -192,7 +192,12 @@ def register_serve(app: typer.Typer) -> None:
         if demo:
             from rich.table import Table
 
-            made = setup_demo(store, accounts, bundled_case_dir())
+            from charter.cli.casebook_cmd import bundled_casebook
+            from charter.load.casebook import casebook_cases
+
+            made = setup_demo(
+                store, accounts, bundled_case_dir(), casebook_cases(bundled_casebook())
+            )
             table = Table(title=f"Demo accounts for {DEMO_ORG} (one-time passwords)")
             for column in ("username", "role", "on the board now", "password"):
                 table.add_column(column)

@@ -10,7 +10,7 @@ _BODY = {"board": "the board", "members": "the members", "stockholders": "the st
 
 def authority(ctx: ActContext) -> list[Check]:
     """The board may only do what the profile gives it: under DGCL §141(k) a stock
-    corporation's board cannot remove a director at all (Fogel: such an act is void)."""
+    corporation's board cannot remove a director at all: such an act is void."""
     act, b = ctx.spec.act, ctx.bylaws
     if act is ActKind.REMOVE_DIRECTOR:
         rule = b.director_removal
