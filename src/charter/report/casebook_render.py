@@ -22,7 +22,7 @@ def casebook_table(rows: Sequence[Row]) -> Table:
     table.add_column("case", no_wrap=True)
     table.add_column("act", overflow="fold")
     table.add_column("court", no_wrap=True)
-    table.add_column("Charter", no_wrap=True)
+    table.add_column("Charter", overflow="fold")
     table.add_column("agree", no_wrap=True)
     table.add_column("decided by", overflow="fold")
     for row in rows:
