@@ -458,6 +458,26 @@ def update(results: Iterable[BlockResult], root: Path = ROOT) -> list[str]:
     return changed
 
 
+CASEBOOK_DOC = "docs/casebook.md"
+CASEBOOK_TABLE = re.compile(r"(<!-- casebook-table -->\n)(.*?)(\n<!-- /casebook-table -->)", re.S)
+
+
+def update_casebook_table() -> bool:
+    """Rewrite docs/casebook.md's table (between its markers) from ``charter casebook
+    --markdown`` run at the root, as tests/test_casebook.py compares them; True if it changed."""
+    charter = Path(sys.executable).with_name("charter")
+    run = subprocess.run(
+        [str(charter), "casebook", "--markdown"], cwd=ROOT, capture_output=True, text=True
+    )
+    path = ROOT / CASEBOOK_DOC
+    text = path.read_text(encoding="utf-8")
+    new = CASEBOOK_TABLE.sub(lambda m: m.group(1) + run.stdout.strip() + m.group(3), text)
+    if new == text or not run.stdout.strip():
+        return False
+    path.write_text(new, encoding="utf-8")
+    return True
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--update", action="store_true", help="rewrite the documented outputs")
@@ -474,6 +494,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.update:
         for doc in update(results):
             print(f"rewrote outputs in {doc}")
+        if update_casebook_table():
+            print(f"rewrote the casebook table in {CASEBOOK_DOC}")
         problems = [p for p in problems if "differs from the doc" not in p]
     for p in problems:
         print(p, end="\n\n")

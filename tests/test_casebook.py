@@ -19,6 +19,7 @@ from charter.model.kinds import Status
 from charter.replay import replay
 from charter.report.casebook import casebook_rows, tally
 from charter.report.casebook_render import casebook_markdown
+from charter.web.timeline import case_tz
 
 ROOT = Path(__file__).resolve().parents[1]
 CASEBOOK = ROOT / "examples" / "casebook"
@@ -39,7 +40,7 @@ def _rows(case_dir: Path):  # type: ignore[no-untyped-def]
     book, case, diagnostics = load_casebook_case(case_dir)
     assert book is not None, [d.render() for d in diagnostics]
     assert case is not None, [d.render() for d in diagnostics]
-    return casebook_rows(case_dir.name, book, replay(case))
+    return casebook_rows(case_dir.name, book, replay(case), case_tz(case))
 
 
 def test_the_casebook_holds_every_decision_the_issue_names() -> None:
@@ -51,7 +52,7 @@ def test_every_holding_agrees_or_is_a_documented_limit(case_dir: Path) -> None:
     for row in _rows(case_dir):
         assert row.agreement in ("agrees", "limit"), (
             f"{case_dir.name} {row.act}: the court held {row.held}, Charter says "
-            f"{row.status.value} ({row.rule}); {row.agreement}"
+            f"{row.charter} ({row.rule}); {row.agreement}"
         )
         if row.agreement == "limit":
             assert row.limit is not None
@@ -97,7 +98,7 @@ def test_the_docs_carry_the_table_the_command_prints(monkeypatch: pytest.MonkeyP
         book, case, _ = load_casebook_case(case_dir)
         assert book is not None
         assert case is not None
-        rows.extend(casebook_rows(str(case_dir), book, replay(case)))
+        rows.extend(casebook_rows(str(case_dir), book, replay(case), case_tz(case)))
     text = (ROOT / "docs" / "casebook.md").read_text(encoding="utf-8")
     found = re.search(r"<!-- casebook-table -->\n(.*?)\n<!-- /casebook-table -->", text, re.S)
     assert found is not None, "docs/casebook.md lacks the casebook-table markers"
@@ -165,3 +166,28 @@ def test_a_directory_without_a_casebook_is_a_usage_error(tmp_path: Path) -> None
     result = CliRunner().invoke(app, ["casebook", str(tmp_path)])
     assert result.exit_code == 2
     assert "no casebook case" in result.output
+
+
+def test_who_holds_an_office_is_compared_with_the_de_jure_state(tmp_path: Path) -> None:
+    case = tmp_path / "gorman"
+    shutil.copytree(CASEBOOK / "gorman", case)
+    path = case / "casebook.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("holds: [salamone]", "holds: [gorman]"), encoding="utf-8")
+    result = CliRunner().invoke(app, ["casebook", str(case), "--json"])
+    assert result.exit_code == 1
+    office = [h for h in json.loads(result.output)["holdings"] if h["kind"] == "office"]
+    assert office == [
+        {
+            **office[0],
+            "act": "ceo on 2014-07-31",
+            "held": "gorman",
+            "charter": "salamone",
+            "agreement": "differs",
+        }
+    ]
+    path.write_text(text.replace("holds: [salamone]", "holds: [salamon]"), encoding="utf-8")
+    result = CliRunner().invoke(app, ["casebook", str(case)])
+    assert result.exit_code == 1
+    assert "unknown person 'salamon'" in result.output
+    assert "did you mean 'salamone'" in result.output

@@ -13,6 +13,7 @@ from charter.load.casebook import casebook_cases, load_casebook_case
 from charter.replay import replay
 from charter.report.casebook import Row, casebook_rows, tally
 from charter.report.casebook_render import casebook_markdown, casebook_table, tally_line
+from charter.web.timeline import case_tz
 
 
 def bundled_casebook() -> Path:
@@ -45,7 +46,7 @@ def judge_casebook(root: Path) -> list[Row]:
         book, case, diagnostics = load_casebook_case(case_dir)
         if book is None or case is None:
             fail(diagnostics)
-        rows.extend(casebook_rows(str(case_dir), book, replay(case)))
+        rows.extend(casebook_rows(str(case_dir), book, replay(case), case_tz(case)))
     return rows
 
 

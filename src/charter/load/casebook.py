@@ -74,4 +74,28 @@ def load_casebook_case(
                         "list it under sources: with its url",
                     )
                 )
+    people = {p.id for p in case.charter.people}
+    for i, office in enumerate(book.in_office):
+        for j, person in enumerate(office.holds):
+            if person not in people:
+                errors.append(
+                    unknown_ref(
+                        locate(parsed.data, ("in_office", i, "holds", j), label),
+                        "person",
+                        person,
+                        people,
+                        "name a person of the case's charter",
+                    )
+                )
+        for j, ref in enumerate(office.sources):
+            if ref not in sources:
+                errors.append(
+                    unknown_ref(
+                        locate(parsed.data, ("in_office", i, "sources", j), label),
+                        "source",
+                        ref,
+                        sources,
+                        "list it under sources: with its url",
+                    )
+                )
     return book, (case if not errors else None), errors

@@ -46,6 +46,21 @@ class Holding(Frozen):
     or of the record: a disagreement is accepted only with its reason written here."""
 
 
+class InOffice(Frozen):
+    """Who the court held to be in an office at a moment: the board (``office: director``,
+    every director), its ``chair``, or an officer (``ceo`` ...).  The replay's de jure state
+    then must say the same: who holds what *when* is where a void act shows."""
+
+    at: dt.datetime | dt.date
+    """A bare date means the end of that day in the case's timezone (as ``--at`` does)."""
+    office: str = Field(min_length=1)
+    holds: tuple[str, ...]
+    """Who holds it: the whole board for ``director``; empty: vacant."""
+    ground: str = Field(min_length=1)
+    sources: tuple[str, ...] = Field(min_length=1)
+    limit: str | None = None
+
+
 class CasebookFile(Frozen):
     case: str = Field(min_length=1)
     citation: str = Field(min_length=1)
@@ -54,6 +69,7 @@ class CasebookFile(Frozen):
     summary: str = Field(min_length=1)
     sources: tuple[CaseSource, ...] = Field(min_length=1)
     holdings: tuple[Holding, ...] = Field(min_length=1)
+    in_office: tuple[InOffice, ...] = ()
     unknown: tuple[str, ...] = ()
     """Facts the record available to us does not give (the journal writes them ``unknown``)."""
 

@@ -3,6 +3,7 @@ rule and citation that decided it, and whether they agree.  Pure: the CLI loads 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -28,13 +29,16 @@ class Row:
     directory: str
     act: str
     held: str
-    status: Status
+    charter: str
+    """Charter's answer: the verdict's status, or who holds the office."""
     agreement: Agreement
     rule: str
     citation: str
     ground: str
     journal: str
     limit: str | None = None
+    kind: Literal["act", "office"] = "act"
+    """``office``: a holding on who held an office at a moment (``in_office``)."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -42,13 +46,14 @@ class Row:
             "directory": self.directory,
             "act": self.act,
             "held": self.held,
-            "charter": self.status.value,
+            "charter": self.charter,
             "agreement": self.agreement,
             "rule": self.rule,
             "citation": self.citation,
             "ground": self.ground,
             "journal": self.journal,
             "limit": self.limit,
+            "kind": self.kind,
         }
 
 
@@ -71,7 +76,10 @@ def deciding_check(verdict: Verdict) -> Any:
     )
 
 
-def casebook_rows(directory: str, book: CasebookFile, timeline: Timeline) -> list[Row]:
+def casebook_rows(
+    directory: str, book: CasebookFile, timeline: Timeline, tz: dt.tzinfo = dt.UTC
+) -> list[Row]:
+    """``tz``: the case's timezone, in which an ``in_office`` moment is read."""
     by_id = {v.id: v for v in timeline.verdicts}
     rows: list[Row] = []
     for holding in book.holdings:
@@ -90,7 +98,7 @@ def casebook_rows(directory: str, book: CasebookFile, timeline: Timeline) -> lis
                 directory=directory,
                 act=holding.act,
                 held=holding.held,
-                status=verdict.status,
+                charter=verdict.status.value,
                 agreement=agreement,
                 rule=decided.rule if decided is not None else "all checks passed",
                 citation=decided.citation if decided is not None else "",
@@ -99,7 +107,44 @@ def casebook_rows(directory: str, book: CasebookFile, timeline: Timeline) -> lis
                 limit=holding.limit,
             )
         )
+    for office in book.in_office:
+        at = _moment(office.at, tz)
+        state = timeline.state_at(at)
+        if office.office == "director":
+            found: tuple[str, ...] = tuple(sorted(state.directors))
+        elif office.office == "chair":
+            found = (state.chair,) if state.chair else ()
+        else:
+            holder = state.holder(office.office)
+            found = (holder,) if holder else ()
+        same = set(found) == set(office.holds)
+        agreement = "agrees" if same else "differs"
+        if office.limit is not None:
+            agreement = "stale limit" if same else "limit"
+        rows.append(
+            Row(
+                case=book.case,
+                directory=directory,
+                act=f"{office.office} on {at:%Y-%m-%d}",
+                held=", ".join(sorted(office.holds)) or "vacant",
+                charter=", ".join(found) or "vacant",
+                agreement=agreement,
+                rule="de jure state",
+                citation="",
+                ground=office.ground,
+                journal=f"state at {at.isoformat()}",
+                limit=office.limit,
+                kind="office",
+            )
+        )
     return rows
+
+
+def _moment(at: dt.datetime | dt.date, tz: dt.tzinfo) -> dt.datetime:
+    """A holding's moment in the case's timezone: a bare date is the end of that day."""
+    if not isinstance(at, dt.datetime):
+        at = dt.datetime.combine(at, dt.time.max)
+    return at if at.tzinfo is not None else at.replace(tzinfo=tz)
 
 
 def tally(rows: Sequence[Row]) -> dict[str, int]:

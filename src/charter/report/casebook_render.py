@@ -21,7 +21,7 @@ def casebook_table(rows: Sequence[Row]) -> Table:
     table = Table(title=None, show_lines=False)
     table.add_column("case", no_wrap=True)
     table.add_column("act", overflow="fold")
-    table.add_column("court", no_wrap=True)
+    table.add_column("court", overflow="fold")
     table.add_column("Charter", overflow="fold")
     table.add_column("agree", no_wrap=True)
     table.add_column("decided by", overflow="fold")
@@ -30,7 +30,7 @@ def casebook_table(rows: Sequence[Row]) -> Table:
             short_case(row.case),
             row.act,
             row.held,
-            row.status.value.replace("_", " "),
+            row.charter.replace("_", " "),
             _MARK[row.agreement],
             row.rule,
         )
@@ -60,9 +60,10 @@ def casebook_markdown(rows: Sequence[Row]) -> list[str]:
     ]
     for row in rows:
         citation = row.citation.replace("|", "\\|") or "-"
+        act = f"`{row.act}` ({row.journal.split('/')[-1]})" if row.kind == "act" else row.act
         out.append(
-            f"| {row.case} | `{row.act}` ({row.journal.split('/')[-1]}) | {row.held} | "
-            f"{row.status.value.replace('_', ' ')} | {_MARK[row.agreement]} | `{row.rule}` | "
+            f"| {row.case} | {act} | {row.held} | "
+            f"{row.charter.replace('_', ' ')} | {_MARK[row.agreement]} | `{row.rule}` | "
             f"{citation} |"
         )
     limits = [r for r in rows if r.limit]
