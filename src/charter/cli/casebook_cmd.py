@@ -73,7 +73,7 @@ def register(app: typer.Typer) -> None:
         elif markdown:
             console.print("\n".join(casebook_markdown(rows)), markup=False, soft_wrap=True)
         else:
-            console.print(casebook_table(rows))
+            console.print(casebook_table(rows, console.width))
             console.print(tally_line(rows), markup=False)
         t = tally(rows)
         if t["differs"] or t["stale limit"]:

@@ -328,8 +328,39 @@ def _structure_section(case: Case, out: Path) -> list[str]:
     return report
 
 
+def _casebook_section(case: Case, out: Path) -> list[str]:
+    """The courts' own test set: every casebook decision replayed, the court's holding beside
+    Charter's verdict (docs/casebook.md)."""
+    from charter.cli.casebook_cmd import judge_casebook
+    from charter.load.casebook import casebook_cases
+    from charter.report.casebook_render import casebook_markdown, casebook_table, tally_line
+
+    root = Path(case.root).parent / "casebook"
+    if not casebook_cases(root):
+        return []
+    console.print(Rule("[bold]9. The casebook: Charter against the courts[/bold]"))
+    rows = judge_casebook(root)
+    console.print(casebook_table(rows, console.width))
+    console.print(tally_line(rows), markup=False)
+    console.print("Fogel, replayed: charter replay examples/casebook/fogel --detail", markup=False)
+    return [
+        "## The casebook: Charter against the courts",
+        "",
+        "Court decisions replayed from the facts each court found (`charter casebook`; "
+        "docs/casebook.md):",
+        "",
+        *casebook_markdown(rows),
+        "",
+    ]
+
+
 # Sections after the governance ones, in order.
-EXTRA_SECTIONS: list[Any] = [_waterfall_section, _control_section, _structure_section]
+EXTRA_SECTIONS: list[Any] = [
+    _waterfall_section,
+    _control_section,
+    _structure_section,
+    _casebook_section,
+]
 
 
 def register(app: typer.Typer) -> None:

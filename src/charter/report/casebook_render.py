@@ -10,6 +10,7 @@ from rich.table import Table
 from charter.report.casebook import Row, tally
 
 _MARK = {"agrees": "yes", "differs": "NO", "limit": "limit", "stale limit": "stale"}
+_WORD = {"agrees": "agrees", "differs": "DIFFERS", "limit": "a limit", "stale limit": "stale limit"}
 
 
 def short_case(name: str) -> str:
@@ -17,7 +18,43 @@ def short_case(name: str) -> str:
     return name.split(" v. ")[0].split(",")[0].split(" ")[0]
 
 
-def casebook_table(rows: Sequence[Row]) -> Table:
+def _people_cells(row: Row) -> tuple[str, str]:
+    """The court's and Charter's answers for the terminal: a board of eleven is a count, and
+    Charter's answer the same or what differs (the JSON and Markdown name everyone)."""
+    held = [p for p in row.held.split(", ") if p != "vacant"]
+    found = [p for p in row.charter.split(", ") if p != "vacant"]
+    if row.kind != "office" or (len(held) <= 3 and len(found) <= 3):
+        return row.held, row.charter.replace("_", " ")
+    if set(held) == set(found):
+        return f"{len(held)} people", "the same"
+    extra = sorted(set(found) - set(held))
+    missing = sorted(set(held) - set(found))
+    parts = ([f"also {', '.join(extra)}"] if extra else []) + (
+        [f"not {', '.join(missing)}"] if missing else []
+    )
+    return f"{len(held)} people", "; ".join(parts)
+
+
+WIDE = 110
+"""From this many columns the table has a column per field; below, two lines per holding."""
+
+
+def casebook_table(rows: Sequence[Row], width: int = WIDE) -> Table:
+    """The table for a terminal ``width`` wide: a column per field where they fit, else the
+    act on one line and the court's holding, Charter's verdict, the agreement and the rule on
+    the next (an 80-column terminal must not fold the rule's name in two)."""
+    if width < WIDE:
+        narrow = Table(show_header=False, box=None, pad_edge=False)
+        narrow.add_column("case", no_wrap=True)
+        narrow.add_column("holding", overflow="fold")
+        for row in rows:
+            court, charter = _people_cells(row)
+            narrow.add_row(
+                short_case(row.case),
+                f"{row.act}\n  court {court} · Charter {charter} · {_WORD[row.agreement]} · "
+                f"{row.rule}",
+            )
+        return narrow
     table = Table(title=None, show_lines=False)
     table.add_column("case", no_wrap=True)
     table.add_column("act", overflow="fold")
@@ -26,14 +63,8 @@ def casebook_table(rows: Sequence[Row]) -> Table:
     table.add_column("agree", no_wrap=True)
     table.add_column("decided by", overflow="fold")
     for row in rows:
-        table.add_row(
-            short_case(row.case),
-            row.act,
-            row.held,
-            row.charter.replace("_", " "),
-            _MARK[row.agreement],
-            row.rule,
-        )
+        court, charter = _people_cells(row)
+        table.add_row(short_case(row.case), row.act, court, charter, _MARK[row.agreement], row.rule)
     return table
 
 
