@@ -4,9 +4,12 @@ conditional; an unknown holder is a located error."""
 
 from __future__ import annotations
 
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from charter.load.case import load_case
 from charter.model.kinds import Status
@@ -76,10 +79,6 @@ def test_a_holders_vote_naming_nobody_known_is_a_located_error(tmp_path: Path) -
 
 
 # -- acts of the holders (issue 17): remove a director, amend the bylaws, never an officer ----
-
-
-def _holders_act(root: Path, body: str, gus: str = "50%"):  # type: ignore[no-untyped-def]
-    return _timeline(root, body.replace("GUS", gus))
 
 
 REMOVE_BOB = """
@@ -165,3 +164,77 @@ def test_a_holders_act_naming_no_person_is_a_located_error(tmp_path: Path) -> No
     assert any(
         "act 'remove-director' needs subject.person" in m for m in rendered(diagnostics, tmp_path)
     )
+
+
+# -- the arithmetic over the class of votes (not one example) ---------------------------------
+
+HOLDER_IDS = ("gus", "hal", "fay", "trust")
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    shares=st.lists(st.integers(0, 1000), min_size=4, max_size=4),
+    votes=st.lists(st.sampled_from(["for", "against", "abstain", None]), min_size=4, max_size=4),
+    fraction=st.sampled_from(
+        [
+            ("majority", Fraction(1, 2), True),
+            ("two-thirds", Fraction(2, 3), False),
+            ("3/4", Fraction(3, 4), False),
+            ("unanimous", Fraction(1), False),
+        ]
+    ),
+    excluded=st.sets(st.sampled_from(HOLDER_IDS), max_size=2),
+)
+def test_a_holders_vote_passes_exactly_when_the_ayes_hold_the_fraction(
+    tmp_path_factory: pytest.TempPathFactory,
+    shares: list[int],
+    votes: list[str | None],
+    fraction: tuple[str, Fraction, bool],
+    excluded: set[str],
+) -> None:
+    """Over random shares, tallies, fractions and exclusions: passed iff the ayes' share of the
+    voting power of the holders entitled (less those excluded) meets the fraction (strictly
+    more for a majority); a holder not voting counts in the base and not for it."""
+    root = tmp_path_factory.mktemp("hv")
+    text, expected_base, ayes = "", Fraction(0), Fraction(0)
+    word, frac, strict = fraction
+    cast = {h: v for h, v in zip(HOLDER_IDS, votes, strict=True) if v is not None}
+    for holder, share in zip(HOLDER_IDS, shares, strict=True):
+        if holder not in excluded:
+            expected_base += share
+            if cast.get(holder) == "for":
+                ayes += share
+    tally = "{" + ", ".join(f"{h}: {v}" for h, v in cast.items()) + "}"
+    vote = f"""
+- id: v
+  at: 2025-12-01
+  kind: holders-vote
+  entity: org
+  matter: a matter
+  fraction: {word}
+  excluding: [{", ".join(sorted(excluded))}]
+  votes: {tally}
+"""
+    write_case(root, vote)
+    path = root / "charter.yaml"
+    text = path.read_text(encoding="utf-8").replace(
+        "  - {id: org, name: Test Org, kind: nonprofit}\n",
+        "  - {id: org, name: Test Org, kind: corporation}\n"
+        "  - {id: trust, name: The Trust, kind: trust}\n",
+    )
+    holders = "interests:\n" + "".join(
+        f"  - {{holder: {h}, entity: org, kind: stock, voting: true, votes: {n}/1000}}\n"
+        for h, n in zip(HOLDER_IDS, shares, strict=True)
+    )
+    path.write_text(text + holders, encoding="utf-8")
+    case, diagnostics = load_case(root)
+    assert case is not None, rendered(diagnostics, root)
+    v = verdict(replay(case), "v")
+    if expected_base == 0:
+        assert v.status is Status.FAILED
+        return
+    share = ayes / expected_base
+    passes = share > frac if strict else share >= frac
+    assert v.status is (Status.VALID if passes else Status.FAILED), (share, word)
