@@ -191,3 +191,25 @@ def test_who_holds_an_office_is_compared_with_the_de_jure_state(tmp_path: Path) 
     assert result.exit_code == 1
     assert "unknown person 'salamon'" in result.output
     assert "did you mean 'salamone'" in result.output
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (("    held: invalid", "    held: maybe"), "'maybe' is not one of the allowed values"),
+        (("decided: 2017-01-24", "decided: 2017-13-45"), "impossible date"),
+        (("case: Frechter v. Zier", "case: [Frechter"), "invalid YAML"),
+    ],
+)
+def test_a_bad_casebook_file_gets_a_located_error_never_a_traceback(
+    tmp_path: Path, edit: tuple[str, str], expected: str
+) -> None:
+    case = tmp_path / "frechter"
+    shutil.copytree(CASEBOOK / "frechter", case)
+    path = case / "casebook.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(*edit), encoding="utf-8")
+    result = CliRunner().invoke(app, ["casebook", str(case)])
+    assert result.exit_code == 1
+    assert re.search(r"casebook\.yaml:\d+:\d+: error: ", result.output)
+    assert expected in result.output
+    assert "Traceback" not in result.output
