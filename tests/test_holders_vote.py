@@ -24,7 +24,9 @@ HOLDERS = """interests:
 """
 
 
-def _timeline(root: Path, vote: str, fay: str = "10%"):  # type: ignore[no-untyped-def]
+def _write(root: Path, vote: str, holders: str) -> None:
+    """The default board's case, its organisation a corporation with a trust beside it, and
+    ``holders`` (an ``interests:`` block) appended to the charter."""
     write_case(root, vote)
     path = root / "charter.yaml"
     text = path.read_text(encoding="utf-8").replace(
@@ -32,7 +34,11 @@ def _timeline(root: Path, vote: str, fay: str = "10%"):  # type: ignore[no-untyp
         "  - {id: org, name: Test Org, kind: corporation}\n"
         "  - {id: trust, name: The Trust, kind: trust}\n",
     )
-    path.write_text(text + HOLDERS.replace("VOTES_FAY", fay), encoding="utf-8")
+    path.write_text(text + holders, encoding="utf-8")
+
+
+def _timeline(root: Path, vote: str, fay: str = "10%"):  # type: ignore[no-untyped-def]
+    _write(root, vote, HOLDERS.replace("VOTES_FAY", fay))
     case, diagnostics = load_case(root)
     assert case is not None, rendered(diagnostics, root)
     return replay(case)
@@ -151,14 +157,7 @@ def test_stockholders_cannot_remove_an_officer_even_under_their_own_bylaw(tmp_pa
 
 def test_a_holders_act_naming_no_person_is_a_located_error(tmp_path: Path) -> None:
     events = REMOVE_BOB.replace("  subject: {person: bob}\n", "").replace("VOTE_HAL", "for")
-    write_case(tmp_path, events)
-    path = tmp_path / "charter.yaml"
-    text = path.read_text(encoding="utf-8").replace(
-        "  - {id: org, name: Test Org, kind: nonprofit}\n",
-        "  - {id: org, name: Test Org, kind: corporation}\n"
-        "  - {id: trust, name: The Trust, kind: trust}\n",
-    )
-    path.write_text(text + HOLDERS.replace("VOTES_FAY", "10%"), encoding="utf-8")
+    _write(tmp_path, events, HOLDERS.replace("VOTES_FAY", "10%"))
     case, diagnostics = load_case(tmp_path)
     assert case is None
     assert any(
@@ -198,7 +197,7 @@ def test_a_holders_vote_passes_exactly_when_the_ayes_hold_the_fraction(
     voting power of the holders entitled (less those excluded) meets the fraction (strictly
     more for a majority); a holder not voting counts in the base and not for it."""
     root = tmp_path_factory.mktemp("hv")
-    text, expected_base, ayes = "", Fraction(0), Fraction(0)
+    expected_base, ayes = Fraction(0), Fraction(0)
     word, frac, strict = fraction
     cast = {h: v for h, v in zip(HOLDER_IDS, votes, strict=True) if v is not None}
     for holder, share in zip(HOLDER_IDS, shares, strict=True):
@@ -217,18 +216,11 @@ def test_a_holders_vote_passes_exactly_when_the_ayes_hold_the_fraction(
   excluding: [{", ".join(sorted(excluded))}]
   votes: {tally}
 """
-    write_case(root, vote)
-    path = root / "charter.yaml"
-    text = path.read_text(encoding="utf-8").replace(
-        "  - {id: org, name: Test Org, kind: nonprofit}\n",
-        "  - {id: org, name: Test Org, kind: corporation}\n"
-        "  - {id: trust, name: The Trust, kind: trust}\n",
-    )
     holders = "interests:\n" + "".join(
         f"  - {{holder: {h}, entity: org, kind: stock, voting: true, votes: {n}/1000}}\n"
         for h, n in zip(HOLDER_IDS, shares, strict=True)
     )
-    path.write_text(text + holders, encoding="utf-8")
+    _write(root, vote, holders)
     case, diagnostics = load_case(root)
     assert case is not None, rendered(diagnostics, root)
     v = verdict(replay(case), "v")

@@ -4,6 +4,7 @@ list."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from charter.load.case import load_case
@@ -19,6 +20,13 @@ JUDGED = frozenset(
     | set(STRUCTURAL_KINDS)
 )
 """The events the replay gives a verdict of their own (a consent's acts are judged too)."""
+_PERSON_HINT = "name a person of the case's charter"
+Loc = tuple[tuple[str | int, ...], str]
+"""Where in the file (the key path), and the id named there."""
+_ACT_HINT = (
+    "name the id of an act the replay judges (a motion, a consent's act, a resignation, a "
+    "holders' vote, a structural change)"
+)
 
 
 def is_casebook_case(path: Path) -> bool:
@@ -51,51 +59,23 @@ def load_casebook_case(
         a.id for e in case.entries for a in getattr(e.event, "acts", ()) if getattr(a, "id", None)
     }
     sources = {s.id for s in book.sources}
-    for i, holding in enumerate(book.holdings):
-        if holding.act not in acts:
-            errors.append(
-                unknown_ref(
-                    locate(parsed.data, ("holdings", i, "act"), label),
-                    "act",
-                    holding.act,
-                    acts,
-                    "name the id of an act the replay judges (a motion, a consent's act, a "
-                    "resignation, a holders' vote, a structural change)",
-                )
-            )
-        for j, ref in enumerate(holding.sources):
-            if ref not in sources:
-                errors.append(
-                    unknown_ref(
-                        locate(parsed.data, ("holdings", i, "sources", j), label),
-                        "source",
-                        ref,
-                        sources,
-                        "list it under sources: with its url",
-                    )
-                )
     people = {p.id for p in case.charter.people}
+
+    def refs(
+        named: Iterable[tuple[tuple[str | int, ...], str]], what: str, known: set[str], hint: str
+    ) -> None:
+        for loc, ref in named:
+            if ref not in known:
+                errors.append(unknown_ref(locate(parsed.data, loc, label), what, ref, known, hint))
+
+    def each(loc: tuple[str | int, ...], values: tuple[str, ...]) -> list[Loc]:
+        return [((*loc, j), value) for j, value in enumerate(values)]
+
+    listed = "list it under sources: with its url"
+    for i, holding in enumerate(book.holdings):
+        refs([(("holdings", i, "act"), holding.act)], "act", acts, _ACT_HINT)
+        refs(each(("holdings", i, "sources"), holding.sources), "source", sources, listed)
     for i, office in enumerate(book.in_office):
-        for j, person in enumerate(office.holds):
-            if person not in people:
-                errors.append(
-                    unknown_ref(
-                        locate(parsed.data, ("in_office", i, "holds", j), label),
-                        "person",
-                        person,
-                        people,
-                        "name a person of the case's charter",
-                    )
-                )
-        for j, ref in enumerate(office.sources):
-            if ref not in sources:
-                errors.append(
-                    unknown_ref(
-                        locate(parsed.data, ("in_office", i, "sources", j), label),
-                        "source",
-                        ref,
-                        sources,
-                        "list it under sources: with its url",
-                    )
-                )
+        refs(each(("in_office", i, "holds"), office.holds), "person", people, _PERSON_HINT)
+        refs(each(("in_office", i, "sources"), office.sources), "source", sources, listed)
     return book, (case if not errors else None), errors

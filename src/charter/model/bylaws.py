@@ -33,6 +33,19 @@ class _Frozen(BaseModel):
 
 
 @functools.lru_cache(maxsize=256)
+def checked_fraction(text: str) -> str:
+    """``text`` if it is a fraction in (0, 1] a vote can be asked (for a field validator)."""
+    try:
+        value, _ = parse_fraction(text)
+    except (ValueError, ZeroDivisionError):
+        raise ValueError(
+            "a fraction: majority, two-thirds, unanimous, N/D or more-than N/D"
+        ) from None
+    if not 0 < value <= 1:
+        raise ValueError("a fraction in (0, 1]")
+    return text
+
+
 def parse_fraction(text: str) -> tuple[Fraction, bool]:
     """'majority' -> (1/2, strict); 'two-thirds' -> (2/3, at least); 'unanimous' -> (1, at least);
     'N/D' -> at least N/D; 'more-than N/D' -> strictly more than N/D.
@@ -123,15 +136,7 @@ class Removal(_Frozen):
     @field_validator("holders_fraction")
     @classmethod
     def _holders_fraction(cls, text: str) -> str:
-        try:
-            value, _ = parse_fraction(text)
-        except (ValueError, ZeroDivisionError):
-            raise ValueError(
-                "a fraction: majority, two-thirds, unanimous, N/D or more-than N/D"
-            ) from None
-        if not 0 < value <= 1:
-            raise ValueError("a fraction in (0, 1]")
-        return text
+        return checked_fraction(text)
 
     subject_may_vote: bool = True
     citation: str = ""

@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from charter.model.bylaws import parse_fraction
+from charter.model.bylaws import checked_fraction
 from charter.model.charter import Entity, EntityKind, Interest
 from charter.model.event_base import Amendment, EventBase, Frozen, Subject
 from charter.model.kinds import ActKind
@@ -215,15 +215,7 @@ class HoldersVote(EventBase):
     @field_validator("fraction")
     @classmethod
     def _fraction(cls, text: str) -> str:
-        try:
-            value, _ = parse_fraction(text)
-        except (ValueError, ZeroDivisionError):
-            raise ValueError(
-                "a fraction: majority, two-thirds, unanimous, N/D or more-than N/D"
-            ) from None
-        if not 0 < value <= 1:
-            raise ValueError("a fraction in (0, 1]")
-        return text
+        return checked_fraction(text)
 
 
 def changed_entity(ev: object) -> str | None:

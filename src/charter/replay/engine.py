@@ -505,30 +505,10 @@ class _Fold:
             case HoldersVote():
                 self.holders_vote(entry, ev)
             case Acquiescence():
-                self.in_equity(
-                    entry,
-                    ev.act,
-                    EquityFact(
-                        kind="acquiescence",
-                        person=ev.person,
-                        at=entry.at,
-                        source=entry.source,
-                        text=ev.conduct,
-                    ),
-                )
+                self.in_equity(entry, ev.act, "acquiescence", ev.person, ev.conduct)
             case Challenge():
                 for act in ev.acts:
-                    self.in_equity(
-                        entry,
-                        act,
-                        EquityFact(
-                            kind="challenge",
-                            person=ev.by,
-                            at=entry.at,
-                            source=entry.source,
-                            text=ev.forum,
-                        ),
-                    )
+                    self.in_equity(entry, act, "challenge", ev.by, ev.forum)
             case _ if ev.kind in STRUCTURAL_KINDS:
                 self.restructure(entry, ev)  # type: ignore[arg-type]
             case _:
@@ -944,7 +924,14 @@ class _Fold:
         if ev.act is not ActKind.APPROVE_TRANSACTION:
             self.take_effect(spec, status, entry.at, de_facto=True)
 
-    def in_equity(self, entry: Entry, act: str, fact: EquityFact) -> None:
+    def in_equity(
+        self,
+        entry: Entry,
+        act: str,
+        kind: Literal["acquiescence", "challenge"],
+        person: str,
+        text: str,
+    ) -> None:
         """A later fact about an act's equity: judge the act's verdict again from the checks it
         had when taken and every such fact so far (the act's effect on the states is as it was:
         a voidable act took effect de jure, and a void one never did)."""
@@ -954,6 +941,7 @@ class _Fold:
         if index is None:
             return  # the loader refuses an act that is not earlier in the journal
         verdict = self.verdicts[index]
+        fact = EquityFact(kind=kind, person=person, at=entry.at, source=entry.source, text=text)
         base, facts = self.equity.get(act, (verdict.checks, ()))
         facts = (*facts, fact)
         self.equity[act] = (base, facts)
