@@ -600,3 +600,18 @@ def test_profile__an_override_with_its_own_citation_keeps_it(tmp_path: Path) -> 
     bylaws, diagnostics = load_profile(str(path))
     assert bylaws is not None, diagnostics
     assert bylaws.notice.special.citation == "Bylaws art. 3.4: 48 hours"
+
+
+def test_a_mistyped_act_is_never_offered_an_act_no_file_writes(tmp_path: Path) -> None:
+    """'resign' and 'restructure' are made from events of their own: a hint that offered them
+    would lead to the next error."""
+    events = """
+    - {id: x, at: 2023-04-01, kind: motion, form: written-consent, act: resgn}
+    """
+    case, diagnostics = load(tmp_path, events)
+    assert case is None
+    (found,) = rendered(diagnostics, tmp_path)
+    assert "'resgn' is not one of the allowed values" in found
+    assert "resign" not in found.replace("'resgn'", "")
+    assert "restructure" not in found
+    assert "'approve-minutes'" in found

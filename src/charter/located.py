@@ -26,7 +26,12 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
+from charter.model.kinds import ActKind
 from charter.model.source import Diagnostic, Source
+
+NOT_WRITTEN = frozenset({ActKind.RESIGN.value, ActKind.RESTRUCTURE.value})
+"""Act kinds no file writes as ``act:`` (a resignation and a structural change are events of
+their own): a hint for a mistyped act never offers them."""
 
 M = TypeVar("M", bound=BaseModel)
 Loc = tuple[int | str, ...]
@@ -850,6 +855,10 @@ def _diagnostic(model: type[BaseModel], root: Any, path: str, err: Any) -> Diagn
         expected = err.get("ctx", {}).get("expected")
         given = err.get("input")
         choices = [c.strip().strip("'") for c in str(expected).replace(" or ", ",").split(",")]
+        if loc and loc[-1] == "act" and set(choices) >= NOT_WRITTEN:
+            # the act kinds the replay makes from other events: never suggested for act:
+            choices = [c for c in choices if c not in NOT_WRITTEN]
+            expected = ", ".join(f"'{c}'" for c in choices[:-1]) + f" or '{choices[-1]}'"
         guess = did_you_mean(str(given), choices) if given is not None else None
         msg = f"'{given}' is not one of the allowed values"
         hint = f"did you mean '{guess}'? allowed: {expected}" if guess else f"allowed: {expected}"
