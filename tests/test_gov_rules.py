@@ -487,10 +487,27 @@ def test_notice__meeting_type_unknown() -> None:
 
 
 def test_called_by__two_directors_together() -> None:
-    m = meeting(type="special", called=("bob", "cat"))
+    m = meeting(type="special", called=("bob", "cat"), present=FIVE[:4])
     assert one(called_by(ctx(m=m))).outcome is Outcome.PASSED
-    m = meeting(type="special", called=("bob",))
+    m = meeting(type="special", called=("bob",), present=FIVE[:4])
     assert one(called_by(ctx(m=m))).outcome is Outcome.FAILED
+
+
+def test_called_by__every_director_attending_without_objection_waives_the_call() -> None:
+    """DGCL §229: attendance waives the objection that the meeting was not lawfully called,
+    unless made at the start; only a director absent, or one who objected, keeps it."""
+    bad_call = {"type": "special", "called": ("bob",)}
+    waived = one(called_by(ctx(m=meeting(**bad_call))))  # type: ignore[arg-type]
+    assert waived.outcome is Outcome.PASSED
+    assert "DGCL §229" in waived.citation
+    objected = meeting(**bad_call, objected=frozenset({"eve"}))  # type: ignore[arg-type]
+    assert one(called_by(ctx(m=objected))).outcome is Outcome.FAILED
+    absent = meeting(**bad_call, present=FIVE[:4])  # type: ignore[arg-type]
+    assert one(called_by(ctx(m=absent))).outcome is Outcome.FAILED
+    unknown_caller = one(called_by(ctx(m=meeting(type="special", called=None))))
+    assert unknown_caller.outcome is Outcome.PASSED  # whoever called it, nobody can object
+    no_attendance = one(called_by(ctx(m=meeting(type="special", called=None, present=None))))
+    assert no_attendance.outcome is Outcome.UNKNOWN
 
 
 def test_called_by__the_ceo_may_call_one_even_if_not_a_director() -> None:

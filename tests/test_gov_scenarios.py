@@ -815,15 +815,34 @@ def test_authority__a_void_removal_leaves_the_director_owed_notice(tmp_path: Pat
 
 
 def test_meeting__called_by_someone_not_entitled(tmp_path: Path) -> None:
-    events = special_meeting(notice_at="2023-04-29T10:00:00").replace(
-        "called_by: [ann]", "called_by: [bob]"
-    )
+    events = special_meeting(
+        notice_at="2023-04-29T10:00:00", present="[ann, bob, cat, dan]"
+    ).replace("called_by: [ann]", "called_by: [bob]")
     v = verdict(scenario(tmp_path, events + FIRE_FAY), "fire-fay")
     assert v.status is Status.VOID
     assert check(v, "meeting.called-by").detail == (
         "called by bob: expected one of chair, ceo, president, secretary or 2 directors "
         "together, found 1 director(s) and no such office"
     )
+
+
+def test_meeting__a_bad_call_is_waived_when_everyone_attends_without_objecting(
+    tmp_path: Path,
+) -> None:
+    events = special_meeting(notice_at="2023-04-29T10:00:00").replace(
+        "called_by: [ann]", "called_by: [bob]"
+    )
+    v = verdict(scenario(tmp_path / "all", events + FIRE_FAY), "fire-fay")
+    assert v.status is Status.VALID
+    assert "DGCL §229" in check(v, "meeting.called-by").citation
+    objecting = (
+        events
+        + """
+    - {at: 2023-05-01T10:00:00, kind: objection, meeting: m1, person: eve, at_start: true}
+    """
+    )
+    v = verdict(scenario(tmp_path / "objection", objecting + FIRE_FAY), "fire-fay")
+    assert v.status is Status.VOID
 
 
 def test_meeting__purpose_withheld_is_voidable(tmp_path: Path) -> None:

@@ -3,11 +3,67 @@
 from __future__ import annotations
 
 from charter.model.kinds import Outcome, Severity
-from charter.rules.base import ActContext, Check, names
+from charter.rules.base import ActContext, Check, MeetingFacts, names
+from charter.rules.notice import owed_notice
+
+WAIVED_CALL = (
+    "DGCL §229: a director who attends without objecting at the start that the meeting was not "
+    "lawfully called waives that objection"
+)
+
+
+def call_waived(ctx: ActContext, m: MeetingFacts) -> bool | None:
+    """Whether every director owed notice attended and none objected at the start: then
+    nobody can say the meeting was not lawfully called (DGCL §229).  None: the record does
+    not say (attendance, or whether an attendee objected, is not recorded)."""
+    if not ctx.bylaws.waiver.by_attendance:
+        return False
+    owed = owed_notice(ctx, m)
+    if m.present is None:
+        return None
+    if not owed <= m.attended or m.objected_at_start & owed:
+        return False
+    if m.objection_unknown & owed:
+        return None
+    return True
 
 
 def called_by(ctx: ActContext) -> list[Check]:
-    """A special meeting is only a meeting if someone entitled to call it did."""
+    """A special meeting is only a meeting if someone entitled to call it did, unless every
+    director attended without objecting at the start (the call then is not in question)."""
+    checks = _called_by(ctx)
+    m = ctx.meeting
+    if not checks or m is None or checks[0].outcome is Outcome.PASSED:
+        return checks
+    waived = call_waived(ctx, m)
+    if waived is None and checks[0].outcome is Outcome.FAILED:
+        c = checks[0]
+        unsure = sorted(m.objection_unknown & owed_notice(ctx, m))
+        return [
+            ctx.check(
+                c.rule,
+                f"{c.citation}; {WAIVED_CALL}",
+                Outcome.UNKNOWN,
+                f"{c.detail}; every director attended, and whether {names(unsure)} objected at "
+                "the start is not recorded (without an objection the call is not in question)",
+                missing=tuple(f"whether {p} objected at the start of {m.id}" for p in unsure),
+            )
+        ]
+    if waived is True:
+        c = checks[0]
+        return [
+            ctx.check(
+                c.rule,
+                f"{c.citation}; {WAIVED_CALL}",
+                Outcome.PASSED,
+                f"{c.detail}; but every director attended and none objected at the start, so "
+                "the call is not in question",
+            )
+        ]
+    return checks
+
+
+def _called_by(ctx: ActContext) -> list[Check]:
     m, rule = ctx.meeting, ctx.bylaws.special_meetings
     if m is None or m.type == "regular":
         return []
