@@ -5,8 +5,11 @@ as the command prints it, and bad casebook files get located errors."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -213,3 +216,22 @@ def test_a_bad_casebook_file_gets_a_located_error_never_a_traceback(
     assert re.search(r"casebook\.yaml:\d+:\d+: error: ", result.output)
     assert expected in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("columns", [80, 120])
+def test_detail_prints_each_holding_in_full_within_the_terminal(columns: int) -> None:
+    charter = Path(sys.executable).with_name("charter")
+    env = {**os.environ, "COLUMNS": str(columns)}
+    result = subprocess.run(
+        [str(charter), "casebook", str(CASEBOOK / "klaassen"), "--detail"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    text = " ".join(result.stdout.split())
+    assert "court: stands." in text
+    assert "Charter: valid with warnings, by equity.acquiescence: the act stands" in text
+    assert "cites: Klaassen v. Allegro (Del. 2014)" in text
+    assert max(len(line) for line in result.stdout.splitlines()) <= columns

@@ -12,7 +12,12 @@ from charter.cli.common import EXIT_INPUT, console, fail, print_json, usage
 from charter.load.casebook import casebook_cases, load_casebook_case
 from charter.replay import replay
 from charter.report.casebook import Row, casebook_rows, tally
-from charter.report.casebook_render import casebook_markdown, casebook_table, tally_line
+from charter.report.casebook_render import (
+    casebook_details,
+    casebook_markdown,
+    casebook_table,
+    tally_line,
+)
 from charter.web.timeline import case_tz
 
 
@@ -61,6 +66,14 @@ def register(app: typer.Typer) -> None:
         markdown: Annotated[
             bool, typer.Option("--markdown", help="Print the table as Markdown (the docs').")
         ] = False,
+        detail: Annotated[
+            bool,
+            typer.Option(
+                "--detail",
+                help="After the table, each holding in full: the court's ground, the check "
+                "that decided Charter's verdict, its citation and the journal line.",
+            ),
+        ] = False,
     ) -> None:
         """Replay court decisions and compare Charter's verdicts with the courts' holdings.
 
@@ -75,6 +88,8 @@ def register(app: typer.Typer) -> None:
         else:
             console.print(casebook_table(rows, console.width))
             console.print(tally_line(rows), markup=False)
+            if detail:
+                console.print("\n".join(casebook_details(rows, console.width)), markup=False)
         t = tally(rows)
         if t["differs"] or t["stale limit"]:
             raise typer.Exit(EXIT_INPUT)

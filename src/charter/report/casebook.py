@@ -37,6 +37,8 @@ class Row:
     ground: str
     journal: str
     limit: str | None = None
+    detail: str = ""
+    """What the deciding check found, as the replay says it."""
     kind: Literal["act", "office"] = "act"
     """``office``: a holding on who held an office at a moment (``in_office``)."""
 
@@ -53,6 +55,7 @@ class Row:
             "ground": self.ground,
             "journal": self.journal,
             "limit": self.limit,
+            "detail": self.detail,
             "kind": self.kind,
         }
 
@@ -105,6 +108,7 @@ def casebook_rows(
                 ground=holding.ground,
                 journal=str(verdict.source),
                 limit=holding.limit,
+                detail=decided.detail if decided is not None else "",
             )
         )
     for office in book.in_office:
@@ -132,7 +136,7 @@ def casebook_rows(
                 rule="de jure state",
                 citation="",
                 ground=office.ground,
-                journal=f"state at {at.isoformat()}",
+                journal=f"the de jure state at {at:%Y-%m-%d %H:%M %Z}",
                 limit=office.limit,
                 kind="office",
             )

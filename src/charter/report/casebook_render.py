@@ -3,6 +3,7 @@ Markdown for the docs, and the tally line both end with."""
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
 from rich.table import Table
@@ -102,4 +103,40 @@ def casebook_markdown(rows: Sequence[Row]) -> list[str]:
         out += ["", "Limits (a verdict that differs from the court's, and why):", ""]
         out += [f"- {short_case(r.case)}, `{r.act}`: {r.limit}" for r in limits]
     out += ["", tally_line(rows) + "."]
+    return out
+
+
+def casebook_details(rows: Sequence[Row], width: int = 80) -> list[str]:
+    """Each holding in full, wrapped to ``width`` with hanging indents: the court's ground,
+    Charter's deciding check with what it found and what it cites, the journal line, and the
+    limit where one is written."""
+
+    def para(label: str, text: str) -> str:
+        return textwrap.fill(
+            " ".join(text.split()),
+            width=max(width, 40),
+            initial_indent=f"  {label}: ",
+            subsequent_indent="      ",
+            break_on_hyphens=False,
+        )
+
+    out: list[str] = []
+    for row in rows:
+        decided = f", by {row.rule}: {row.detail}" if row.detail else f" ({row.rule})"
+        out += [
+            "",
+            textwrap.fill(
+                f"{short_case(row.case)} · {row.act} · {row.journal}",
+                width=max(width, 40),
+                subsequent_indent="  ",
+                break_on_hyphens=False,
+            ),
+            para("court", f"{row.held}. {row.ground}"),
+            para("Charter", row.charter.replace("_", " ") + decided),
+        ]
+        if row.citation:
+            out.append(para("cites", row.citation))
+        if row.limit:
+            out.append(para("limit", row.limit))
+        out.append(f"  {_WORD[row.agreement]}")
     return out
