@@ -149,6 +149,17 @@ def test_extend_gives_the_full_replay_on_the_bundled_case() -> None:
     assert outcomes.count(True) >= len(outcomes) // 2
 
 
+def test_extend_gives_the_full_replay_on_every_casebook_case() -> None:
+    """The casebook's journals hold what the random ones lack: acquiescences and challenges
+    (which judge an earlier act's verdict again), holders' acts, structural events."""
+    root = BUNDLED.parent / "casebook"
+    for case_dir in sorted(p for p in root.iterdir() if (p / "casebook.yaml").is_file()):
+        case, diagnostics = load_case(case_dir)
+        assert case is not None, diagnostics
+        for k in range(len(case.entries)):
+            assert_extend_is_replay(case, k)
+
+
 def test_extend_declines_what_it_cannot_answer(tmp_path: Path) -> None:
     t = scenario(
         tmp_path,
