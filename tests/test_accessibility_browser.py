@@ -32,6 +32,8 @@ PAGES = (
     f"/orgs/{ORG}/audit",
     "/account",
     f"/api/orgs/{ORG}/meetings/meet-2023-11-17/minutes?format=html",
+    "/casebook",
+    "/orgs/casebook-klaassen/timeline",
 )
 
 

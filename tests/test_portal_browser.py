@@ -28,6 +28,7 @@ ORG = "openai-2023"
 @pytest.fixture(scope="module")
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str]]]:
     """The service over a fresh demo database: its URL and the demo's one-time passwords."""
+    from charter.load.casebook import casebook_cases
     from charter.service.app import ServiceConfig, create_app
     from charter.service.demo import setup_demo
     from charter.store.db import EventStore
@@ -36,8 +37,10 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dic
     root = tmp_path_factory.mktemp("portal-demo")
     url = f"sqlite:///{root / 'demo.db'}"
     store = EventStore.open(url)
-    app = create_app(ServiceConfig(db=url, password_hasher=FAST_ARGON2), store=store)
-    made = setup_demo(store, app.state.accounts, CASE)
+    casebook = CASE.parent / "casebook"
+    config = ServiceConfig(db=url, password_hasher=FAST_ARGON2, casebook=str(casebook))
+    app = create_app(config, store=store)
+    made = setup_demo(store, app.state.accounts, CASE, casebook_cases(casebook))
     passwords = {m.username: m.password for m in made if m.password}
     server = ThreadedServer(app)
     yield server.url, passwords

@@ -177,3 +177,36 @@ def test_demo__the_timeline_page_opens_a_casebook_case(tmp_path: Path) -> None:
     assert "fire-fogel" in page.text
     assert "void" in page.text
     store.close()
+
+
+def test_demo__the_casebook_page_sets_each_holding_beside_the_verdict(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from charter.service.app import ServiceConfig, create_app
+
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    store = EventStore.open(url)
+    root = bundled_casebook()
+    config = ServiceConfig(db=url, password_hasher=FAST_ARGON2, casebook=str(root))
+    app = create_app(config, store=store)
+    made = {
+        a.username: a
+        for a in setup_demo(store, app.state.accounts, bundled_case_dir(), casebook_cases(root))
+    }
+    client = TestClient(app, headers={"Accept": "text/html"})
+    assert client.get("/casebook", follow_redirects=False).status_code in (303, 401)
+    login = {"username": "admin", "password": made["admin"].password}
+    csrf = client.post("/api/login", json=login).json()["csrf_token"]
+    change = {"old": made["admin"].password, "new": "the admin's own passphrase"}
+    assert client.post("/api/me/password", json=change, headers={"X-CSRF-Token": csrf}).is_success
+    login["password"] = change["new"]
+    assert client.post("/api/login", json=login).status_code == 200
+    assert "/casebook" in client.get("/orgs").text
+    page = client.get("/casebook")
+    assert page.status_code == 200, page.text
+    assert "Fogel v. U.S. Energy Systems, Inc." in page.text
+    assert "/orgs/casebook-fogel/timeline?act=fire-fogel#act-fire-fogel" in page.text
+    assert re.search(r"<strong>\d+ of \d+</strong>\s+holdings agree", page.text)
+    timeline = client.get("/orgs/casebook-fogel/timeline", params={"act": "fire-fogel"})
+    assert timeline.status_code == 200
+    store.close()

@@ -189,15 +189,15 @@ def register_serve(app: typer.Typer) -> None:
         accounts = Accounts(store.engine)
         accounts.migrate()
         out = err_console
+        casebook_root: Path | None = None
         if demo:
             from rich.table import Table
 
             from charter.cli.casebook_cmd import bundled_casebook
             from charter.load.casebook import casebook_cases
 
-            made = setup_demo(
-                store, accounts, bundled_case_dir(), casebook_cases(bundled_casebook())
-            )
+            casebook_root = bundled_casebook()
+            made = setup_demo(store, accounts, bundled_case_dir(), casebook_cases(casebook_root))
             table = Table(title=f"Demo accounts for {DEMO_ORG} (one-time passwords)")
             for column in ("username", "role", "on the board now", "password"):
                 table.add_column(column)
@@ -226,6 +226,7 @@ def register_serve(app: typer.Typer) -> None:
             secure_cookies=secure_cookies,
             key_file=str(key) if key is not None else None,
             telemetry=telemetry,
+            casebook=str(casebook_root) if casebook_root is not None else None,
         )
         application = create_app(config, store=store)
         out.print(f"database: {db}", markup=False)

@@ -31,7 +31,8 @@ check that lost the claim (see :func:`agrees`)."""
 
 class CaseSource(Frozen):
     id: str = Field(min_length=1, max_length=40)
-    url: str = Field(min_length=1)
+    url: str = Field(pattern=r"^https?://\S+$", max_length=2000)
+    """A web address (http or https): it becomes a link on the Casebook page."""
     what: str = ""
 
 

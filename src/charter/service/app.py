@@ -134,6 +134,9 @@ class ServiceConfig:
     request); see :mod:`charter.service.token_cache`."""
     hot_votes: bool = True
     """Serve votes with :mod:`charter.service.hot_route` (False: FastAPI's general handler)."""
+    casebook: str | None = None
+    """The casebook's directory, for the Casebook page (``charter serve --demo`` imports its
+    cases as ``casebook-NAME`` and sets it); None: no such page."""
     telemetry: bool = False
     """FastAPI's native OpenTelemetry (traces, metrics, logs to the globally configured
     providers).  Off unless asked for: with no provider configured it records nothing, yet asks
@@ -1016,9 +1019,10 @@ def create_app(config: ServiceConfig, *, store: EventStore | None = None) -> Fas
 
     # -- pages -----------------------------------------------------------------------------------
 
+    from charter.service.demo import CASEBOOK_PREFIX
     from charter.service.pages import StoreCaseSource, page_access
     from charter.service.portal import PORTAL_NAV, create_portal_router
-    from charter.web import create_router
+    from charter.web import Casebook, create_router
 
     def visible_orgs(request: Request) -> list[str]:
         """The organisations the page's viewer has a role in (``page_access`` found who)."""
@@ -1026,7 +1030,14 @@ def create_app(config: ServiceConfig, *, store: EventStore | None = None) -> Fas
         mine = {m.org for m in account.memberships} if account is not None else set()
         return [o for o in board.orgs() if o in mine]
 
-    web = create_router(StoreCaseSource(board), extra_nav=PORTAL_NAV, visible_orgs=visible_orgs)
+    casebook = (
+        Casebook(Path(config.casebook), org_prefix=CASEBOOK_PREFIX)
+        if config.casebook is not None
+        else None
+    )
+    web = create_router(
+        StoreCaseSource(board), extra_nav=PORTAL_NAV, visible_orgs=visible_orgs, casebook=casebook
+    )
     app.include_router(web, dependencies=[Depends(page_access)])
     key_file = Path(config.key_file) if config.key_file else None
     app.include_router(create_portal_router(board, accounts, templates, key_file=key_file))

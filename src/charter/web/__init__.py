@@ -3,11 +3,13 @@ governance core.  The service mounts :func:`create_router`; :func:`create_app` s
 alone.  See docs/cli.md, "Web UI"."""
 
 from charter.web.app import create_app
+from charter.web.casebook_routes import Casebook
 from charter.web.routes import NavLink, create_router
 from charter.web.source import CaseSource, DirectoryCaseSource, WaterfallText
 
 __all__ = [
     "CaseSource",
+    "Casebook",
     "DirectoryCaseSource",
     "NavLink",
     "WaterfallText",

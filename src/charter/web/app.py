@@ -8,14 +8,17 @@ from collections.abc import Sequence
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from charter.web.casebook_routes import Casebook
 from charter.web.headers import SecurityHeaders
 from charter.web.routes import NavLink, create_router
 from charter.web.source import CaseSource
 
 
-def create_app(source: CaseSource, *, extra_nav: Sequence[NavLink] = ()) -> FastAPI:
+def create_app(
+    source: CaseSource, *, extra_nav: Sequence[NavLink] = (), casebook: Casebook | None = None
+) -> FastAPI:
     app = FastAPI(title="Charter", docs_url=None, redoc_url=None, openapi_url=None)
-    app.include_router(create_router(source, extra_nav=extra_nav))
+    app.include_router(create_router(source, extra_nav=extra_nav, casebook=casebook))
     app.add_middleware(SecurityHeaders)
 
     @app.get("/", include_in_schema=False)

@@ -9,7 +9,14 @@ from collections.abc import Callable, Sequence
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
-from charter.web import money_routes, power_routes, structure_routes, timeline_routes
+from charter.web import (
+    casebook_routes,
+    money_routes,
+    power_routes,
+    structure_routes,
+    timeline_routes,
+)
+from charter.web.casebook_routes import Casebook
 from charter.web.site import PAGES, STATIC_DIR, STATIC_NAMES, TEMPLATES_DIR, NavLink, Site
 from charter.web.source import CaseSource
 
@@ -21,12 +28,14 @@ def create_router(
     *,
     extra_nav: Sequence[NavLink] = (),
     visible_orgs: Callable[[Request], Sequence[str]] | None = None,
+    casebook: Casebook | None = None,
 ) -> APIRouter:
     """The Structure, Timeline, Money and Power pages (and their static files) for every
     organisation ``source`` knows.  Routes: ``/orgs``, ``/orgs/{org}/{page}``, ``/static/web/...``.
 
     ``visible_orgs`` says which organisations a request may see listed (the service: those the
     logged-in account has a role in); by default every organisation of ``source``.
+    ``casebook``: where the casebook lies, for the ``/casebook`` page (None: no such page).
     """
     site = Site(source, extra_nav=extra_nav, visible_orgs=visible_orgs)
     router = APIRouter()
@@ -54,8 +63,15 @@ def create_router(
                     "structure": str(request.url_for("web_structure", org=org)),
                 }
             )
-        return site.render(request, "index.html", {"title": "Organisations", "entries": entries})
+        casebook_href = str(request.url_for("web_casebook")) if casebook is not None else None
+        return site.render(
+            request,
+            "index.html",
+            {"title": "Organisations", "entries": entries, "casebook_href": casebook_href},
+        )
 
     for page in (structure_routes, timeline_routes, money_routes, power_routes):
         page.add_routes(router, site)
+    if casebook is not None:
+        casebook_routes.add_routes(router, site, casebook)
     return router
