@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -151,35 +152,9 @@ def test_demo_org__the_money_page_reads_the_waterfall_kept_in_the_log(tmp_path: 
     store.close()
 
 
-def test_demo__the_timeline_page_opens_a_casebook_case(tmp_path: Path) -> None:
-    from fastapi.testclient import TestClient
-
-    from charter.service.app import ServiceConfig, create_app
-
-    url = f"sqlite:///{tmp_path / 'demo.db'}"
-    store = EventStore.open(url)
-    app = create_app(ServiceConfig(db=url, password_hasher=FAST_ARGON2), store=store)
-    casebook = casebook_cases(bundled_casebook())
-    made = {
-        a.username: a for a in setup_demo(store, app.state.accounts, bundled_case_dir(), casebook)
-    }
-    client = TestClient(app, headers={"Accept": "text/html"})
-    login = {"username": "microsoft", "password": made["microsoft"].password}
-    csrf = client.post("/api/login", json=login).json()["csrf_token"]
-    change = {"old": made["microsoft"].password, "new": "an observer's own passphrase"}
-    assert client.post("/api/me/password", json=change, headers={"X-CSRF-Token": csrf}).is_success
-    login["password"] = change["new"]
-    assert client.post("/api/login", json=login).status_code == 200
-    orgs = client.get("/orgs")
-    assert "casebook-klaassen" in orgs.text
-    page = client.get("/orgs/casebook-fogel/timeline")
-    assert page.status_code == 200, page.text
-    assert "fire-fogel" in page.text
-    assert "void" in page.text
-    store.close()
-
-
-def test_demo__the_casebook_page_sets_each_holding_beside_the_verdict(tmp_path: Path) -> None:
+def _casebook_demo(tmp_path: Path, username: str) -> tuple[Any, EventStore]:
+    """The demo service with the casebook, and a client logged in as ``username`` (its
+    one-time password changed, as every first log-in must)."""
     from fastapi.testclient import TestClient
 
     from charter.service.app import ServiceConfig, create_app
@@ -195,12 +170,28 @@ def test_demo__the_casebook_page_sets_each_holding_beside_the_verdict(tmp_path: 
     }
     client = TestClient(app, headers={"Accept": "text/html"})
     assert client.get("/casebook", follow_redirects=False).status_code in (303, 401)
-    login = {"username": "admin", "password": made["admin"].password}
+    login = {"username": username, "password": made[username].password}
     csrf = client.post("/api/login", json=login).json()["csrf_token"]
-    change = {"old": made["admin"].password, "new": "the admin's own passphrase"}
+    change = {"old": made[username].password, "new": f"{username}'s own passphrase"}
     assert client.post("/api/me/password", json=change, headers={"X-CSRF-Token": csrf}).is_success
     login["password"] = change["new"]
     assert client.post("/api/login", json=login).status_code == 200
+    return client, store
+
+
+def test_demo__the_timeline_page_opens_a_casebook_case(tmp_path: Path) -> None:
+    client, store = _casebook_demo(tmp_path, "microsoft")
+    orgs = client.get("/orgs")
+    assert "casebook-klaassen" in orgs.text
+    page = client.get("/orgs/casebook-fogel/timeline")
+    assert page.status_code == 200, page.text
+    assert "fire-fogel" in page.text
+    assert "void" in page.text
+    store.close()
+
+
+def test_demo__the_casebook_page_sets_each_holding_beside_the_verdict(tmp_path: Path) -> None:
+    client, store = _casebook_demo(tmp_path, "admin")
     assert "/casebook" in client.get("/orgs").text
     page = client.get("/casebook")
     assert page.status_code == 200, page.text
