@@ -22,7 +22,6 @@ from charter.model.kinds import Status
 from charter.replay import replay
 from charter.report.casebook import casebook_rows, tally
 from charter.report.casebook_render import casebook_markdown
-from charter.web.timeline import case_tz
 
 ROOT = Path(__file__).resolve().parents[1]
 CASEBOOK = ROOT / "examples" / "casebook"
@@ -43,7 +42,7 @@ def _rows(case_dir: Path):  # type: ignore[no-untyped-def]
     book, case, diagnostics = load_casebook_case(case_dir)
     assert book is not None, [d.render() for d in diagnostics]
     assert case is not None, [d.render() for d in diagnostics]
-    return casebook_rows(case_dir.name, book, replay(case), case_tz(case))
+    return casebook_rows(case_dir.name, book, replay(case), case.tz)
 
 
 def test_the_casebook_holds_every_decision_the_issue_names() -> None:
@@ -101,7 +100,7 @@ def test_the_docs_carry_the_table_the_command_prints(monkeypatch: pytest.MonkeyP
         book, case, _ = load_casebook_case(case_dir)
         assert book is not None
         assert case is not None
-        rows.extend(casebook_rows(str(case_dir), book, replay(case), case_tz(case)))
+        rows.extend(casebook_rows(str(case_dir), book, replay(case), case.tz))
     text = (ROOT / "docs" / "casebook.md").read_text(encoding="utf-8")
     found = re.search(r"<!-- casebook-table -->\n(.*?)\n<!-- /casebook-table -->", text, re.S)
     assert found is not None, "docs/casebook.md lacks the casebook-table markers"

@@ -18,7 +18,6 @@ from charter.report.casebook_render import (
     casebook_table,
     tally_line,
 )
-from charter.web.timeline import case_tz
 
 
 def bundled_casebook() -> Path:
@@ -51,7 +50,7 @@ def judge_casebook(root: Path) -> list[Row]:
         book, case, diagnostics = load_casebook_case(case_dir)
         if book is None or case is None:
             fail(diagnostics)
-        rows.extend(casebook_rows(str(case_dir), book, replay(case), case_tz(case)))
+        rows.extend(casebook_rows(str(case_dir), book, replay(case), case.tz))
     return rows
 
 

@@ -270,4 +270,4 @@ def register_fmt(app: typer.Typer) -> None:
 
 
 def parse_time(text: str, case: Case) -> dt.datetime:
-    return _parse_time(text, ZoneInfo(case.charter.timezone))
+    return _parse_time(text, case.tz)

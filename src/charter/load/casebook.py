@@ -61,9 +61,7 @@ def load_casebook_case(
     sources = {s.id for s in book.sources}
     people = {p.id for p in case.charter.people}
 
-    def refs(
-        named: Iterable[tuple[tuple[str | int, ...], str]], what: str, known: set[str], hint: str
-    ) -> None:
+    def refs(named: Iterable[Loc], what: str, known: set[str], hint: str) -> None:
         for loc, ref in named:
             if ref not in known:
                 errors.append(unknown_ref(locate(parsed.data, loc, label), what, ref, known, hint))

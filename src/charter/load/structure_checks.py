@@ -118,17 +118,16 @@ def check_structure(
         if isinstance(ev, ConsentCirculated):
             acts.update(a.id for a in ev.acts if a.id)
         if isinstance(ev, Acquiescence | Challenge):
-            named = (
-                [("act", ev.act)]
+            named: list[tuple[Loc, str]] = (
+                [(("act",), ev.act)]
                 if isinstance(ev, Acquiescence)
                 else [(("acts", j), a) for j, a in enumerate(ev.acts)]
             )
             for loc, ref in named:
                 if ref not in acts:
-                    where = at(*loc) if isinstance(loc, tuple) else at(loc)
                     out.append(
                         unknown_ref(
-                            where,
+                            at(*loc),
                             "act",
                             ref,
                             acts,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from charter.model.bylaws import Bylaws
 from charter.model.charter import CharterFile
@@ -39,6 +40,15 @@ class Case:
     entries: tuple[Entry, ...] = ()
     sources: Mapping[str, Source] = field(default_factory=dict)
     """Where charter objects were written (keys like ``people.altman``, ``board``)."""
+
+    @property
+    def tz(self) -> dt.tzinfo:
+        """The charter's timezone, in which a bare date or a time without an offset is read
+        (the loader refuses a timezone it does not know; UTC only for a case built by hand)."""
+        try:
+            return ZoneInfo(self.charter.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            return dt.UTC
 
     @property
     def start(self) -> dt.datetime | None:

@@ -89,11 +89,7 @@ def casebook_rows(
         verdict = by_id[holding.act]
         failed = frozenset(c.rule for c in verdict.checks if c.outcome is Outcome.FAILED)
         same = agrees(holding.held, verdict.status, failed)
-        agreement: Agreement
-        if holding.limit is None:
-            agreement = "agrees" if same else "differs"
-        else:
-            agreement = "stale limit" if same else "limit"
+        agreement = _agreement(same, holding.limit)
         decided = deciding_check(verdict)
         rows.append(
             Row(
@@ -122,9 +118,7 @@ def casebook_rows(
             holder = state.holder(office.office)
             found = (holder,) if holder else ()
         same = set(found) == set(office.holds)
-        agreement = "agrees" if same else "differs"
-        if office.limit is not None:
-            agreement = "stale limit" if same else "limit"
+        agreement = _agreement(same, office.limit)
         rows.append(
             Row(
                 case=book.case,
@@ -142,6 +136,13 @@ def casebook_rows(
             )
         )
     return rows
+
+
+def _agreement(same: bool, limit: str | None) -> Agreement:
+    """Whether Charter said what the court said, read against the limit written (if any)."""
+    if limit is None:
+        return "agrees" if same else "differs"
+    return "stale limit" if same else "limit"
 
 
 def _moment(at: dt.datetime | dt.date, tz: dt.tzinfo) -> dt.datetime:

@@ -11,7 +11,14 @@ from rich.table import Table
 from charter.report.casebook import Row, tally
 
 _MARK = {"agrees": "yes", "differs": "NO", "limit": "limit", "stale limit": "stale"}
-_WORD = {"agrees": "agrees", "differs": "DIFFERS", "limit": "a limit", "stale limit": "stale limit"}
+"""An agreement in a table's narrow column."""
+AGREEMENT_WORD = {
+    "agrees": "agrees",
+    "differs": "DIFFERS",
+    "limit": "a limit",
+    "stale limit": "stale limit",
+}
+"""An agreement in running text (the terminal's two-line rows, --detail, the Casebook page)."""
 
 
 def short_case(name: str) -> str:
@@ -52,8 +59,8 @@ def casebook_table(rows: Sequence[Row], width: int = WIDE) -> Table:
             court, charter = _people_cells(row)
             narrow.add_row(
                 short_case(row.case),
-                f"{row.act}\n  court {court} · Charter {charter} · {_WORD[row.agreement]} · "
-                f"{row.rule}",
+                f"{row.act}\n  court {court} · Charter {charter} · "
+                f"{AGREEMENT_WORD[row.agreement]} · {row.rule}",
             )
         return narrow
     table = Table(title=None, show_lines=False)
@@ -138,5 +145,5 @@ def casebook_details(rows: Sequence[Row], width: int = 80) -> list[str]:
             out.append(para("cites", row.citation))
         if row.limit:
             out.append(para("limit", row.limit))
-        out.append(f"  {_WORD[row.agreement]}")
+        out.append(f"  {AGREEMENT_WORD[row.agreement]}")
     return out

@@ -49,23 +49,25 @@ def equitable_checks(
     if not facts:
         return list(checks)
     failed = [c for c in checks if c.outcome is Outcome.FAILED]
-    source = facts[-1].source
+
+    def note(rid: str, outcome: Outcome, severity: Severity, detail: str) -> Check:
+        """What the facts settled, cited and located at the last of them."""
+        return Check(
+            rule=rid,
+            citation=rule.citation,
+            outcome=outcome,
+            severity=severity,
+            detail=detail,
+            source=facts[-1].source,
+        )
+
     if any(c.severity is Severity.VOID for c in failed):
         acquiesced = [f for f in facts if f.kind == "acquiescence"]
         if not acquiesced:
             return list(checks)
         who = ", ".join(f"{f.person} on {_line(f)}" for f in acquiesced)
-        return [
-            *checks,
-            Check(
-                rule="equity.void",
-                citation=rule.citation,
-                outcome=Outcome.FAILED,
-                severity=Severity.WARNING,
-                detail=f"acquiescence by {who} cannot cure a void act",
-                source=source,
-            ),
-        ]
+        detail = f"acquiescence by {who} cannot cure a void act"
+        return [*checks, note("equity.void", Outcome.FAILED, Severity.WARNING, detail)]
     voidable = [c for c in failed if c.severity is Severity.VOIDABLE]
     if not voidable:
         return list(checks)
@@ -104,17 +106,8 @@ def equitable_checks(
     if kept or len(lost) < len(claimants):
         if not kept:
             return list(checks)
-        return [
-            *checks,
-            Check(
-                rule="equity.challenge",
-                citation=rule.citation,
-                outcome=Outcome.PASSED,
-                severity=Severity.VOIDABLE,
-                detail="the claim was brought in time: " + "; ".join(kept.values()),
-                source=source,
-            ),
-        ]
+        detail = "the claim was brought in time: " + "; ".join(kept.values())
+        return [*checks, note("equity.challenge", Outcome.PASSED, Severity.VOIDABLE, detail)]
     barred = "; ".join(text for _, text in lost.values())
     out = [
         replace(c, severity=Severity.WARNING, detail=f"{c.detail} (the claim is lost)")
@@ -123,14 +116,5 @@ def equitable_checks(
         for c in checks
     ]
     rules = {rid for rid, _ in lost.values()}
-    out.append(
-        Check(
-            rule="equity.acquiescence" if "equity.acquiescence" in rules else "equity.laches",
-            citation=rule.citation,
-            outcome=Outcome.FAILED,
-            severity=Severity.WARNING,
-            detail=f"the act stands: {barred}",
-            source=source,
-        )
-    )
-    return out
+    rid = "equity.acquiescence" if "equity.acquiescence" in rules else "equity.laches"
+    return [*out, note(rid, Outcome.FAILED, Severity.WARNING, f"the act stands: {barred}")]

@@ -16,8 +16,8 @@ from charter.model.casebook import CasebookFile
 from charter.model.source import Diagnostic
 from charter.replay import replay
 from charter.report.casebook import Row, casebook_rows, tally
+from charter.report.casebook_render import AGREEMENT_WORD
 from charter.web.site import Site
-from charter.web.timeline import case_tz
 
 
 @dataclass
@@ -37,7 +37,7 @@ class Casebook:
             if cached is None or cached[0] != stamp:
                 book, case, diagnostics = load_casebook_case(case_dir)
                 rows = (
-                    casebook_rows(case_dir.name, book, replay(case), case_tz(case))
+                    casebook_rows(case_dir.name, book, replay(case), case.tz)
                     if book is not None and case is not None
                     else []
                 )
@@ -68,5 +68,10 @@ def add_routes(router: APIRouter, site: Site, casebook: Casebook) -> None:
         return site.render(
             request,
             "casebook.html",
-            {"title": "Casebook", "cases": cases, "tally": tally(every)},
+            {
+                "title": "Casebook",
+                "cases": cases,
+                "tally": tally(every),
+                "agreement_word": AGREEMENT_WORD,
+            },
         )

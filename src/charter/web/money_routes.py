@@ -26,7 +26,7 @@ def add_routes(router: APIRouter, site: Site) -> None:
         if isinstance(case, HTMLResponse):
             return case
         errors: list[str] = []
-        tz = timeline_page.case_tz(case)
+        tz = case.tz
         when, problem = timeline_page.parse_at(at, tz)
         if problem:
             errors.append(problem)

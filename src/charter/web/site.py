@@ -169,7 +169,7 @@ class Site:
     ) -> tuple[dt.tzinfo, list[str], str, Timeline, list[str]]:
         """The case replayed under the profile asked for; an unusable profile falls back to the
         charter's, with the reason as an error to show."""
-        tz = timeline_page.case_tz(case)
+        tz = case.tz
         profiles = timeline_page.profiles_for(case)
         chosen = profile or case.charter.bylaws
         errors: list[str] = []

@@ -23,7 +23,7 @@ def add_routes(router: APIRouter, site: Site) -> None:
         case = load(request, org, "structure")
         if isinstance(case, HTMLResponse):
             return case
-        tz = timeline_page.case_tz(case)
+        tz = case.tz
         when, error = timeline_page.parse_at(at, tz)
         chosen_view = View.DE_FACTO if view == "de-facto" else View.DE_JURE
         tl = timeline_for(org, case, case.charter.bylaws)

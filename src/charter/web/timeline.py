@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from charter.load.profiles import shipped_profiles
 from charter.model.case import Case
@@ -38,13 +37,6 @@ OUTCOME = {
     Outcome.UNKNOWN: ("?", "unknown"),
 }
 VIEW_LABEL = {View.DE_JURE: "de jure (what the law says)", View.DE_FACTO: "de facto (as acted on)"}
-
-
-def case_tz(case: Case) -> dt.tzinfo:
-    try:
-        return ZoneInfo(case.charter.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        return dt.UTC
 
 
 def profiles_for(case: Case) -> list[str]:
